@@ -1,0 +1,39 @@
+// How Orpheus's scripts and tests start the system Chromium (Debian's, at /usr/bin/chromium).
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Options for playwright-core's chromium.launch / launchPersistentContext. */
+export function launchOptions() {
+  return { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS };
+}
+
+/** Installs Debian's chromium when it is missing (as root, on Debian). Never downloads a browser build. */
+export function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  console.log(`${CHROMIUM} is missing: installing Debian's chromium with apt-get…`);
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const run = (args) => {
+    const cmd = [...sudo, ...args];
+    const r = spawnSync(cmd[0], cmd.slice(1), {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed (exit ${r.status})`);
+  };
+  run(['apt-get', 'update', '-qq']);
+  run(['apt-get', 'install', '-y', '--no-install-recommends', 'chromium', 'fonts-liberation']);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
+}

@@ -1,0 +1,77 @@
+import type { PrimeCount } from '../core/smoke';
+import { Store } from '../store/db';
+import { Activity } from './activity.svelte';
+import { Job } from './job.svelte';
+import { Notices } from './notices.svelte';
+import { Router } from './router.svelte';
+import { Session } from './session.svelte';
+import { StorageStatus } from './storage.svelte';
+import { AppUpdate } from './update.svelte';
+import { checkWorkers, createComputePool, type ComputePool } from './workers';
+
+/** The default size of the worker check: a few seconds of work on a laptop core. */
+export const WORKER_CHECK_LIMIT = 3_000_000;
+
+/**
+ * The running app: the store, opened once, the worker pool, and the state every screen reads.
+ * Screens receive this object and call its use cases; they never reach the store or the
+ * workers themselves.
+ */
+export class Orpheus {
+  readonly notices = new Notices();
+  readonly update = new AppUpdate();
+  readonly workerCheck = new Job<PrimeCount>();
+  readonly session: Session;
+  readonly storage: StorageStatus;
+  readonly activity: Activity;
+  readonly router: Router;
+  /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
+  staleTab = $state(false);
+
+  private constructor(
+    readonly store: Store,
+    readonly pool: ComputePool,
+  ) {
+    this.session = new Session(store);
+    this.storage = new StorageStatus(store, globalThis.navigator?.storage);
+    this.activity = new Activity(store);
+    this.router = new Router(window.location);
+  }
+
+  static async start(): Promise<Orpheus> {
+    let app: Orpheus | null = null;
+    const store = await Store.open('orpheus', {
+      onVersionChange: () => {
+        if (app) app.staleTab = true;
+      },
+    });
+    app = new Orpheus(store, createComputePool());
+    await app.session.load();
+    // On first start the storage request waits for the person's name, so it is theirs.
+    if (!app.session.needsName) await app.storage.start(app.session.author);
+    await app.activity.refresh();
+    app.update.start();
+    return app;
+  }
+
+  /** Saves the person's name; returns a message if it is not acceptable. */
+  async setUserName(name: string): Promise<string | null> {
+    try {
+      const firstStart = this.session.needsName;
+      const problem = await this.session.setName(name);
+      if (problem !== null) return problem;
+      if (firstStart) await this.storage.start(this.session.author);
+      await this.activity.refresh();
+      return null;
+    } catch (e) {
+      this.notices.error(e);
+      return null;
+    }
+  }
+
+  runWorkerCheck(limit = WORKER_CHECK_LIMIT): Promise<PrimeCount | null> {
+    return this.workerCheck.run((signal, progress) =>
+      checkWorkers(this.pool, limit, signal, progress),
+    );
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The records Orpheus keeps. Each kind has exactly one TypeScript type, here in the pure
+ * core, and the store (IndexedDB) and the backup format both use it.
+ *
+ * Identifiers are strings. Times are ISO-8601 strings in UTC, so records compare,
+ * sort and serialize the same everywhere. `author` is the person's name from settings
+ * at the moment the record was made.
+ */
+
+/** Fields every stored record carries. */
+export interface Authored {
+  /** Who made the record (the person's name in settings when it was written). */
+  author: string;
+  /** When it was made, ISO-8601 UTC. */
+  createdAt: string;
+}
+
+export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'text-id';
+export type ColumnRole = 'feature' | 'target' | 'ignored';
+export type Task = 'classification' | 'regression';
+
+export interface ColumnSchema {
+  name: string;
+  type: ColumnType;
+  role: ColumnRole;
+}
+
+/** A named dataset; its content lives in immutable versions. */
+export interface DatasetRecord extends Authored {
+  id: string;
+  name: string;
+  description: string;
+}
+
+/** An immutable version of a dataset, keyed by the SHA-256 of its canonical content. */
+export interface DatasetVersionRecord extends Authored {
+  /** SHA-256 (hex) of the canonical serialization of rows and schema. */
+  id: string;
+  datasetId: string;
+  /** 1, 2, 3 … within its dataset. */
+  number: number;
+  /** The version this one was derived from, or null for an import. */
+  parentId: string | null;
+  /** Where it came from: a file name, a bundled sample, an edit. */
+  source: string;
+  task: Task;
+  schema: ColumnSchema[];
+  rowCount: number;
+  /** Column-wise content; filled in by the datasets module. */
+  columns: unknown;
+  /** Counts, missing values, ranges, class balance; filled in by the datasets module. */
+  profile: unknown;
+}
+
+/** A named model; its trained trees live in immutable versions. */
+export interface ModelRecord extends Authored {
+  id: string;
+  name: string;
+  task: Task;
+  /** Alias name (`champion`, `challenger`, free names) → model version id. Aliases move; versions never change. */
+  aliases: Record<string, string>;
+}
+
+/** An immutable, numbered version of a model (v1, v2 …). */
+export interface ModelVersionRecord extends Authored {
+  id: string;
+  modelId: string;
+  number: number;
+  parentId: string | null;
+  datasetVersionId: string;
+  algorithm: string;
+  libraryVersions: Record<string, string>;
+  hyperparameters: Record<string, unknown>;
+  /** The serialized tree: JSON data, never code. */
+  tree: unknown;
+  scores: Record<string, number>;
+  trainingMs: number;
+  seed: number;
+  tags: string[];
+}
+
+export type StudyState = 'running' | 'paused' | 'complete' | 'cancelled';
+
+/** A hyperparameter search. */
+export interface StudyRecord extends Authored {
+  id: string;
+  name: string;
+  datasetVersionId: string;
+  space: unknown;
+  sampler: string;
+  seed: number;
+  metric: string;
+  direction: 'maximize' | 'minimize';
+  state: StudyState;
+}
+
+export type TrialState = 'running' | 'complete' | 'pruned' | 'failed';
+
+/** One trial of a study. */
+export interface TrialRecord extends Authored {
+  id: string;
+  studyId: string;
+  number: number;
+  params: Record<string, unknown>;
+  value: number | null;
+  state: TrialState;
+  durationMs: number;
+  intermediate: number[];
+}
+
+/** A logged prediction. */
+export interface PredictionRecord extends Authored {
+  id: string;
+  modelVersionId: string;
+  inputs: Record<string, unknown>;
+  output: unknown;
+  /** The true label, once known. */
+  label: unknown;
+}
+
+/** The kinds of record an event can name. */
+export type RecordKind =
+  | 'dataset'
+  | 'datasetVersion'
+  | 'model'
+  | 'modelVersion'
+  | 'study'
+  | 'trial'
+  | 'prediction'
+  | 'setting';
+
+/** One line of the append-only log: who did what to which record, when. */
+export interface EventRecord {
+  /** Auto-incremented by the store; absent until written. */
+  seq?: number;
+  at: string;
+  author: string;
+  /** A verb such as `create`, `update`, `promote`. */
+  action: string;
+  kind: RecordKind;
+  recordId: string;
+  /** A short human-readable description. */
+  summary: string;
+}
+
+/** A setting is a key with a JSON value. */
+export interface SettingRecord {
+  key: string;
+  value: unknown;
+  updatedAt: string;
+}

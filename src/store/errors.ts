@@ -1,0 +1,33 @@
+/** Why a store operation failed, in words the UI can show as they are. */
+export class StoreError extends Error {
+  override readonly name: string = 'StoreError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The browser refused to store more: the disk or the site's quota is full. Nothing was written. */
+export class StorageFullError extends StoreError {
+  override readonly name = 'StorageFullError';
+  constructor(cause?: unknown) {
+    super(
+      'The browser has no room left for Orpheus data, so nothing was saved. ' +
+        'Free some space (export a backup, then delete old datasets or models) and try again.',
+      { cause },
+    );
+  }
+}
+
+function isQuotaError(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { name, cause } = e as { name?: unknown; cause?: unknown };
+  return name === 'QuotaExceededError' || (cause !== undefined && isQuotaError(cause));
+}
+
+/** Turns whatever IndexedDB threw into a StoreError with a message a person can act on. */
+export function toStoreError(e: unknown, what: string): StoreError {
+  if (e instanceof StoreError) return e;
+  if (isQuotaError(e)) return new StorageFullError(e);
+  const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new StoreError(`Could not ${what}: ${detail}`, { cause: e });
+}

@@ -1,0 +1,47 @@
+import type { SettingRecord } from '../core/records';
+import type { Store } from './db';
+
+/** The settings Orpheus knows, with the type of each value. */
+export interface Settings {
+  /** The person's name, recorded as the author of everything they make. */
+  userName: string;
+  /** Whether the browser granted persistent storage when it was asked. */
+  persistGranted: boolean;
+}
+
+export type SettingKey = keyof Settings;
+
+function isValue<K extends SettingKey>(key: K, v: unknown): v is Settings[K] {
+  switch (key) {
+    case 'userName':
+      return typeof v === 'string';
+    case 'persistGranted':
+      return typeof v === 'boolean';
+  }
+  return false;
+}
+
+/** Reads a setting; a missing or malformed value reads as undefined. */
+export async function readSetting<K extends SettingKey>(
+  store: Store,
+  key: K,
+): Promise<Settings[K] | undefined> {
+  const rec = await store.get('settings', key);
+  return rec && isValue(key, rec.value) ? rec.value : undefined;
+}
+
+/** Writes a setting, with an event naming who changed it. */
+export async function writeSetting<K extends SettingKey>(
+  store: Store,
+  author: string,
+  key: K,
+  value: Settings[K],
+  now = new Date(),
+): Promise<void> {
+  const value_: SettingRecord = { key, value, updatedAt: now.toISOString() };
+  await store.commit(
+    author,
+    [{ store: 'settings', value: value_, action: 'update', summary: `set ${key}` }],
+    now,
+  );
+}

@@ -1,0 +1,102 @@
+import type { ScreenId } from '../../app/router.svelte';
+
+export interface ScreenInfo {
+  title: string;
+  /** One sentence: what the screen is for. */
+  purpose: string;
+  /** What the screen will offer once it is built. Empty for screens that are complete. */
+  coming: string[];
+}
+
+/** Every screen's name and purpose; placeholders list what is still to come. */
+export const SCREEN_INFO: Record<ScreenId, ScreenInfo> = {
+  data: {
+    title: 'Data',
+    purpose: 'Bring in tabular data and keep every version of it.',
+    coming: [
+      'Import CSV, TSV or JSON files, or pick a bundled sample (iris, wine, penguins …).',
+      'Every version immutable and identified by its content hash, with its lineage.',
+      'A profile of each version: column types, missing values, ranges, class balance.',
+      'A fast table of the rows.',
+    ],
+  },
+  models: {
+    title: 'Models',
+    purpose: 'Every trained model and all of its versions.',
+    coming: [
+      'Versions v1, v2 … saved automatically after training, never overwritten.',
+      'Each version with its data version, settings, scores, seed, author and library versions.',
+      'The tree drawn, feature importances, and a warning when it was made by other library versions.',
+    ],
+  },
+  train: {
+    title: 'Train',
+    purpose: 'Train a decision tree on a data version.',
+    coming: [
+      'Choose data and a model; Orpheus says whether it will search, retrain, train or show history.',
+      'Cross-validated scores and a hold-out score, with progress and cancel.',
+    ],
+  },
+  search: {
+    title: 'Search',
+    purpose: 'Find good settings automatically.',
+    coming: [
+      'TPE, random, grid and successive-halving search over the tree’s settings.',
+      'Trials spread over several workers, with progress, pause, cancel and resume.',
+      'Optimization history, parallel coordinates and parameter-importance plots.',
+    ],
+  },
+  compare: {
+    title: 'Compare',
+    purpose: 'Put two model versions side by side.',
+    coming: [
+      'Settings, scores and metadata with differences highlighted.',
+      'Both trees drawn aligned, and the rows where their predictions disagree.',
+    ],
+  },
+  overview: {
+    title: 'Overview',
+    purpose: 'One table of every model version.',
+    coming: [
+      'Author, time, data version, model version and score, sortable and filterable.',
+      'A filter language such as metrics.f1_macro > 0.9 and user = "amy".',
+    ],
+  },
+  audition: {
+    title: 'Audition',
+    purpose: 'Pick models by what a data set needs.',
+    coming: [
+      'Requirements such as “has missing values” or “multiclass”, derived from the data.',
+      'Candidate models ranked by their score on that data.',
+    ],
+  },
+  predict: {
+    title: 'Predict',
+    purpose: 'Use a model, and keep a log of what it said.',
+    coming: [
+      'Predict one row from a form or a batch from a file, with the path through the tree.',
+      'Every prediction logged with its model version and inputs, and reproducible later.',
+    ],
+  },
+  monitor: {
+    title: 'Monitor',
+    purpose: 'Watch a model’s score on new labelled data.',
+    coming: [
+      'Scores over time with an alert threshold, and data drift per feature.',
+      'Retrain triggers, champion and challenger, promotion and rollback.',
+    ],
+  },
+  backup: {
+    title: 'Backup',
+    purpose: 'Keep a copy of everything in a file.',
+    coming: [
+      'Export all records, or a selection, to one .orpheus file.',
+      'Restore from a file: validated and previewed first, then written all at once.',
+    ],
+  },
+  settings: {
+    title: 'Settings',
+    purpose: 'Your name, this browser’s storage, and a check of the background workers.',
+    coming: [],
+  },
+};

@@ -1,0 +1,230 @@
+import { openDB } from 'idb';
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  DatasetRecord,
+  DatasetVersionRecord,
+  ModelRecord,
+  ModelVersionRecord,
+  PredictionRecord,
+  StudyRecord,
+  TrialRecord,
+} from '../../src/core/records';
+import { Store, type Write } from '../../src/store/db';
+import { StorageFullError } from '../../src/store/errors';
+import { DB_VERSION, MIGRATIONS } from '../../src/store/schema';
+import { readSetting, writeSetting } from '../../src/store/settings';
+
+let dbCount = 0;
+const opened: Store[] = [];
+/** A fresh database name per test, so tests never see each other's records. */
+function freshName(): string {
+  return `orpheus-test-${++dbCount}-${Math.random().toString(36).slice(2)}`;
+}
+async function open(name: string, version?: number): Promise<Store> {
+  const s = await Store.open(name, version === undefined ? {} : { version });
+  opened.push(s);
+  return s;
+}
+afterEach(() => {
+  for (const s of opened.splice(0)) s.close();
+});
+
+const author = 'Ada';
+const createdAt = '2026-01-02T03:04:05.000Z';
+
+function sampleWrites(): Write[] {
+  const dataset: DatasetRecord = { id: 'd1', name: 'iris', description: '', author, createdAt };
+  const dv: DatasetVersionRecord = {
+    id: 'a'.repeat(64),
+    datasetId: 'd1',
+    number: 1,
+    parentId: null,
+    source: 'iris.csv',
+    task: 'classification',
+    schema: [{ name: 'species', type: 'categorical', role: 'target' }],
+    rowCount: 150,
+    columns: {},
+    profile: {},
+    author,
+    createdAt,
+  };
+  const model: ModelRecord = {
+    id: 'm1',
+    name: 'iris-tree',
+    task: 'classification',
+    aliases: {},
+    author,
+    createdAt,
+  };
+  const mv: ModelVersionRecord = {
+    id: 'mv1',
+    modelId: 'm1',
+    number: 1,
+    parentId: null,
+    datasetVersionId: dv.id,
+    algorithm: 'cart',
+    libraryVersions: { 'ml-cart': '2.1.1' },
+    hyperparameters: { maxDepth: 3 },
+    tree: {},
+    scores: { accuracy: 0.9 },
+    trainingMs: 12,
+    seed: 42,
+    tags: ['multiclass'],
+    author,
+    createdAt,
+  };
+  const study: StudyRecord = {
+    id: 's1',
+    name: 'tune',
+    datasetVersionId: dv.id,
+    space: {},
+    sampler: 'tpe',
+    seed: 1,
+    metric: 'accuracy',
+    direction: 'maximize',
+    state: 'complete',
+    author,
+    createdAt,
+  };
+  const trial: TrialRecord = {
+    id: 't1',
+    studyId: 's1',
+    number: 0,
+    params: { maxDepth: 3 },
+    value: 0.9,
+    state: 'complete',
+    durationMs: 5,
+    intermediate: [],
+    author,
+    createdAt,
+  };
+  const prediction: PredictionRecord = {
+    id: 'p1',
+    modelVersionId: 'mv1',
+    inputs: { petal_width: 1.2 },
+    output: 'versicolor',
+    label: null,
+    author,
+    createdAt,
+  };
+  return [
+    { store: 'datasets', value: dataset, action: 'create', summary: 'iris' },
+    { store: 'datasetVersions', value: dv, action: 'create', summary: 'iris v1' },
+    { store: 'models', value: model, action: 'create', summary: 'iris-tree' },
+    { store: 'modelVersions', value: mv, action: 'create', summary: 'iris-tree v1' },
+    { store: 'studies', value: study, action: 'create', summary: 'tune' },
+    { store: 'trials', value: trial, action: 'create', summary: 'trial 0' },
+    { store: 'predictions', value: prediction, action: 'create', summary: 'one row' },
+    {
+      store: 'settings',
+      value: { key: 'userName', value: 'Ada', updatedAt: createdAt },
+      action: 'update',
+      summary: 'set userName',
+    },
+  ];
+}
+
+describe('schema upgrade', () => {
+  it('walks every step: a v1 database, filled, upgrades and keeps every record', async () => {
+    expect(DB_VERSION).toBeGreaterThan(1);
+    const name = freshName();
+    const v1 = await Store.open(name, { version: 1 });
+    expect(v1.db.version).toBe(1);
+    expect(v1.db.transaction('events').store.indexNames.contains('by-time')).toBe(false);
+    const writes = sampleWrites();
+    await v1.commit(author, writes);
+    v1.close();
+
+    const latest = await open(name);
+    expect(latest.db.version).toBe(DB_VERSION);
+    for (const w of writes) {
+      const key = w.store === 'settings' ? w.value.key : w.value.id;
+      expect(await latest.get(w.store, key)).toEqual(w.value);
+    }
+    // The indexes added by later steps cover the records written before them.
+    expect(await latest.db.countFromIndex('events', 'by-time')).toBe(writes.length);
+    expect(await latest.db.getAllFromIndex('modelVersions', 'by-created')).toHaveLength(1);
+    expect(await latest.db.getAllFromIndex('predictions', 'by-created')).toHaveLength(1);
+  });
+
+  it('refuses to open a database newer than any step it knows', async () => {
+    const name = freshName();
+    const raw = await openDB(name, MIGRATIONS.length + 1, { upgrade: () => {} });
+    raw.close();
+    await expect(Store.open(name)).rejects.toThrow(/Could not open the Orpheus database/);
+  });
+});
+
+describe('commit', () => {
+  it('writes the records and one event per record, naming who, what, which and when', async () => {
+    const store = await open(freshName());
+    const now = new Date('2026-05-06T07:08:09.000Z');
+    const writes = sampleWrites().slice(0, 2);
+    const events = await store.commit('Grace', writes, now);
+    expect(events.map((e) => [e.author, e.action, e.kind, e.recordId, e.at])).toEqual([
+      ['Grace', 'create', 'dataset', 'd1', now.toISOString()],
+      ['Grace', 'create', 'datasetVersion', 'a'.repeat(64), now.toISOString()],
+    ]);
+    expect(events.every((e) => typeof e.seq === 'number')).toBe(true);
+    const logged = await store.recentEvents(10);
+    expect(logged.map((e) => e.recordId)).toEqual(['a'.repeat(64), 'd1']);
+  });
+
+  it('is all or nothing: rewriting an immutable version fails and nothing of the batch lands', async () => {
+    const store = await open(freshName());
+    const [dataset, version] = sampleWrites();
+    await store.commit(author, [version!]);
+    const eventsBefore = await store.count('events');
+    await expect(store.commit(author, [dataset!, version!])).rejects.toThrow(
+      /Could not save dataset, datasetVersion/,
+    );
+    expect(await store.get('datasets', 'd1')).toBeUndefined();
+    expect(await store.count('events')).toBe(eventsBefore);
+  });
+
+  it('turns a full disk into a StorageFullError and writes nothing', async () => {
+    const store = await open(freshName());
+    const proto = IDBObjectStore.prototype as unknown as { put: (...a: unknown[]) => IDBRequest };
+    const original = proto.put;
+    proto.put = function (this: IDBObjectStore, ...args: unknown[]) {
+      if (this.name === 'models')
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return original.apply(this, args);
+    };
+    try {
+      const writes = sampleWrites();
+      const err = await store.commit(author, [writes[0]!, writes[2]!]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StorageFullError);
+      expect((err as Error).message).toMatch(/no room left/);
+    } finally {
+      proto.put = original;
+    }
+    expect(await store.count('datasets')).toBe(0);
+    expect(await store.count('models')).toBe(0);
+    expect(await store.count('events')).toBe(0);
+  });
+});
+
+describe('settings', () => {
+  it('reads back what was written, and logs the change', async () => {
+    const store = await open(freshName());
+    expect(await readSetting(store, 'userName')).toBeUndefined();
+    await writeSetting(store, 'Ada', 'userName', 'Ada');
+    expect(await readSetting(store, 'userName')).toBe('Ada');
+    const [event] = await store.recentEvents(1);
+    expect(event).toMatchObject({ kind: 'setting', recordId: 'userName', author: 'Ada' });
+  });
+
+  it('reads a malformed stored value as missing', async () => {
+    const store = await open(freshName());
+    await store.commit(author, [
+      {
+        store: 'settings',
+        value: { key: 'userName', value: 42, updatedAt: createdAt },
+        action: 'update',
+        summary: 'bad',
+      },
+    ]);
+    expect(await readSetting(store, 'userName')).toBeUndefined();
+  });
+});
