@@ -1,6 +1,7 @@
 import type { PrimeCount } from '../core/smoke';
 import { Store } from '../store/db';
 import { Activity } from './activity.svelte';
+import { DataLibrary, DatasetView, ImportFlow } from './datasets.svelte';
 import { Job } from './job.svelte';
 import { Notices } from './notices.svelte';
 import { Router } from './router.svelte';
@@ -25,6 +26,9 @@ export class Orpheus {
   readonly storage: StorageStatus;
   readonly activity: Activity;
   readonly router: Router;
+  readonly library: DataLibrary;
+  readonly importFlow: ImportFlow;
+  readonly datasetView: DatasetView;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
   staleTab = $state(false);
 
@@ -36,6 +40,10 @@ export class Orpheus {
     this.storage = new StorageStatus(store, globalThis.navigator?.storage);
     this.activity = new Activity(store);
     this.router = new Router(window.location);
+    const author = (): string => this.session.author;
+    this.library = new DataLibrary(store);
+    this.importFlow = new ImportFlow(pool, store, author);
+    this.datasetView = new DatasetView(pool, store, author);
   }
 
   static async start(): Promise<Orpheus> {
@@ -49,7 +57,7 @@ export class Orpheus {
     await app.session.load();
     // On first start the storage request waits for the person's name, so it is theirs.
     if (!app.session.needsName) await app.storage.start(app.session.author);
-    await app.activity.refresh();
+    await Promise.all([app.activity.refresh(), app.library.refresh()]);
     app.update.start();
     return app;
   }

@@ -1,44 +1,36 @@
-/** The screens of Orpheus, in navigation order. */
-export const SCREENS = [
-  'data',
-  'models',
-  'train',
-  'search',
-  'compare',
-  'overview',
-  'audition',
-  'predict',
-  'monitor',
-  'backup',
-  'settings',
-] as const;
+import { hrefFor, queryParam, routeFromHash, screenFromHash, type ScreenId } from './routes';
 
-export type ScreenId = (typeof SCREENS)[number];
+export { SCREENS, screenFromHash, type ScreenId } from './routes';
 
-function isScreen(s: string): s is ScreenId {
-  return (SCREENS as readonly string[]).includes(s);
-}
-
-/** Reads a location hash such as `#/models?x=1` as a screen; anything else is the Data screen. */
-export function screenFromHash(hash: string): ScreenId {
-  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
-  return isScreen(id) ? id : 'data';
-}
-
-/** The current screen, kept in the URL hash so it survives a reload and can be bookmarked. */
+/** The current route, kept in the URL hash so it survives a reload and can be bookmarked. */
 export class Router {
   screen = $state<ScreenId>('data');
+  path = $state.raw<string[]>([]);
+  /** The query string of the hash, without `?`. */
+  query = $state('');
 
   constructor(readonly location: Location) {
-    this.screen = screenFromHash(location.hash);
+    this.sync();
   }
 
   /** Call on `hashchange`. */
   sync(): void {
     this.screen = screenFromHash(this.location.hash);
+    const { path, query } = routeFromHash(this.location.hash);
+    this.path = path;
+    this.query = query;
   }
 
-  href(id: ScreenId): string {
-    return `#/${id}`;
+  /** One query parameter of the current route, or null. */
+  param(name: string): string | null {
+    return queryParam(this.query, name);
+  }
+
+  href(id: ScreenId, path: string[] = [], query: Record<string, string> = {}): string {
+    return hrefFor(id, path, query);
+  }
+
+  go(id: ScreenId, path: string[] = [], query: Record<string, string> = {}): void {
+    this.location.hash = hrefFor(id, path, query);
   }
 }

@@ -1,3 +1,7 @@
+import type { DatasetContent, StoredColumn } from './data/content';
+import type { VersionChange } from './data/derive';
+import type { DatasetProfile } from './data/profile';
+
 /**
  * The records Orpheus keeps. Each kind has exactly one TypeScript type, here in the pure
  * core, and the store (IndexedDB) and the backup format both use it.
@@ -33,8 +37,8 @@ export interface DatasetRecord extends Authored {
 }
 
 /** An immutable version of a dataset, keyed by the SHA-256 of its canonical content. */
-export interface DatasetVersionRecord extends Authored {
-  /** SHA-256 (hex) of the canonical serialization of rows and schema. */
+export interface DatasetVersionRecord extends Authored, Omit<DatasetContent, 'columns'> {
+  /** SHA-256 (hex) of the canonical serialization of rows and schema (`contentHash`). */
   id: string;
   datasetId: string;
   /** 1, 2, 3 … within its dataset. */
@@ -43,13 +47,21 @@ export interface DatasetVersionRecord extends Authored {
   parentId: string | null;
   /** Where it came from: a file name, a bundled sample, an edit. */
   source: string;
-  task: Task;
-  schema: ColumnSchema[];
-  rowCount: number;
-  /** Column-wise content; filled in by the datasets module. */
-  columns: unknown;
-  /** Counts, missing values, ranges, class balance; filled in by the datasets module. */
-  profile: unknown;
+  /** Counts, missing values, ranges, class balance. */
+  profile: DatasetProfile;
+  /** What changed relative to the parent (or `import`). */
+  change: VersionChange;
+}
+
+/**
+ * The rows of a dataset version, column by column (typed arrays for numbers), kept apart
+ * from the version's description so that listing versions never loads their data.
+ */
+export interface DatasetColumnsRecord {
+  /** The dataset version's id. */
+  id: string;
+  /** One per schema column, in the same order. */
+  columns: StoredColumn[];
 }
 
 /** A named model; its trained trees live in immutable versions. */

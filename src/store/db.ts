@@ -7,7 +7,11 @@ import { DB_VERSION, KIND_OF_STORE, upgrade, type OrpheusDB, type StoreName } fr
 export type RecordStore = Exclude<StoreName, 'events'>;
 
 /** Stores whose records never change once written: a second write with the same key fails. */
-const IMMUTABLE: ReadonlySet<RecordStore> = new Set(['datasetVersions', 'modelVersions']);
+const IMMUTABLE: ReadonlySet<RecordStore> = new Set([
+  'datasetVersions',
+  'datasetColumns',
+  'modelVersions',
+]);
 
 /** One record to write, and the event that says so. */
 export type Write = {
@@ -18,6 +22,8 @@ export type Write = {
     action: string;
     /** A short description for people reading the log. */
     summary: string;
+    /** False for a record whose event another write of the same batch already gives. */
+    logged?: boolean;
   };
 }[RecordStore];
 
@@ -64,14 +70,16 @@ export class Store {
     if (writes.length === 0) return [];
     const at = now.toISOString();
     const stores = [...new Set<StoreName>([...writes.map((w) => w.store), 'events'])];
-    const events: EventRecord[] = writes.map((w) => ({
-      at,
-      author,
-      action: w.action,
-      kind: KIND_OF_STORE[w.store] as RecordKind,
-      recordId: keyOf(w),
-      summary: w.summary,
-    }));
+    const events: EventRecord[] = writes
+      .filter((w) => w.logged !== false)
+      .map((w) => ({
+        at,
+        author,
+        action: w.action,
+        kind: KIND_OF_STORE[w.store] as RecordKind,
+        recordId: keyOf(w),
+        summary: w.summary,
+      }));
     try {
       const tx = this.db.transaction(stores, 'readwrite');
       const requests: Promise<unknown>[] = [];

@@ -1,5 +1,6 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type {
+  DatasetColumnsRecord,
   DatasetRecord,
   DatasetVersionRecord,
   EventRecord,
@@ -20,6 +21,7 @@ export interface OrpheusDB extends DBSchema {
     value: DatasetVersionRecord;
     indexes: { 'by-dataset': string; 'by-dataset-number': [string, number] };
   };
+  datasetColumns: { key: string; value: DatasetColumnsRecord };
   models: { key: string; value: ModelRecord; indexes: { 'by-name': string } };
   modelVersions: {
     key: string;
@@ -57,6 +59,8 @@ export type UpgradeTx = IDBPTransaction<OrpheusDB, StoreName[], 'versionchange'>
 export const KIND_OF_STORE: Record<StoreName, RecordKind | 'event'> = {
   datasets: 'dataset',
   datasetVersions: 'datasetVersion',
+  // A version's rows are part of the version: their write is logged as the version's.
+  datasetColumns: 'datasetVersion',
   models: 'model',
   modelVersions: 'modelVersion',
   studies: 'study',
@@ -104,6 +108,10 @@ export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<OrpheusDB>, tx: Upgrade
     tx.objectStore('modelVersions').createIndex('by-created', 'createdAt');
     tx.objectStore('predictions').createIndex('by-created', 'createdAt');
     tx.objectStore('events').createIndex('by-time', 'at');
+  },
+  // v3: a dataset version's rows get their own store, so lists of versions stay light.
+  (db) => {
+    db.createObjectStore('datasetColumns', { keyPath: 'id' });
   },
 ];
 

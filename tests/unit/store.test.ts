@@ -43,8 +43,20 @@ function sampleWrites(): Write[] {
     task: 'classification',
     schema: [{ name: 'species', type: 'categorical', role: 'target' }],
     rowCount: 150,
-    columns: {},
-    profile: {},
+    profile: {
+      rowCount: 150,
+      task: 'classification',
+      columns: [],
+      classBalance: null,
+      rowsWithMissing: 0,
+    },
+    change: {
+      kind: 'import',
+      rowsAdded: 150,
+      rowsRemoved: 0,
+      columnsChanged: [],
+      summary: 'imported',
+    },
     author,
     createdAt,
   };

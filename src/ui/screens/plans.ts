@@ -13,12 +13,7 @@ export const SCREEN_INFO: Record<ScreenId, ScreenInfo> = {
   data: {
     title: 'Data',
     purpose: 'Bring in tabular data and keep every version of it.',
-    coming: [
-      'Import CSV, TSV or JSON files, or pick a bundled sample (iris, wine, penguins …).',
-      'Every version immutable and identified by its content hash, with its lineage.',
-      'A profile of each version: column types, missing values, ranges, class balance.',
-      'A fast table of the rows.',
-    ],
+    coming: [],
   },
   models: {
     title: 'Models',

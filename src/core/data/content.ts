@@ -1,0 +1,250 @@
+/**
+ * The content of a dataset version, stored column by column in a compact form: numbers in a
+ * Float64Array (NaN where missing), categories as Int32Array codes into a list of labels
+ * (−1 where missing), identifiers as strings. Also: checks that a table can train a model,
+ * and the content hash that identifies a version.
+ */
+import type { ColumnSchema, ColumnType, Task } from '../records';
+import { DataError, isNumeric } from './parse';
+
+export type StoredColumn =
+  | { kind: 'numeric'; values: Float64Array }
+  | { kind: 'categorical'; categories: string[]; codes: Int32Array }
+  | { kind: 'text'; values: (string | null)[] };
+
+export interface DatasetContent {
+  task: Task;
+  schema: ColumnSchema[];
+  rowCount: number;
+  /** One per schema column, in the same order. */
+  columns: StoredColumn[];
+}
+
+/** The stored kind for a column type: booleans are categories with two labels. */
+export function kindOf(type: ColumnType): StoredColumn['kind'] {
+  return type === 'numeric' ? 'numeric' : type === 'text-id' ? 'text' : 'categorical';
+}
+
+export interface EncodeOptions {
+  /** Read non-numeric cells of a numeric column as missing (the person agreed to it). */
+  strayAsMissing?: boolean;
+}
+
+/** Labels in order of first appearance; the codes index them. */
+function categorical(cells: readonly (string | null)[]): StoredColumn {
+  const index = new Map<string, number>();
+  const categories: string[] = [];
+  const codes = new Int32Array(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (v === null || v === undefined) {
+      codes[i] = -1;
+      continue;
+    }
+    let c = index.get(v);
+    if (c === undefined) {
+      c = categories.length;
+      index.set(v, c);
+      categories.push(v);
+    }
+    codes[i] = c;
+  }
+  return { kind: 'categorical', categories, codes };
+}
+
+/** Turns a column of cells into its stored form for the given type. */
+export function encodeColumn(
+  name: string,
+  cells: readonly (string | null)[],
+  type: ColumnType,
+  options: EncodeOptions = {},
+): StoredColumn {
+  const kind = kindOf(type);
+  if (kind === 'categorical') return categorical(cells);
+  if (kind === 'text') return { kind: 'text', values: cells.slice() };
+  const values = new Float64Array(cells.length);
+  const bad: string[] = [];
+  let badCount = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (v === null || v === undefined) values[i] = NaN;
+    else if (isNumeric(v)) values[i] = Number(v);
+    else {
+      values[i] = NaN;
+      badCount++;
+      if (bad.length < 3) bad.push(`row ${i + 1}: "${v}"`);
+    }
+  }
+  if (badCount > 0 && !options.strayAsMissing) {
+    throw new DataError(
+      `Column "${name}" is set to numeric, but ${badCount} ${badCount === 1 ? 'cell is' : 'cells are'} not a number (${bad.join(', ')}). Either treat ${badCount === 1 ? 'it' : 'them'} as missing, or make the column categorical.`,
+    );
+  }
+  return { kind: 'numeric', values };
+}
+
+/** The cell as text, or null where missing: the common view of every stored kind. */
+export function cellText(col: StoredColumn, row: number): string | null {
+  switch (col.kind) {
+    case 'numeric': {
+      const v = col.values[row]!;
+      return Number.isNaN(v) ? null : String(v);
+    }
+    case 'categorical': {
+      const c = col.codes[row]!;
+      return c < 0 ? null : col.categories[c]!;
+    }
+    case 'text':
+      return col.values[row] ?? null;
+  }
+}
+
+/** All cells of a column as text (null where missing). */
+export function columnCells(col: StoredColumn, rowCount: number): (string | null)[] {
+  const out = new Array<string | null>(rowCount);
+  for (let r = 0; r < rowCount; r++) out[r] = cellText(col, r);
+  return out;
+}
+
+export function isMissing(col: StoredColumn, row: number): boolean {
+  switch (col.kind) {
+    case 'numeric':
+      return Number.isNaN(col.values[row]!);
+    case 'categorical':
+      return col.codes[row]! < 0;
+    case 'text':
+      return col.values[row] === null;
+  }
+}
+
+/** Builds a version's content from cells and a schema. */
+export function buildContent(
+  cellsByColumn: readonly (readonly (string | null)[])[],
+  schema: readonly ColumnSchema[],
+  task: Task,
+  rowCount: number,
+  options: { strayAsMissing?: ReadonlySet<string> } = {},
+): DatasetContent {
+  const columns = schema.map((s, i) =>
+    encodeColumn(s.name, cellsByColumn[i]!, s.type, {
+      strayAsMissing: options.strayAsMissing?.has(s.name) ?? false,
+    }),
+  );
+  const content: DatasetContent = {
+    task,
+    schema: schema.map((s) => ({ ...s })),
+    rowCount,
+    columns,
+  };
+  checkTrainable(content);
+  return content;
+}
+
+/**
+ * Refuses content no model could learn from, with the reason: no rows, no target or more
+ * than one, no usable feature, a target with a single class, a text target for regression.
+ */
+export function checkTrainable(content: DatasetContent): void {
+  const { schema, columns, rowCount, task } = content;
+  if (rowCount === 0) throw new DataError('The data has no rows left.');
+  const targets = schema.filter((s) => s.role === 'target');
+  if (targets.length !== 1) {
+    throw new DataError(
+      targets.length === 0
+        ? 'Choose one column as the target: the value a model should learn to predict.'
+        : `Only one column can be the target; ${targets.map((t) => `"${t.name}"`).join(' and ')} are both marked.`,
+    );
+  }
+  const ti = schema.findIndex((s) => s.role === 'target');
+  const target = columns[ti]!;
+  const usable = schema.some((s, i) => {
+    if (s.role !== 'feature' || s.type === 'text-id') return false;
+    const col = columns[i]!;
+    for (let r = 0; r < rowCount; r++) if (!isMissing(col, r)) return true;
+    return false;
+  });
+  if (!usable) {
+    throw new DataError(
+      'No column can be used as a feature: mark at least one numeric, categorical or yes/no column (with some values) as a feature.',
+    );
+  }
+  const name = schema[ti]!.name;
+  if (task === 'regression') {
+    if (target.kind !== 'numeric') {
+      throw new DataError(
+        `The target "${name}" holds text, so it cannot be predicted by regression. Make the task classification, or choose a numeric target.`,
+      );
+    }
+  } else if (target.kind === 'text') {
+    throw new DataError(
+      `The target "${name}" is marked as an identifier; make it categorical to classify by it.`,
+    );
+  }
+  const seen = new Set<string>();
+  for (let r = 0; r < rowCount && seen.size < 2; r++) {
+    const v = cellText(target, r);
+    if (v !== null) seen.add(v);
+  }
+  if (seen.size === 0) throw new DataError(`The target "${name}" has no values.`);
+  if (seen.size === 1) {
+    throw new DataError(
+      `The target "${name}" has only one value ("${[...seen][0]}"), so there is nothing to learn. Choose another target, or add rows with other values.`,
+    );
+  }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The canonical serialization of a version: a JSON header (format, task, schema, row count)
+ * and each column's values, numbers as little-endian float64 (one NaN for every missing
+ * value), text as JSON. The SHA-256 of it identifies the version: same content, same id.
+ */
+export function canonicalBytes(content: DatasetContent): Uint8Array {
+  const header = JSON.stringify({
+    format: 'orpheus-dataset/1',
+    task: content.task,
+    schema: content.schema.map(({ name, type, role }) => ({ name, type, role })),
+    rowCount: content.rowCount,
+  });
+  const parts: Uint8Array[] = [encoder.encode(header)];
+  for (const col of content.columns) {
+    if (col.kind === 'numeric') {
+      const bytes = new Uint8Array(col.values.length * 8);
+      const view = new DataView(bytes.buffer);
+      for (let i = 0; i < col.values.length; i++) {
+        const v = col.values[i]!;
+        if (Number.isNaN(v)) {
+          // One bit pattern for every missing value; engines may keep NaN payloads otherwise.
+          view.setUint32(i * 8, 0, true);
+          view.setUint32(i * 8 + 4, 0x7ff80000, true);
+        } else {
+          view.setFloat64(i * 8, v === 0 ? 0 : v, true); // -0 and 0 are the same value
+        }
+      }
+      parts.push(bytes);
+    } else {
+      parts.push(encoder.encode(JSON.stringify(columnCells(col, content.rowCount))));
+    }
+  }
+  let total = 0;
+  for (const p of parts) total += p.length + 4;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const p of parts) {
+    view.setUint32(at, p.length, true); // length-prefixed, so no two contents collide by concatenation
+    out.set(p, at + 4);
+    at += p.length + 4;
+  }
+  return out;
+}
+
+/** The version id: SHA-256 of the canonical bytes, in hex (WebCrypto). */
+export async function contentHash(content: DatasetContent): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    canonicalBytes(content) as Uint8Array<ArrayBuffer>,
+  );
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,108 @@
+/**
+ * From a dataset version to what a trainer needs: a numeric feature matrix and a target
+ * vector, with the encoding recorded so that predictions later map raw values the same way.
+ */
+import type { Task } from '../records';
+import { cellText, type DatasetContent } from './content';
+import { DataError } from './parse';
+
+export type FeatureEncoding =
+  | { name: string; kind: 'numeric' }
+  /** Category label → its index in `categories` (ordinal code). */
+  | { name: string; kind: 'categorical'; categories: string[] };
+
+export interface Encoding {
+  task: Task;
+  features: FeatureEncoding[];
+  target: string;
+  /** Class labels in code order (classification); the trainer sees 0 … k − 1. */
+  classes: string[] | null;
+}
+
+export interface Matrix {
+  /** Row-major, rows × features; NaN where a value is missing. */
+  x: Float64Array;
+  rows: number;
+  features: number;
+  /** Class codes (classification) or values (regression). */
+  y: Float64Array;
+  encoding: Encoding;
+  /** Rows of the version left out because their target is missing. */
+  droppedRows: number;
+}
+
+/** Encodes one raw value of a feature; NaN for missing or an unseen category. */
+export function encodeValue(f: FeatureEncoding, raw: string | null): number {
+  if (raw === null) return NaN;
+  if (f.kind === 'numeric') return Number(raw);
+  const i = f.categories.indexOf(raw);
+  return i < 0 ? NaN : i;
+}
+
+export function toMatrix(content: DatasetContent): Matrix {
+  const { schema, columns, rowCount, task } = content;
+  const ti = schema.findIndex((s) => s.role === 'target');
+  if (ti < 0) throw new DataError('The data has no target column.');
+  const featureIdx = schema.flatMap((s, i) =>
+    s.role === 'feature' && s.type !== 'text-id' ? [i] : [],
+  );
+  if (featureIdx.length === 0) throw new DataError('The data has no feature columns.');
+  const target = columns[ti]!;
+
+  let classes: string[] | null = null;
+  const yRaw = new Float64Array(rowCount);
+  if (task === 'classification') {
+    // Classes sorted, so the codes do not depend on row order.
+    const labels = new Set<string>();
+    for (let r = 0; r < rowCount; r++) {
+      const v = cellText(target, r);
+      if (v !== null) labels.add(v);
+    }
+    const numeric = target.kind === 'numeric';
+    classes = [...labels].sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
+    const code = new Map(classes.map((c, i) => [c, i]));
+    for (let r = 0; r < rowCount; r++) {
+      const v = cellText(target, r);
+      yRaw[r] = v === null ? NaN : code.get(v)!;
+    }
+  } else {
+    if (target.kind !== 'numeric') throw new DataError('A regression target must be numeric.');
+    yRaw.set(target.values);
+  }
+
+  const features: FeatureEncoding[] = featureIdx.map((i) => {
+    const col = columns[i]!;
+    const name = schema[i]!.name;
+    return col.kind === 'categorical'
+      ? { name, kind: 'categorical', categories: col.categories.slice() }
+      : { name, kind: 'numeric' };
+  });
+
+  const keep: number[] = [];
+  for (let r = 0; r < rowCount; r++) if (!Number.isNaN(yRaw[r]!)) keep.push(r);
+  const p = featureIdx.length;
+  const x = new Float64Array(keep.length * p);
+  const y = new Float64Array(keep.length);
+  keep.forEach((r, k) => {
+    y[k] = yRaw[r]!;
+    featureIdx.forEach((i, j) => {
+      const col = columns[i]!;
+      x[k * p + j] =
+        col.kind === 'numeric'
+          ? col.values[r]!
+          : col.kind === 'categorical'
+            ? col.codes[r]! < 0
+              ? NaN
+              : col.codes[r]!
+            : NaN;
+    });
+  });
+  return {
+    x,
+    rows: keep.length,
+    features: p,
+    y,
+    encoding: { task, features, target: schema[ti]!.name, classes },
+    droppedRows: rowCount - keep.length,
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * The profile of a dataset version: what a student reads before training. Row count; per
+ * column the missing and distinct counts; for numbers min, max, mean, standard deviation and a
+ * histogram; for categories the most frequent labels; for the target the class balance.
+ */
+import type { ColumnSchema, Task } from '../records';
+import { cellText, isMissing, type DatasetContent, type StoredColumn } from './content';
+
+export interface Histogram {
+  /** Bin edges: bins[i] counts values in [edges[i], edges[i+1]), the last bin closed. */
+  edges: number[];
+  counts: number[];
+}
+
+export interface NumericSummary {
+  min: number;
+  max: number;
+  mean: number;
+  /** Sample standard deviation (n − 1); 0 for a single value. */
+  std: number;
+  histogram: Histogram;
+}
+
+export interface CategoryCount {
+  value: string;
+  count: number;
+}
+
+export interface ColumnProfile {
+  name: string;
+  type: ColumnSchema['type'];
+  role: ColumnSchema['role'];
+  missing: number;
+  distinct: number;
+  numeric: NumericSummary | null;
+  /** The most frequent values, most frequent first (at most TOP_CATEGORIES). */
+  top: CategoryCount[] | null;
+}
+
+export interface DatasetProfile {
+  rowCount: number;
+  task: Task;
+  columns: ColumnProfile[];
+  /** Class counts of the target, largest first (classification only). */
+  classBalance: CategoryCount[] | null;
+  /** Rows with at least one missing value. */
+  rowsWithMissing: number;
+}
+
+export const TOP_CATEGORIES = 10;
+export const HISTOGRAM_BINS = 12;
+
+/** Equal-width bins over [min, max]; a constant column gets one bin. */
+export function histogram(
+  values: Float64Array,
+  min: number,
+  max: number,
+  bins = HISTOGRAM_BINS,
+): Histogram {
+  if (!(max > min)) {
+    let n = 0;
+    for (const v of values) if (!Number.isNaN(v)) n++;
+    return { edges: [min, max], counts: [n] };
+  }
+  const width = (max - min) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + i * width));
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    const b = Math.min(bins - 1, Math.floor((v - min) / width));
+    counts[b]!++;
+  }
+  return { edges, counts };
+}
+
+function numericSummary(values: Float64Array): {
+  summary: NumericSummary | null;
+  distinct: number;
+} {
+  let n = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let mean = 0;
+  let m2 = 0;
+  const distinct = new Set<number>();
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    n++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    // Welford's update: stable mean and variance in one pass.
+    const d = v - mean;
+    mean += d / n;
+    m2 += d * (v - mean);
+    distinct.add(v);
+  }
+  if (n === 0) return { summary: null, distinct: 0 };
+  return {
+    summary: {
+      min,
+      max,
+      mean,
+      std: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0,
+      histogram: histogram(values, min, max),
+    },
+    distinct: distinct.size,
+  };
+}
+
+function categoryCounts(col: StoredColumn, rowCount: number): CategoryCount[] {
+  const counts = new Map<string, number>();
+  if (col.kind === 'categorical') {
+    const byCode = new Array<number>(col.categories.length).fill(0);
+    for (const c of col.codes) if (c >= 0) byCode[c]!++;
+    col.categories.forEach((v, i) => counts.set(v, byCode[i]!));
+  } else {
+    for (let r = 0; r < rowCount; r++) {
+      const v = cellText(col, r);
+      if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+  }
+  return [...counts]
+    .filter(([, n]) => n > 0)
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}
+
+export function profileContent(content: DatasetContent): DatasetProfile {
+  const { rowCount, schema, columns, task } = content;
+  const rowMissing = new Uint8Array(rowCount);
+  let classBalance: CategoryCount[] | null = null;
+  const profiles = columns.map((col, i): ColumnProfile => {
+    const s = schema[i]!;
+    let missing = 0;
+    for (let r = 0; r < rowCount; r++) {
+      if (isMissing(col, r)) {
+        missing++;
+        rowMissing[r] = 1;
+      }
+    }
+    const base = { name: s.name, type: s.type, role: s.role, missing };
+    if (col.kind === 'numeric') {
+      const { summary, distinct } = numericSummary(col.values);
+      if (s.role === 'target' && task === 'classification')
+        classBalance = categoryCounts(col, rowCount);
+      return { ...base, distinct, numeric: summary, top: null };
+    }
+    const all = categoryCounts(col, rowCount);
+    if (s.role === 'target' && task === 'classification') classBalance = all;
+    return { ...base, distinct: all.length, numeric: null, top: all.slice(0, TOP_CATEGORIES) };
+  });
+  let rowsWithMissing = 0;
+  for (const m of rowMissing) rowsWithMissing += m;
+  return { rowCount, task, columns: profiles, classBalance, rowsWithMissing };
+}
