@@ -60,7 +60,11 @@ const api = {
   },
 
   /** A new version from a parent: rows appended, schema changed, or rows filtered. */
-  async derive(parent: DatasetContent, how: Derivation, onProgress: ProgressCallback): Promise<BuiltVersion> {
+  async derive(
+    parent: DatasetContent,
+    how: Derivation,
+    onProgress: ProgressCallback,
+  ): Promise<BuiltVersion> {
     return transferred(await derive(parent, how, report(onProgress)));
   },
 };

@@ -16,6 +16,8 @@ import {
 } from '../store/datasets';
 import type { Store } from '../store/db';
 import { Job } from './job.svelte';
+
+export type { SaveResult };
 import type { ComputePool } from './workers';
 
 /** What the person is told after a save: stored, or already there. */
@@ -205,7 +207,9 @@ export class DatasetView {
     this.notFound = !dataset;
     if (!dataset) return;
     const versions = await listVersions(this.#store, datasetId);
-    const version = versions.find((v) => v.id === versionId) ?? versions.at(-1) ?? null;
+    const found = versions.find((v) => v.id === versionId) ?? versions.at(-1) ?? null;
+    // Versions never change: the same id keeps the same object, so views need not reset.
+    const version = found && this.version?.id === found.id ? this.version : found;
     if (this.version?.id !== version?.id) this.content = null;
     this.dataset = dataset;
     this.versions = versions;
@@ -243,8 +247,8 @@ export class DatasetView {
       return saveDerived(this.#store, this.#author(), parent, built, source);
     });
     if (r) {
-      this.message = describeSave(r, dataset.name);
       await this.open(dataset.id, r.saved ? r.version.id : r.existing.id);
+      this.message = describeSave(r, dataset.name);
     }
     return r;
   }
@@ -261,7 +265,12 @@ export class DatasetView {
     task: Task,
     strayAsMissing: string[],
   ): Promise<SaveResult | null> {
-    return this.#derive({ kind: 'schema', schema, task, strayAsMissing }, 'schema edited');
+    // Plain copies: reactive proxies from a form cannot cross to a worker.
+    const plain = schema.map(({ name, type, role }) => ({ name, type, role }));
+    return this.#derive(
+      { kind: 'schema', schema: plain, task, strayAsMissing: [...strayAsMissing] },
+      'schema edited',
+    );
   }
 
   filter(filter: RowFilter): Promise<SaveResult | null> {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { launchOptions } from '../../scripts/chromium.mjs';
 
@@ -31,6 +31,8 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
     });
     page.on('pageerror', (e) => errors.push(String(e)));
   };
+  // A step that cannot happen fails in seconds, naming its locator, rather than at the test's time-out.
+  context.setDefaultTimeout(15_000);
   context.on('page', watch);
   const page = context.pages()[0] ?? (await context.newPage());
   watch(page);
@@ -54,4 +56,9 @@ export async function startAs(s: Session, name: string): Promise<void> {
   await dialog.getByLabel('Your name').fill(name);
   await dialog.getByRole('button', { name: 'Start' }).click();
   await dialog.waitFor({ state: 'hidden' });
+}
+
+/** Waits until the element's text matches (work in a worker may take a while to show). */
+export async function waitText(locator: Locator, pattern: RegExp): Promise<void> {
+  await locator.filter({ hasText: pattern }).first().waitFor();
 }
