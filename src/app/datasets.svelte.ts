@@ -1,7 +1,7 @@
 import { proxy } from 'comlink';
 import type { DatasetContent } from '../core/data/content';
 import type { RowFilter } from '../core/data/derive';
-import type { ColumnSuggestion } from '../core/data/infer';
+import { markTarget, type ColumnSuggestion } from '../core/data/infer';
 import { DEFAULT_MISSING_TOKENS } from '../core/data/parse';
 import type { BuiltVersion, Derivation, Inspection } from '../core/data/pipeline';
 import type { Sample } from '../core/data/samples';
@@ -133,10 +133,7 @@ export class ImportFlow {
   }
 
   setTarget(name: string): void {
-    for (const c of this.columns) {
-      if (c.name === name) c.role = 'target';
-      else if (c.role === 'target') c.role = 'feature';
-    }
+    markTarget(this.columns, name);
   }
 
   get canSave(): boolean {

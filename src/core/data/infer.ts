@@ -139,3 +139,11 @@ export function suggestSchema(raw: RawTable, preferredTarget?: string): SchemaSu
   const t = columns[target]!;
   return { columns, task: inferTask(facts[target]!, t.type), facts };
 }
+
+/** Makes `name` the one target; the previous target becomes a feature. */
+export function markTarget(columns: ColumnSchema[], name: string): void {
+  for (const c of columns) {
+    if (c.name === name) c.role = 'target';
+    else if (c.role === 'target') c.role = 'feature';
+  }
+}

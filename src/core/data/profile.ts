@@ -78,23 +78,24 @@ function numericSummary(values: Float64Array): {
   distinct: number;
 } {
   let n = 0;
-  let min = Infinity;
-  let max = -Infinity;
   let mean = 0;
   let m2 = 0;
-  const distinct = new Set<number>();
+  const present = new Float64Array(values.length);
   for (const v of values) {
     if (Number.isNaN(v)) continue;
-    n++;
-    if (v < min) min = v;
-    if (v > max) max = v;
+    present[n++] = v;
     // Welford's update: stable mean and variance in one pass.
     const d = v - mean;
     mean += d / n;
     m2 += d * (v - mean);
-    distinct.add(v);
   }
   if (n === 0) return { summary: null, distinct: 0 };
+  // A native numeric sort gives min, max and the distinct count without a Set of every value.
+  const sorted = present.subarray(0, n).sort();
+  let distinct = 1;
+  for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  const min = sorted[0]!;
+  const max = sorted[n - 1]!;
   return {
     summary: {
       min,
@@ -103,7 +104,7 @@ function numericSummary(values: Float64Array): {
       std: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0,
       histogram: histogram(values, min, max),
     },
-    distinct: distinct.size,
+    distinct,
   };
 }
 

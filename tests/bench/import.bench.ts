@@ -1,0 +1,71 @@
+/**
+ * Import of a generated 100k × 20 CSV: parse + schema + encode + hash + profile (the whole
+ * path a file takes before it is stored), against papaparse's bare parse of the same text in
+ * the same run. Prints:
+ *   BENCH import_100k_seconds <s>
+ *   BENCH import_100k_peak_mb <MB>            (peak resident memory of the process)
+ *   BENCH import_100k_ratio_vs_papaparse <x>  (ours / papaparse's bare parse)
+ */
+import Papa from 'papaparse';
+import { buildContent, contentHash } from '../../src/core/data/content';
+import { suggestSchema } from '../../src/core/data/infer';
+import { parseTable } from '../../src/core/data/parse';
+import { profileContent } from '../../src/core/data/profile';
+
+const ROWS = 100_000;
+const NUMERIC = 18;
+
+/** A seeded generator (mulberry32), so every run measures the same file. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function makeCsv(): string {
+  const r = rng(42);
+  const header = [...Array.from({ length: NUMERIC }, (_, i) => `x${i}`), 'colour', 'label'];
+  const lines = [header.join(',')];
+  const colours = ['red', 'green', 'blue', 'yellow'];
+  for (let i = 0; i < ROWS; i++) {
+    const row: string[] = [];
+    for (let j = 0; j < NUMERIC; j++) row.push(r() < 0.01 ? 'NA' : (r() * 100).toFixed(3));
+    row.push(colours[Math.floor(r() * 4)]!);
+    row.push(r() < 0.3 ? 'yes' : 'no');
+    lines.push(row.join(','));
+  }
+  return lines.join('\n');
+}
+
+const text = makeCsv();
+
+let t0 = performance.now();
+const bare = Papa.parse<string[]>(text, { skipEmptyLines: true });
+const papaSeconds = (performance.now() - t0) / 1000;
+if (bare.data.length !== ROWS + 1) throw new Error(`papaparse read ${bare.data.length} rows`);
+
+t0 = performance.now();
+const raw = await parseTable(text, { fileName: 'bench.csv' });
+const s = suggestSchema(raw);
+const content = buildContent(raw.columns, s.columns, s.task, raw.rowCount);
+const id = await contentHash(content);
+const profile = profileContent(content);
+const seconds = (performance.now() - t0) / 1000;
+if (profile.rowCount !== ROWS || id.length !== 64) throw new Error('the import went wrong');
+
+const peakMb = process.resourceUsage().maxRSS / 1024;
+console.log(
+  `BENCH import_100k_seconds ${seconds.toFixed(2)} s (${(text.length / 1e6).toFixed(1)} MB of CSV)`,
+);
+console.log(
+  `BENCH import_100k_peak_mb ${peakMb.toFixed(0)} MB (peak resident memory of the process)`,
+);
+console.log(`BENCH import_100k_papaparse_seconds ${papaSeconds.toFixed(2)} s`);
+console.log(
+  `BENCH import_100k_ratio_vs_papaparse ${(seconds / papaSeconds).toFixed(2)} (ours / papaparse bare parse)`,
+);
