@@ -93,9 +93,9 @@ export class ImportFlow {
 
   async chooseSample(sample: Sample): Promise<void> {
     this.#reset();
-    const response = await fetch(`${import.meta.env.BASE_URL}${sample.file}`);
-    if (!response.ok) {
-      this.message = `The sample "${sample.name}" could not be loaded (${response.status}). Reload the page and try again.`;
+    const response = await fetch(`${import.meta.env.BASE_URL}${sample.file}`).catch(() => null);
+    if (!response?.ok) {
+      this.message = `The sample "${sample.name}" could not be loaded${response ? ` (${response.status})` : ''}. Reload the page while online once, so Orpheus can keep its samples for offline use, then try again.`;
       return;
     }
     this.input = { blob: await response.blob(), fileName: sample.file.split('/').pop()!, sample };

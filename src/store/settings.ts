@@ -38,10 +38,10 @@ export async function writeSetting<K extends SettingKey>(
   value: Settings[K],
   now = new Date(),
 ): Promise<void> {
-  const value_: SettingRecord = { key, value, updatedAt: now.toISOString() };
+  const record: SettingRecord = { key, value, updatedAt: now.toISOString() };
   await store.commit(
     author,
-    [{ store: 'settings', value: value_, action: 'update', summary: `set ${key}` }],
+    [{ store: 'settings', value: record, action: 'update', summary: `set ${key}` }],
     now,
   );
 }
