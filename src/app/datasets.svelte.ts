@@ -7,7 +7,6 @@ import type { BuiltVersion, Derivation, Inspection } from '../core/data/pipeline
 import type { Sample } from '../core/data/samples';
 import type { ColumnSchema, DatasetRecord, DatasetVersionRecord, Task } from '../core/records';
 import {
-  childrenOf,
   listVersions,
   loadContent,
   saveDerived,
@@ -16,9 +15,9 @@ import {
 } from '../store/datasets';
 import type { Store } from '../store/db';
 import { Job } from './job.svelte';
+import type { ComputePool } from './workers';
 
 export type { SaveResult };
-import type { ComputePool } from './workers';
 
 /** What the person is told after a save: stored, or already there. */
 export function describeSave(r: SaveResult, datasetName: string): string {
@@ -211,7 +210,7 @@ export class DatasetView {
     this.dataset = dataset;
     this.versions = versions;
     this.version = version;
-    this.children = version ? await childrenOf(this.#store, version) : [];
+    this.children = version ? versions.filter((v) => v.parentId === version.id) : [];
   }
 
   versionById(id: string | null): DatasetVersionRecord | undefined {
@@ -234,7 +233,7 @@ export class DatasetView {
     if (!parent || !dataset) return null;
     this.message = null;
     const r = await this.job.run(async (signal, progress) => {
-      const content = (await this.rows()) ?? (await loadContent(this.#store, parent));
+      const content = this.content ?? (await loadContent(this.#store, parent));
       const built: BuiltVersion = await this.#pool.run(
         (api) => api.derive(content, how, proxy(progress)),
         {

@@ -138,15 +138,6 @@ export async function listVersions(
   }
 }
 
-/** The versions derived from this one. */
-export async function childrenOf(
-  store: Store,
-  version: DatasetVersionRecord,
-): Promise<DatasetVersionRecord[]> {
-  const all = await listVersions(store, version.datasetId);
-  return all.filter((v) => v.parentId === version.id);
-}
-
 /** The full content of a version: its description with its rows. */
 export async function loadContent(
   store: Store,
