@@ -1,0 +1,259 @@
+/**
+ * How a model is trained and judged: a seeded, stratified hold-out split; stratified k-fold
+ * cross-validation on the rest; the final tree fitted on the training part and scored on the
+ * hold-out. The sorted feature orders are computed once and shared by every fit.
+ */
+import { seededRandom, shuffle, type Random } from '../random';
+import {
+  fitCart,
+  presort,
+  TrainingError,
+  type CartParams,
+  type FittedTree,
+  type TrainingSet,
+} from './cart';
+import {
+  classificationScores,
+  regressionScores,
+  scalarScores,
+  METRICS,
+  type ClassificationScores,
+  type MetricName,
+  type RegressionScores,
+} from './metrics';
+import { predictTree, treeShape, type TreeShape } from './tree';
+
+export interface EvaluationPlan {
+  /** Cross-validation folds, 2 … 20. */
+  folds: number;
+  /** Share of rows held out for the final score, 0.1 … 0.5. */
+  testFraction: number;
+  seed: number;
+}
+
+export const DEFAULT_PLAN: Omit<EvaluationPlan, 'seed'> = { folds: 5, testFraction: 0.2 };
+
+export interface Spread {
+  mean: number;
+  std: number;
+  /** One value per fold. */
+  folds: number[];
+}
+
+export interface Evaluation {
+  fitted: FittedTree;
+  shape: TreeShape;
+  /** Cross-validated scalar metrics (mean ± std over folds). */
+  cv: Partial<Record<MetricName, Spread>>;
+  holdout: ClassificationScores | RegressionScores;
+  /** The rows held out (indices into the training set) and what the tree predicts for them. */
+  holdoutRows: number[];
+  holdoutPredictions: number[];
+  trainRows: number;
+  /** Time to fit the final tree (cross-validation not included). */
+  fitMs: number;
+}
+
+export type ProgressFn = (done: number, total: number) => void;
+
+function groups(set: TrainingSet, rows: Int32Array | null): Int32Array[] {
+  const all = rows ?? Int32Array.from({ length: set.rows }, (_, i) => i);
+  if (set.classes === 0) return [all];
+  const byClass: number[][] = Array.from({ length: set.classes }, () => []);
+  for (const r of all) byClass[set.y[r]!]!.push(r);
+  return byClass.map((g) => Int32Array.from(g));
+}
+
+/** A stratified split: about `fraction` of each class held out. */
+export function holdoutSplit(
+  set: TrainingSet,
+  fraction: number,
+  random: Random,
+): { train: Int32Array; test: Int32Array } {
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const g of groups(set, null)) {
+    shuffle(g, random);
+    const k = g.length < 2 ? 0 : Math.max(1, Math.round(g.length * fraction));
+    for (let i = 0; i < g.length; i++) (i < k ? test : train).push(g[i]!);
+  }
+  return {
+    train: Int32Array.from(train).sort(),
+    test: Int32Array.from(test).sort(),
+  };
+}
+
+/** Fold number per row of `rows`, stratified by class and dealt round-robin after a shuffle. */
+export function stratifiedFolds(
+  set: TrainingSet,
+  rows: Int32Array,
+  k: number,
+  random: Random,
+): Int32Array[] {
+  const folds: number[][] = Array.from({ length: k }, () => []);
+  let next = 0;
+  for (const g of groups(set, rows)) {
+    shuffle(g, random);
+    for (const r of g) {
+      folds[next]!.push(r);
+      next = (next + 1) % k;
+    }
+  }
+  return folds.map((f) => Int32Array.from(f).sort());
+}
+
+export function checkPlan(set: TrainingSet, plan: EvaluationPlan): void {
+  if (!Number.isInteger(plan.folds) || plan.folds < 2 || plan.folds > 20)
+    throw new TrainingError('Cross-validation needs between 2 and 20 folds.');
+  if (!(plan.testFraction >= 0.1 && plan.testFraction <= 0.5))
+    throw new TrainingError('The hold-out share must be between 10 % and 50 %.');
+  const trainRows = Math.floor(set.rows * (1 - plan.testFraction));
+  if (trainRows < plan.folds * 2)
+    throw new TrainingError(
+      `${set.rows} rows are too few for ${plan.folds}-fold cross-validation with a hold-out; use fewer folds or more data.`,
+    );
+  if (set.classes > 0) {
+    const seen = new Set(set.y);
+    if (seen.size < 2)
+      throw new TrainingError('The target has only one class: there is nothing to learn.');
+  }
+}
+
+function scoreRows(
+  set: TrainingSet,
+  fitted: FittedTree,
+  rows: Int32Array,
+): { scores: ClassificationScores | RegressionScores; predictions: Float64Array } {
+  const p = set.features;
+  const x = new Float64Array(rows.length * p);
+  const y = new Float64Array(rows.length);
+  rows.forEach((r, i) => {
+    x.set(set.x.subarray(r * p, (r + 1) * p), i * p);
+    y[i] = set.y[r]!;
+  });
+  const { predictions, probabilities } = predictTree(fitted.tree, x, rows.length, p, set.classes);
+  const scores =
+    set.classes > 0
+      ? classificationScores(y, predictions, probabilities, set.classes)
+      : regressionScores(y, predictions);
+  return { scores, predictions };
+}
+
+function spread(values: number[]): Spread {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance =
+    values.length > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) : 0;
+  return { mean, std: Math.sqrt(variance), folds: values };
+}
+
+/** Shared by every fit on one data set: sorted orders, the hold-out split and the folds. */
+export interface Prepared {
+  set: TrainingSet;
+  plan: EvaluationPlan;
+  orders: Int32Array[];
+  train: Int32Array;
+  test: Int32Array;
+  folds: Int32Array[];
+}
+
+export function prepare(set: TrainingSet, plan: EvaluationPlan): Prepared {
+  checkPlan(set, plan);
+  const random = seededRandom(plan.seed);
+  const { train, test } = holdoutSplit(set, plan.testFraction, random);
+  const folds = stratifiedFolds(set, train, plan.folds, random);
+  return { set, plan, orders: presort(set), train, test, folds };
+}
+
+/** Cross-validated scalar metrics of one configuration. */
+export function crossValidate(
+  prep: Prepared,
+  params: CartParams,
+  onFold?: () => void,
+): Partial<Record<MetricName, Spread>> {
+  const { set, orders, train, folds, plan } = prep;
+  const perFold: Partial<Record<MetricName, number>>[] = [];
+  const inFold = new Uint8Array(set.rows);
+  for (const fold of folds) {
+    inFold.fill(0);
+    for (const r of fold) inFold[r] = 1;
+    const subset = train.filter((r) => !inFold[r]);
+    const fitted = fitCart(set, params, { seed: plan.seed, subset, orders });
+    perFold.push(scalarScores(scoreRows(set, fitted, fold).scores));
+    onFold?.();
+  }
+  const out: Partial<Record<MetricName, Spread>> = {};
+  for (const m of Object.keys(perFold[0] ?? {}) as MetricName[]) {
+    const values = perFold.map((s) => s[m]!).filter((v) => !Number.isNaN(v));
+    if (values.length > 0) out[m] = spread(values);
+  }
+  return out;
+}
+
+/** Fits the final tree on the training part and scores it on the hold-out. */
+export function fitAndScore(prep: Prepared, params: CartParams): Omit<Evaluation, 'cv'> {
+  const { set, orders, train, test, plan } = prep;
+  const t0 = performance.now();
+  const fitted = fitCart(set, params, { seed: plan.seed, subset: train, orders });
+  const fitMs = performance.now() - t0;
+  const { scores, predictions } = scoreRows(set, fitted, test);
+  return {
+    fitted,
+    shape: treeShape(fitted.tree),
+    holdout: scores,
+    holdoutRows: Array.from(test),
+    holdoutPredictions: Array.from(predictions),
+    trainRows: train.length,
+    fitMs,
+  };
+}
+
+/** Cross-validation, then the final fit: what one training run does. */
+export function evaluate(
+  set: TrainingSet,
+  params: CartParams,
+  plan: EvaluationPlan,
+  onProgress: ProgressFn = () => {},
+): Evaluation {
+  const prep = prepare(set, plan);
+  const total = plan.folds + 1;
+  let done = 0;
+  const cv = crossValidate(prep, params, () => onProgress(++done, total));
+  const final = fitAndScore(prep, params);
+  onProgress(total, total);
+  return { ...final, cv };
+}
+
+/** Better of two metric values for `metric` (ties keep the first). */
+export function isBetter(metric: MetricName, a: number, b: number): boolean {
+  return METRICS[metric].higherIsBetter ? a > b : a < b;
+}
+
+export interface CurvePoint {
+  rows: number;
+  train: number;
+  test: number;
+}
+
+/** Score against training-set size: fits on growing shares of the training part. */
+export function learningCurve(
+  set: TrainingSet,
+  params: CartParams,
+  plan: EvaluationPlan,
+  metric: MetricName,
+  steps = 8,
+  onProgress: ProgressFn = () => {},
+): CurvePoint[] {
+  const prep = prepare(set, plan);
+  const order = shuffle(Int32Array.from(prep.train), seededRandom(plan.seed + 1));
+  const points: CurvePoint[] = [];
+  for (let s = 1; s <= steps; s++) {
+    const size = Math.max(2, Math.round((order.length * s) / steps));
+    const subset = order.slice(0, size).sort();
+    const fitted = fitCart(set, params, { seed: plan.seed, subset, orders: prep.orders });
+    const onTrain = scalarScores(scoreRows(set, fitted, subset).scores)[metric] ?? NaN;
+    const onTest = scalarScores(scoreRows(set, fitted, prep.test).scores)[metric] ?? NaN;
+    points.push({ rows: size, train: onTrain, test: onTest });
+    onProgress(s, steps);
+  }
+  return points;
+}

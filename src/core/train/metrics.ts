@@ -1,0 +1,145 @@
+/**
+ * Scores of a model on labelled rows. Classification: accuracy, balanced accuracy, macro F1,
+ * precision and recall per class, confusion matrix, log loss. Regression: R², RMSE, MAE.
+ * Definitions follow scikit-learn's (zero division counts as 0).
+ */
+import type { Task } from '../records';
+
+export interface ClassificationScores {
+  accuracy: number;
+  balanced_accuracy: number;
+  f1_macro: number;
+  log_loss: number;
+  /** Per class, in class-code order. */
+  precision: number[];
+  recall: number[];
+  f1: number[];
+  /** confusion[true][predicted]. */
+  confusion: number[][];
+}
+
+export interface RegressionScores {
+  r2: number;
+  rmse: number;
+  mae: number;
+}
+
+/** The metrics a model can be ranked by, and which way is better. */
+export const METRICS = {
+  accuracy: { task: 'classification', label: 'Accuracy', higherIsBetter: true },
+  balanced_accuracy: { task: 'classification', label: 'Balanced accuracy', higherIsBetter: true },
+  f1_macro: { task: 'classification', label: 'Macro F1', higherIsBetter: true },
+  log_loss: { task: 'classification', label: 'Log loss', higherIsBetter: false },
+  r2: { task: 'regression', label: 'R²', higherIsBetter: true },
+  rmse: { task: 'regression', label: 'RMSE', higherIsBetter: false },
+  mae: { task: 'regression', label: 'MAE', higherIsBetter: false },
+} as const satisfies Record<string, { task: Task; label: string; higherIsBetter: boolean }>;
+
+export type MetricName = keyof typeof METRICS;
+
+export function metricsFor(task: Task): MetricName[] {
+  return (Object.keys(METRICS) as MetricName[]).filter((m) => METRICS[m].task === task);
+}
+
+const EPS = 1e-15;
+
+export function classificationScores(
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  probabilities: Float64Array | null,
+  classes: number,
+): ClassificationScores {
+  const n = truth.length;
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  let correct = 0;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const t = truth[i]!;
+    const p = predicted[i]!;
+    confusion[t]![p]!++;
+    if (t === p) correct++;
+    if (probabilities) {
+      // Probabilities are clipped and each row renormalised, as scikit-learn's log_loss does.
+      let rowSum = 0;
+      for (let c = 0; c < classes; c++)
+        rowSum += Math.min(1 - EPS, Math.max(EPS, probabilities[i * classes + c]!));
+      const pt = Math.min(1 - EPS, Math.max(EPS, probabilities[i * classes + t]!));
+      loss -= Math.log(pt / rowSum);
+    }
+  }
+  const precision: number[] = [];
+  const recall: number[] = [];
+  const f1: number[] = [];
+  let recallSum = 0;
+  let present = 0;
+  for (let c = 0; c < classes; c++) {
+    const tp = confusion[c]![c]!;
+    let predictedC = 0;
+    let actualC = 0;
+    for (let o = 0; o < classes; o++) {
+      predictedC += confusion[o]![c]!;
+      actualC += confusion[c]![o]!;
+    }
+    const pr = predictedC > 0 ? tp / predictedC : 0;
+    const rc = actualC > 0 ? tp / actualC : 0;
+    precision.push(pr);
+    recall.push(rc);
+    f1.push(pr + rc > 0 ? (2 * pr * rc) / (pr + rc) : 0);
+    if (actualC > 0) {
+      recallSum += rc;
+      present++;
+    }
+  }
+  // Macro averages over the classes present in truth or predictions, as scikit-learn's labels.
+  const used = f1.filter(
+    (_, c) => confusion[c]!.some((v) => v > 0) || confusion.some((row) => row[c]! > 0),
+  );
+  return {
+    accuracy: n > 0 ? correct / n : 0,
+    balanced_accuracy: present > 0 ? recallSum / present : 0,
+    f1_macro: used.length > 0 ? used.reduce((a, b) => a + b, 0) / used.length : 0,
+    log_loss: probabilities && n > 0 ? loss / n : NaN,
+    precision,
+    recall,
+    f1,
+    confusion,
+  };
+}
+
+export function regressionScores(
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+): RegressionScores {
+  const n = truth.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += truth[i]!;
+  mean /= n;
+  let ssRes = 0;
+  let ssTot = 0;
+  let abs = 0;
+  for (let i = 0; i < n; i++) {
+    const e = truth[i]! - predicted[i]!;
+    ssRes += e * e;
+    ssTot += (truth[i]! - mean) ** 2;
+    abs += Math.abs(e);
+  }
+  return {
+    // scikit-learn: a constant truth gives 1 for a perfect fit, else 0.
+    r2: ssTot > 0 ? 1 - ssRes / ssTot : ssRes === 0 ? 1 : 0,
+    rmse: Math.sqrt(ssRes / n),
+    mae: abs / n,
+  };
+}
+
+/** The scalar metrics of a scores object, for ranking and tables. */
+export function scalarScores(
+  s: ClassificationScores | RegressionScores,
+): Partial<Record<MetricName, number>> {
+  if ('r2' in s) return { r2: s.r2, rmse: s.rmse, mae: s.mae };
+  return {
+    accuracy: s.accuracy,
+    balanced_accuracy: s.balanced_accuracy,
+    f1_macro: s.f1_macro,
+    log_loss: s.log_loss,
+  };
+}
