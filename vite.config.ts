@@ -3,6 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import pkg from './package.json' with { type: 'json' };
+import mlCart from './node_modules/ml-cart/package.json' with { type: 'json' };
 
 /** The file extension and MIME type of Orpheus backups (see the backup screen). */
 const BACKUP_MIME = 'application/x-orpheus';
@@ -10,6 +11,8 @@ const BACKUP_MIME = 'application/x-orpheus';
 export default defineConfig({
   define: {
     __APP_VERSION__: JSON.stringify(pkg.version),
+    // The tree format and predictor every saved version names, for the environment check.
+    __ML_CART_VERSION__: JSON.stringify(mlCart.version),
   },
   plugins: [
     svelte(),

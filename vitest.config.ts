@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 /** Unit tests: Node, with fake-indexeddb standing in for the browser's IndexedDB. */
 export default defineConfig({
   plugins: [svelte()],
-  define: { __APP_VERSION__: JSON.stringify('test') },
+  define: { __APP_VERSION__: JSON.stringify('test'), __ML_CART_VERSION__: JSON.stringify('test') },
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',

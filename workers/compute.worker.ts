@@ -14,7 +14,19 @@ import {
   type Inspection,
   type SchemaChoice,
 } from '../src/core/data/pipeline';
+import { matrixFor, type Encoding } from '../src/core/data/matrix';
 import { countPrimes, type PrimeCount } from '../src/core/smoke';
+import type { CartParams } from '../src/core/train/cart';
+import { learningCurve, type CurvePoint, type EvaluationPlan } from '../src/core/train/evaluate';
+import type { MetricName } from '../src/core/train/metrics';
+import {
+  searchAndTrain,
+  trainingSet,
+  trainModel,
+  type TrainResult,
+  type TrainSpec,
+} from '../src/core/train/model';
+import { predictTree, type TreeModel } from '../src/core/train/tree';
 
 export type ProgressCallback = (done: number, total: number) => void;
 
@@ -66,6 +78,48 @@ const api = {
     onProgress: ProgressCallback,
   ): Promise<BuiltVersion> {
     return transferred(await derive(parent, how, report(onProgress)));
+  },
+
+  /** Trains one configuration on a version: cross-validation, then the final tree. */
+  train(content: DatasetContent, spec: TrainSpec, onProgress: ProgressCallback): TrainResult {
+    return trainModel(content, spec, report(onProgress));
+  },
+
+  /** Tries every configuration of a grid by cross-validation and trains the best. */
+  searchAndTrain(
+    content: DatasetContent,
+    spec: Omit<TrainSpec, 'params'>,
+    grid: CartParams[],
+    onProgress: ProgressCallback,
+  ): TrainResult & { params: CartParams } {
+    return searchAndTrain(content, spec, grid, report(onProgress));
+  },
+
+  /** Score against training-set size. */
+  learningCurve(
+    content: DatasetContent,
+    params: CartParams,
+    plan: EvaluationPlan,
+    metric: MetricName,
+    onProgress: ProgressCallback,
+  ): CurvePoint[] {
+    const { set } = trainingSet(content);
+    return learningCurve(set, params, plan, metric, 8, report(onProgress));
+  },
+
+  /** What a saved tree predicts for some rows of a version, encoded with the tree's own encoding. */
+  predictRows(
+    content: DatasetContent,
+    tree: TreeModel,
+    encoding: Encoding,
+    rows: number[],
+  ): number[] {
+    const m = matrixFor(content, encoding);
+    const p = m.features;
+    const x = new Float64Array(rows.length * p);
+    rows.forEach((r, i) => x.set(m.x.subarray(r * p, (r + 1) * p), i * p));
+    const classes = encoding.classes?.length ?? 0;
+    return Array.from(predictTree(tree, x, rows.length, p, classes).predictions);
   },
 };
 

@@ -14,6 +14,7 @@ import {
   type SaveResult,
 } from '../store/datasets';
 import type { Store } from '../store/db';
+import { modelsTrainedOn } from '../store/models';
 import { Job } from './job.svelte';
 import type { ComputePool } from './workers';
 
@@ -187,6 +188,8 @@ export class DatasetView {
   versions = $state.raw<DatasetVersionRecord[]>([]);
   version = $state.raw<DatasetVersionRecord | null>(null);
   children = $state.raw<DatasetVersionRecord[]>([]);
+  /** The model versions trained on the open version, with their model's name. */
+  models = $state.raw<{ modelId: string; name: string; number: number }[]>([]);
   content = $state.raw<DatasetContent | null>(null);
   message = $state<string | null>(null);
   notFound = $state(false);
@@ -211,6 +214,7 @@ export class DatasetView {
     this.versions = versions;
     this.version = version;
     this.children = version ? versions.filter((v) => v.parentId === version.id) : [];
+    this.models = version ? await modelsTrainedOn(this.#store, version.id) : [];
   }
 
   versionById(id: string | null): DatasetVersionRecord | undefined {

@@ -74,4 +74,18 @@ export class Job<T> {
   cancel(): void {
     this.#controller?.abort();
   }
+
+  /** Forgets the last run (cancelling it if it still runs), as if it never started. */
+  reset(): void {
+    this.cancel();
+    this.#runId++;
+    this.#controller = null;
+    this.state = 'idle';
+    this.done = 0;
+    this.total = 0;
+    this.result = null;
+    this.error = null;
+    this.startedAt = null;
+    this.endedAt = null;
+  }
 }

@@ -3,6 +3,7 @@ import { Store } from '../store/db';
 import { Activity } from './activity.svelte';
 import { DataLibrary, DatasetView, ImportFlow } from './datasets.svelte';
 import { Job } from './job.svelte';
+import { ModelLibrary, ModelView, TrainFlow } from './models.svelte';
 import { Notices } from './notices.svelte';
 import { Router } from './router.svelte';
 import { Session } from './session.svelte';
@@ -29,6 +30,9 @@ export class Orpheus {
   readonly library: DataLibrary;
   readonly importFlow: ImportFlow;
   readonly datasetView: DatasetView;
+  readonly models: ModelLibrary;
+  readonly trainFlow: TrainFlow;
+  readonly modelView: ModelView;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
   staleTab = $state(false);
 
@@ -44,6 +48,9 @@ export class Orpheus {
     this.library = new DataLibrary(store);
     this.importFlow = new ImportFlow(pool, store, author);
     this.datasetView = new DatasetView(pool, store, author);
+    this.models = new ModelLibrary(store);
+    this.trainFlow = new TrainFlow(pool, store, author, this.models);
+    this.modelView = new ModelView(pool, store, author);
   }
 
   static async start(): Promise<Orpheus> {
@@ -57,7 +64,7 @@ export class Orpheus {
     await app.session.load();
     // On first start the storage request waits for the person's name, so it is theirs.
     if (!app.session.needsName) await app.storage.start(app.session.author);
-    await Promise.all([app.activity.refresh(), app.library.refresh()]);
+    await Promise.all([app.activity.refresh(), app.library.refresh(), app.models.refresh()]);
     app.update.start();
     return app;
   }

@@ -1,6 +1,13 @@
 import type { DatasetContent, StoredColumn } from './data/content';
 import type { VersionChange } from './data/derive';
+import type { Encoding } from './data/matrix';
 import type { DatasetProfile } from './data/profile';
+import type { CartParams } from './train/cart';
+import type { EvaluationPlan, Spread } from './train/evaluate';
+import type { ClassificationScores, MetricName, RegressionScores } from './train/metrics';
+import type { TrialSummary } from './train/model';
+import type { Scenario } from './train/scenario';
+import type { TreeModel } from './train/tree';
 
 /**
  * The records Orpheus keeps. Each kind has exactly one TypeScript type, here in the pure
@@ -64,13 +71,33 @@ export interface DatasetColumnsRecord {
   columns: StoredColumn[];
 }
 
+/** What people say about a version: versions never change, their notes and tags can. */
+export interface VersionNote {
+  note: string;
+  tags: string[];
+}
+
 /** A named model; its trained trees live in immutable versions. */
 export interface ModelRecord extends Authored {
   id: string;
   name: string;
   task: Task;
+  /** The metric that ranks this model's versions (e.g. macro F1 for unbalanced classes). */
+  metric: MetricName;
   /** Alias name (`champion`, `challenger`, free names) → model version id. Aliases move; versions never change. */
   aliases: Record<string, string>;
+  /** Notes and free tags per version id. */
+  notes: Record<string, VersionNote>;
+}
+
+/** Sizes and parts of a trained tree. */
+export interface ModelParameters {
+  depth: number;
+  nodes: number;
+  leaves: number;
+  featuresUsed: string[];
+  /** Feature name → share of the total impurity decrease. */
+  importances: Record<string, number>;
 }
 
 /** An immutable, numbered version of a model (v1, v2 …). */
@@ -78,17 +105,43 @@ export interface ModelVersionRecord extends Authored {
   id: string;
   modelId: string;
   number: number;
+  /** The version this one was retrained from, or null for v1. */
   parentId: string | null;
   datasetVersionId: string;
+  /** Which case of train(data, model) made it. */
+  scenario: Scenario;
   algorithm: string;
+  /** `orpheus` (the app), `trainer`, `ml-cart` (the tree format and predictor). */
   libraryVersions: Record<string, string>;
-  hyperparameters: Record<string, unknown>;
-  /** The serialized tree: JSON data, never code. */
-  tree: unknown;
-  scores: Record<string, number>;
+  /** Every hyperparameter, defaults included. */
+  hyperparameters: CartParams;
+  /** How it was judged: folds and hold-out share (the seed is `seed`). */
+  evaluation: Omit<EvaluationPlan, 'seed'>;
+  metric: MetricName;
+  /** The serialized tree: JSON data, never code (ml-cart's format). */
+  tree: TreeModel;
+  /** How raw rows become the tree's inputs: feature order, category codes, class labels. */
+  encoding: Encoding;
+  /** What happens to a raw row before the tree sees it, in words. */
+  preprocessing: string[];
+  modelParameters: ModelParameters;
+  scores: {
+    cv: Partial<Record<MetricName, Spread>>;
+    holdout: ClassificationScores | RegressionScores;
+  };
+  /** The hold-out rows (indices among the version's rows with a target) and the tree's predictions for them. */
+  holdout: { rows: number[]; predictions: number[] };
+  trainRows: number;
+  /** Rows of the data version left out because their target was missing. */
+  droppedRows: number;
   trainingMs: number;
   seed: number;
+  /** Capability tags (handles missing values, multiclass …) for model audition. */
   tags: string[];
+  /** The browser and platform it was trained in. */
+  environment: { userAgent: string; platform: string };
+  /** The automatic search that chose the settings, best first. */
+  search: { kind: 'grid'; trials: TrialSummary[] } | null;
 }
 
 export type StudyState = 'running' | 'paused' | 'complete' | 'cancelled';

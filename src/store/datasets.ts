@@ -153,3 +153,24 @@ export async function loadContent(
     columns: rows.columns,
   };
 }
+
+export interface DataLabel {
+  version: DatasetVersionRecord;
+  /** "iris v2". */
+  label: string;
+}
+
+/** Data versions by id with "dataset vN" labels; ids no longer stored are left out. */
+export async function labelDataVersions(
+  store: Store,
+  ids: Iterable<string>,
+): Promise<Map<string, DataLabel>> {
+  const out = new Map<string, DataLabel>();
+  for (const id of new Set(ids)) {
+    const version = await store.get('datasetVersions', id);
+    if (!version) continue;
+    const dataset = await store.get('datasets', version.datasetId);
+    out.set(id, { version, label: `${dataset?.name ?? 'unknown data'} v${version.number}` });
+  }
+  return out;
+}

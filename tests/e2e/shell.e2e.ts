@@ -50,12 +50,12 @@ describe('the app shell', () => {
       'Backup',
       'Settings',
     ]);
-    await nav.getByRole('link', { name: 'Models' }).focus();
+    await nav.getByRole('link', { name: 'Search' }).focus();
     await s.page.keyboard.press('Enter');
-    await s.page.getByRole('heading', { level: 1, name: 'Models' }).waitFor();
+    await s.page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
     expect(await s.page.getByText('Not built yet').count()).toBe(1);
-    expect(s.page.url()).toMatch(/#\/models$/);
-    expect(await nav.getByRole('link', { name: 'Models' }).getAttribute('aria-current')).toBe(
+    expect(s.page.url()).toMatch(/#\/search$/);
+    expect(await nav.getByRole('link', { name: 'Search' }).getAttribute('aria-current')).toBe(
       'page',
     );
 

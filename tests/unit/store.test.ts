@@ -13,6 +13,7 @@ import { Store, type Write } from '../../src/store/db';
 import { StorageFullError } from '../../src/store/errors';
 import { DB_VERSION, MIGRATIONS } from '../../src/store/schema';
 import { readSetting, writeSetting } from '../../src/store/settings';
+import { versionFixture } from './fixtures';
 
 let dbCount = 0;
 const opened: Store[] = [];
@@ -64,24 +65,18 @@ function sampleWrites(): Write[] {
     id: 'm1',
     name: 'iris-tree',
     task: 'classification',
+    metric: 'accuracy',
     aliases: {},
+    notes: {},
     author,
     createdAt,
   };
   const mv: ModelVersionRecord = {
+    ...versionFixture(dv.id),
     id: 'mv1',
     modelId: 'm1',
     number: 1,
     parentId: null,
-    datasetVersionId: dv.id,
-    algorithm: 'cart',
-    libraryVersions: { 'ml-cart': '2.1.1' },
-    hyperparameters: { maxDepth: 3 },
-    tree: {},
-    scores: { accuracy: 0.9 },
-    trainingMs: 12,
-    seed: 42,
-    tags: ['multiclass'],
     author,
     createdAt,
   };

@@ -106,3 +106,38 @@ export function toMatrix(content: DatasetContent): Matrix {
     droppedRows: rowCount - keep.length,
   };
 }
+
+/**
+ * The rows of a dataset version as a saved model sees them: features taken by name and encoded
+ * with the model's recorded encoding (an unseen category or a missing column reads as missing),
+ * rows without a target left out as at training time. Preprocessing and model are one unit.
+ */
+export function matrixFor(content: DatasetContent, encoding: Encoding): Matrix {
+  const { schema, columns, rowCount } = content;
+  const ti = schema.findIndex((s) => s.name === encoding.target);
+  if (ti < 0)
+    throw new DataError(`The data has no column "${encoding.target}", the model's target.`);
+  const target = columns[ti]!;
+  const keep: number[] = [];
+  for (let r = 0; r < rowCount; r++) if (cellText(target, r) !== null) keep.push(r);
+  const p = encoding.features.length;
+  const x = new Float64Array(keep.length * p);
+  encoding.features.forEach((f, j) => {
+    const ci = schema.findIndex((s) => s.name === f.name);
+    const col = ci < 0 ? null : columns[ci]!;
+    keep.forEach((r, k) => {
+      x[k * p + j] =
+        col === null
+          ? NaN
+          : f.kind === 'numeric' && col.kind === 'numeric'
+            ? col.values[r]!
+            : encodeValue(f, cellText(col, r));
+    });
+  });
+  const y = new Float64Array(keep.length);
+  keep.forEach((r, k) => {
+    const v = cellText(target, r)!;
+    y[k] = encoding.classes ? encoding.classes.indexOf(v) : Number(v);
+  });
+  return { x, rows: keep.length, features: p, y, encoding, droppedRows: rowCount - keep.length };
+}

@@ -18,19 +18,12 @@ export const SCREEN_INFO: Record<ScreenId, ScreenInfo> = {
   models: {
     title: 'Models',
     purpose: 'Every trained model and all of its versions.',
-    coming: [
-      'Versions v1, v2 … saved automatically after training, never overwritten.',
-      'Each version with its data version, settings, scores, seed, author and library versions.',
-      'The tree drawn, feature importances, and a warning when it was made by other library versions.',
-    ],
+    coming: [],
   },
   train: {
     title: 'Train',
     purpose: 'Train a decision tree on a data version.',
-    coming: [
-      'Choose data and a model; Orpheus says whether it will search, retrain, train or show history.',
-      'Cross-validated scores and a hold-out score, with progress and cancel.',
-    ],
+    coming: [],
   },
   search: {
     title: 'Search',

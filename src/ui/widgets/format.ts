@@ -21,5 +21,15 @@ export function formatTime(iso: string): string {
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   if (Number.isInteger(n)) return n.toLocaleString();
+  // Tiny values (a log loss of 2e-15) read better as powers of ten than as a row of zeros.
+  if (Math.abs(n) < 1e-4) return n.toExponential(1);
   return n.toLocaleString(undefined, { maximumSignificantDigits: 4 });
+}
+
+/** A duration in milliseconds as people read it: "< 1 ms", "35 ms", "2.4 s". */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  if (ms < 1) return '< 1 ms';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toLocaleString(undefined, { maximumSignificantDigits: 3 })} s`;
 }

@@ -1,0 +1,168 @@
+import type { MetricName } from '../core/train/metrics';
+import type { ModelRecord, ModelVersionRecord, Task, VersionNote } from '../core/records';
+import type { Store } from './db';
+import { StoreError, toStoreError } from './errors';
+
+/** A trained version before the store gives it an id, a number and its parent. */
+export type VersionDraft = Omit<
+  ModelVersionRecord,
+  'id' | 'modelId' | 'number' | 'parentId' | 'author' | 'createdAt'
+>;
+
+export interface NewModel {
+  name: string;
+  task: Task;
+  metric: MetricName;
+}
+
+function summary(model: ModelRecord, v: ModelVersionRecord): string {
+  return `${model.name} v${v.number} (${v.scenario})`;
+}
+
+/** Creates a model and saves its first version, in one transaction. */
+export async function saveNewModel(
+  store: Store,
+  author: string,
+  draft: NewModel,
+  version: VersionDraft,
+  now = new Date(),
+): Promise<{ model: ModelRecord; version: ModelVersionRecord }> {
+  const name = draft.name.trim();
+  if (!name) throw new StoreError('Give the new model a name.');
+  const taken = await store.db.getAllFromIndex('models', 'by-name', name).catch((e: unknown) => {
+    throw toStoreError(e, 'check the model names');
+  });
+  if (taken.length > 0)
+    throw new StoreError(
+      `A model named "${name}" exists already; choose another name or pick it as an existing model.`,
+    );
+  const createdAt = now.toISOString();
+  const model: ModelRecord = {
+    id: crypto.randomUUID(),
+    name,
+    task: draft.task,
+    metric: draft.metric,
+    aliases: {},
+    notes: {},
+    author,
+    createdAt,
+  };
+  const record: ModelVersionRecord = {
+    ...version,
+    id: crypto.randomUUID(),
+    modelId: model.id,
+    number: 1,
+    parentId: null,
+    author,
+    createdAt,
+  };
+  await store.commit(
+    author,
+    [
+      { store: 'models', value: model, action: 'create', summary: model.name },
+      { store: 'modelVersions', value: record, action: 'create', summary: summary(model, record) },
+    ],
+    now,
+  );
+  return { model, version: record };
+}
+
+/** Saves the next version of a model, its parent being the latest version. */
+export async function saveNextVersion(
+  store: Store,
+  author: string,
+  model: ModelRecord,
+  version: VersionDraft,
+  now = new Date(),
+): Promise<ModelVersionRecord> {
+  const versions = await listModelVersions(store, model.id);
+  const latest = versions.at(-1) ?? null;
+  const record: ModelVersionRecord = {
+    ...version,
+    id: crypto.randomUUID(),
+    modelId: model.id,
+    number: (latest?.number ?? 0) + 1,
+    parentId: latest?.id ?? null,
+    author,
+    createdAt: now.toISOString(),
+  };
+  await store.commit(
+    author,
+    [{ store: 'modelVersions', value: record, action: 'create', summary: summary(model, record) }],
+    now,
+  );
+  return record;
+}
+
+export async function listModels(store: Store): Promise<ModelRecord[]> {
+  return store.getAll('models');
+}
+
+/** Every version of a model, oldest first. */
+export async function listModelVersions(
+  store: Store,
+  modelId: string,
+): Promise<ModelVersionRecord[]> {
+  try {
+    return await store.db.getAllFromIndex(
+      'modelVersions',
+      'by-model-number',
+      IDBKeyRange.bound([modelId, 0], [modelId, Infinity]),
+    );
+  } catch (e) {
+    throw toStoreError(e, 'read the versions of a model');
+  }
+}
+
+/** The model versions trained on a data version. */
+export async function versionsTrainedOn(
+  store: Store,
+  datasetVersionId: string,
+): Promise<ModelVersionRecord[]> {
+  try {
+    return await store.db.getAllFromIndex('modelVersions', 'by-dataset-version', datasetVersionId);
+  } catch (e) {
+    throw toStoreError(e, 'read the models trained on a data version');
+  }
+}
+
+/** Sets (or clears, when empty) the note and tags of a version. */
+export async function annotateVersion(
+  store: Store,
+  author: string,
+  model: ModelRecord,
+  version: ModelVersionRecord,
+  note: VersionNote,
+): Promise<ModelRecord> {
+  const notes = { ...model.notes };
+  const clean = {
+    note: note.note.trim(),
+    tags: [...new Set(note.tags.map((t) => t.trim()).filter(Boolean))],
+  };
+  if (clean.note || clean.tags.length) notes[version.id] = clean;
+  else delete notes[version.id];
+  const updated: ModelRecord = { ...model, notes };
+  await store.commit(author, [
+    {
+      store: 'models',
+      value: updated,
+      action: 'annotate',
+      summary: `${model.name} v${version.number}: ${clean.note || 'note cleared'}${clean.tags.length ? ` [${clean.tags.join(', ')}]` : ''}`,
+    },
+  ]);
+  return updated;
+}
+
+/** Which model versions were trained on a data version, by model name and number. */
+export async function modelsTrainedOn(
+  store: Store,
+  datasetVersionId: string,
+): Promise<{ modelId: string; name: string; number: number }[]> {
+  const trained = await versionsTrainedOn(store, datasetVersionId);
+  const names = new Map<string, string>();
+  for (const id of new Set(trained.map((t) => t.modelId)))
+    names.set(id, (await store.get('models', id))?.name ?? 'a deleted model');
+  return trained
+    .map((t) => ({ modelId: t.modelId, name: names.get(t.modelId)!, number: t.number }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.number - b.number);
+}
