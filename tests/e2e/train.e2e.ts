@@ -99,6 +99,12 @@ describe('training', () => {
       /Identical tree\.\s+30 of 30 hold-out predictions agree/,
     );
 
+    // A note and tags on v1 show in the history.
+    await page.getByLabel('Note', { exact: true }).fill('first try, default search');
+    await page.getByLabel('Tags (comma-separated)').fill('demo, class 7b');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    await waitText(history, /v1\s+demo, class 7b/);
+
     // The data version lists the models trained on it.
     await page.getByRole('link', { name: 'Iris v1' }).click();
     await waitText(page.getByTestId('models-on-version'), /Iris tree v1/);
