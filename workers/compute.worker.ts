@@ -15,6 +15,14 @@ import {
   type SchemaChoice,
 } from '../src/core/data/pipeline';
 import { matrixFor, type Encoding } from '../src/core/data/matrix';
+import {
+  prepareSearch,
+  runTrial,
+  type Report,
+  type SearchData,
+  type TrialOutcome,
+} from '../src/core/search/objective';
+import type { Halving } from '../src/core/search/pruning';
 import { countPrimes, type PrimeCount } from '../src/core/smoke';
 import type { CartParams } from '../src/core/train/cart';
 import { learningCurve, type CurvePoint, type EvaluationPlan } from '../src/core/train/evaluate';
@@ -43,6 +51,12 @@ function transferred(v: BuiltVersion): BuiltVersion {
 function report(onProgress: ProgressCallback): ProgressCallback {
   return (done, total) => void onProgress(done, total);
 }
+
+/**
+ * What every trial of a study on this worker shares: the prepared data (encoded matrix, sorted
+ * orders, split, folds). Kept for the latest study only.
+ */
+let searchCache: { key: string; data: SearchData } | null = null;
 
 const api = {
   /** The worker check: count primes below `limit`, reporting progress `chunks` times. */
@@ -120,6 +134,28 @@ const api = {
     rows.forEach((r, i) => x.set(m.x.subarray(r * p, (r + 1) * p), i * p));
     const classes = encoding.classes?.length ?? 0;
     return Array.from(predictTree(tree, x, rows.length, p, classes).predictions);
+  },
+
+  /**
+   * One trial of a study. Returns null when this worker has not prepared the study's data yet
+   * and none was sent: the page then sends it once.
+   */
+  async searchTrial(
+    key: string,
+    content: DatasetContent | null,
+    plan: EvaluationPlan,
+    params: CartParams,
+    metric: MetricName,
+    halving: Halving,
+    report: Report,
+  ): Promise<TrialOutcome | null> {
+    if (searchCache?.key !== key) {
+      if (!content) return null;
+      searchCache = { key, data: prepareSearch(content, plan) };
+    }
+    return runTrial(searchCache.data, params, metric, halving, (step, value) =>
+      report(step, value),
+    );
   },
 };
 

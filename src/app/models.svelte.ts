@@ -224,7 +224,7 @@ export class TrainFlow {
         scenario,
         dataVersionId: data.id,
         trainingMs: result.fitMs,
-        search: result.trials,
+        search: result.trials ? { kind: 'grid', trials: result.trials } : null,
       });
       const author = this.#author();
       let outcome: TrainOutcome;

@@ -4,6 +4,7 @@ import { Activity } from './activity.svelte';
 import { DataLibrary, DatasetView, ImportFlow } from './datasets.svelte';
 import { Job } from './job.svelte';
 import { ModelLibrary, ModelView, TrainFlow } from './models.svelte';
+import { StudyLibrary, StudyRun } from './search.svelte';
 import { Notices } from './notices.svelte';
 import { Router } from './router.svelte';
 import { Session } from './session.svelte';
@@ -33,12 +34,16 @@ export class Orpheus {
   readonly models: ModelLibrary;
   readonly trainFlow: TrainFlow;
   readonly modelView: ModelView;
+  readonly studies: StudyLibrary;
+  readonly studyRun: StudyRun;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
   staleTab = $state(false);
 
   private constructor(
     readonly store: Store,
     readonly pool: ComputePool,
+    /** Search trials use every core: the page has little to do while a study runs. */
+    readonly searchPool: ComputePool,
   ) {
     this.session = new Session(store);
     this.storage = new StorageStatus(store, globalThis.navigator?.storage);
@@ -51,6 +56,8 @@ export class Orpheus {
     this.models = new ModelLibrary(store);
     this.trainFlow = new TrainFlow(pool, store, author, this.models);
     this.modelView = new ModelView(pool, store, author);
+    this.studies = new StudyLibrary(store);
+    this.studyRun = new StudyRun(searchPool, store, author, this.models, this.studies);
   }
 
   static async start(): Promise<Orpheus> {
@@ -60,11 +67,17 @@ export class Orpheus {
         if (app) app.staleTab = true;
       },
     });
-    app = new Orpheus(store, createComputePool());
+    const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+    app = new Orpheus(store, createComputePool(), createComputePool(Math.max(1, cores)));
     await app.session.load();
     // On first start the storage request waits for the person's name, so it is theirs.
     if (!app.session.needsName) await app.storage.start(app.session.author);
-    await Promise.all([app.activity.refresh(), app.library.refresh(), app.models.refresh()]);
+    await Promise.all([
+      app.activity.refresh(),
+      app.library.refresh(),
+      app.models.refresh(),
+      app.studies.refresh(),
+    ]);
     app.update.start();
     return app;
   }

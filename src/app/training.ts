@@ -7,12 +7,7 @@ import type { ModelVersionRecord } from '../core/records';
 import type { CartParams } from '../core/train/cart';
 import type { EvaluationPlan } from '../core/train/evaluate';
 import { METRICS, scalarScores, type MetricName } from '../core/train/metrics';
-import {
-  ALGORITHM,
-  TRAINER_VERSION,
-  type TrainResult,
-  type TrialSummary,
-} from '../core/train/model';
+import { ALGORITHM, TRAINER_VERSION, type TrainResult } from '../core/train/model';
 import type { Scenario } from '../core/train/scenario';
 import type { VersionDraft } from '../store/models';
 
@@ -78,7 +73,8 @@ export interface DraftInput {
   scenario: Scenario;
   dataVersionId: string;
   trainingMs: number;
-  search: TrialSummary[] | null;
+  /** The default grid's trials, or the study whose best trial this is. */
+  search: ModelVersionRecord['search'];
 }
 
 /** Everything a model version records, from one training run. */
@@ -115,7 +111,7 @@ export function versionDraft(input: DraftInput): VersionDraft {
     seed: plan.seed,
     tags: result.tags,
     environment: environment(),
-    search: search ? { kind: 'grid', trials: search } : null,
+    search,
   };
 }
 

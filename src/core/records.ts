@@ -6,6 +6,9 @@ import type { CartParams } from './train/cart';
 import type { EvaluationPlan, Spread } from './train/evaluate';
 import type { ClassificationScores, MetricName, RegressionScores } from './train/metrics';
 import type { TrialSummary } from './train/model';
+import type { Halving } from './search/pruning';
+import type { Direction, SamplerKind, TrialState } from './search/samplers';
+import type { Params, SearchSpace } from './search/space';
 import type { Scenario } from './train/scenario';
 import type { TreeModel } from './train/tree';
 
@@ -140,10 +143,14 @@ export interface ModelVersionRecord extends Authored {
   tags: string[];
   /** The browser and platform it was trained in. */
   environment: { userAgent: string; platform: string };
-  /** The automatic search that chose the settings, best first. */
-  search: { kind: 'grid'; trials: TrialSummary[] } | null;
+  /** The automatic search that chose the settings: the default grid's trials, best first, or a study. */
+  search:
+    | { kind: 'grid'; trials: TrialSummary[] }
+    | { kind: 'study'; studyId: string; trial: number }
+    | null;
 }
 
+/** `paused` covers a study stopped by the person or interrupted by a closed tab: it can resume. */
 export type StudyState = 'running' | 'paused' | 'complete' | 'cancelled';
 
 /** A hyperparameter search. */
@@ -151,26 +158,39 @@ export interface StudyRecord extends Authored {
   id: string;
   name: string;
   datasetVersionId: string;
-  space: unknown;
-  sampler: string;
+  space: SearchSpace;
+  sampler: SamplerKind;
+  /** Grid: values per numeric range. */
+  gridPoints: number;
   seed: number;
-  metric: string;
-  direction: 'maximize' | 'minimize';
+  metric: MetricName;
+  direction: Direction;
+  /** Number of trials to run. */
+  budget: number;
+  /** Successive halving over training-set size, or one full rung. */
+  halving: Halving;
+  evaluation: Omit<EvaluationPlan, 'seed'>;
   state: StudyState;
+  /** The model whose next version the best trial becomes (a new model when null). */
+  modelId: string | null;
+  /** The model version trained from the best trial, once saved. */
+  bestVersionId: string | null;
 }
 
-export type TrialState = 'running' | 'complete' | 'pruned' | 'failed';
+export type { TrialState };
 
-/** One trial of a study. */
+/** One finished trial of a study (running trials are not stored). */
 export interface TrialRecord extends Authored {
   id: string;
   studyId: string;
   number: number;
-  params: Record<string, unknown>;
+  params: Params;
   value: number | null;
-  state: TrialState;
+  state: Exclude<TrialState, 'running'>;
   durationMs: number;
   intermediate: number[];
+  /** Why a failed trial failed. */
+  error?: string;
 }
 
 /** A logged prediction. */

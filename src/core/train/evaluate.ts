@@ -119,7 +119,7 @@ export function checkPlan(set: TrainingSet, plan: EvaluationPlan): void {
   }
 }
 
-function scoreRows(
+export function scoreRows(
   set: TrainingSet,
   fitted: FittedTree,
   rows: Int32Array,

@@ -28,11 +28,7 @@ export const SCREEN_INFO: Record<ScreenId, ScreenInfo> = {
   search: {
     title: 'Search',
     purpose: 'Find good settings automatically.',
-    coming: [
-      'TPE, random, grid and successive-halving search over the tree’s settings.',
-      'Trials spread over several workers, with progress, pause, cancel and resume.',
-      'Optimization history, parallel coordinates and parameter-importance plots.',
-    ],
+    coming: [],
   },
   compare: {
     title: 'Compare',

@@ -1,0 +1,437 @@
+import { proxy } from 'comlink';
+import type { DatasetContent } from '../core/data/content';
+import type {
+  DatasetVersionRecord,
+  ModelRecord,
+  ModelVersionRecord,
+  StudyRecord,
+  TrialRecord,
+} from '../core/records';
+import { promotable } from '../core/search/pruning';
+import { suggest, type Observation } from '../core/search/samplers';
+import { paramsToCart, type Params } from '../core/search/space';
+import { isBetter } from '../core/train/evaluate';
+import { defaultParams } from '../core/train/model';
+import { loadContent } from '../store/datasets';
+import type { Store } from '../store/db';
+import { listModelVersions, saveNewModel, saveNextVersion } from '../store/models';
+import {
+  createStudy,
+  listStudies,
+  listTrials,
+  saveTrial,
+  updateStudy,
+  type StudyDraft,
+} from '../store/studies';
+import { Job } from './job.svelte';
+import type { ModelLibrary } from './models.svelte';
+import { versionDraft } from './training';
+import type { ComputePool } from './workers';
+
+/** A trial being computed now: its parameters and the rungs it has reported. */
+export interface RunningTrial {
+  number: number;
+  params: Params;
+  intermediate: number[];
+  startedAt: number;
+}
+
+export type RunStatus = 'idle' | 'running' | 'pausing' | 'paused' | 'complete';
+
+function asObservation(t: TrialRecord): Observation {
+  return {
+    number: t.number,
+    params: t.params,
+    state: t.state,
+    value: t.value,
+    intermediate: t.intermediate,
+  };
+}
+
+/** The best complete trial of a study, or null. */
+export function bestTrial(study: StudyRecord, trials: readonly TrialRecord[]): TrialRecord | null {
+  let best: TrialRecord | null = null;
+  for (const t of trials) {
+    if (t.state !== 'complete' || t.value === null || Number.isNaN(t.value)) continue;
+    if (!best || isBetter(study.metric, t.value, best.value!)) best = t;
+  }
+  return best;
+}
+
+/** Every study, newest first. */
+export class StudyLibrary {
+  readonly #store: Store;
+  items = $state.raw<StudyRecord[]>([]);
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async refresh(): Promise<void> {
+    this.items = await listStudies(this.#store);
+  }
+}
+
+/**
+ * One study, open on the Search screen: its stored trials, the ones running now, and the
+ * loop that keeps every worker busy. Each trial is stored as it ends, so a closed tab loses at
+ * most the trials in flight; reopening offers to resume from the stored ones.
+ */
+export class StudyRun {
+  readonly #pool: ComputePool;
+  readonly #store: Store;
+  readonly #author: () => string;
+  readonly #models: ModelLibrary;
+  readonly #studies: StudyLibrary;
+  readonly saving = new Job<ModelVersionRecord>();
+  study = $state.raw<StudyRecord | null>(null);
+  trials = $state.raw<TrialRecord[]>([]);
+  running = $state.raw<RunningTrial[]>([]);
+  status = $state<RunStatus>('idle');
+  message = $state<string | null>(null);
+  /** When this tab started (or resumed) the study, and how many trials it has finished since. */
+  sessionStart = $state<number | null>(null);
+  sessionDone = $state(0);
+  notFound = $state(false);
+  #controllers: Record<number, AbortController> = {};
+  #content: DatasetContent | null = null;
+  #data: DatasetVersionRecord | null = null;
+  #exhausted = false;
+  #next = 0;
+
+  constructor(
+    pool: ComputePool,
+    store: Store,
+    author: () => string,
+    models: ModelLibrary,
+    studies: StudyLibrary,
+  ) {
+    this.#pool = pool;
+    this.#store = store;
+    this.#author = author;
+    this.#models = models;
+    this.#studies = studies;
+  }
+
+  get active(): boolean {
+    return this.status === 'running' || this.status === 'pausing';
+  }
+
+  get best(): TrialRecord | null {
+    return this.study ? bestTrial(this.study, this.trials) : null;
+  }
+
+  /** Trials stored plus trials running, against the budget. */
+  get done(): number {
+    return this.trials.length;
+  }
+
+  /** Estimated milliseconds left, from this tab's pace; null until one trial has finished. */
+  get remainingMs(): number | null {
+    if (!this.study || this.sessionStart === null || this.sessionDone === 0) return null;
+    const perTrial = (Date.now() - this.sessionStart) / this.sessionDone;
+    return Math.max(0, perTrial * (this.study.budget - this.done - this.running.length / 2));
+  }
+
+  /** Opens a stored study. One left "running" by a closed tab shows as interrupted (paused). */
+  async open(studyId: string): Promise<void> {
+    if (this.study?.id === studyId) return;
+    if (this.active) this.cancel();
+    const study = await this.#store.get('studies', studyId);
+    this.notFound = !study;
+    if (!study) return;
+    this.#content = null;
+    this.#data = null;
+    this.saving.reset();
+    this.message = null;
+    this.study = study;
+    this.trials = await listTrials(this.#store, studyId);
+    this.running = [];
+    this.sessionStart = null;
+    this.sessionDone = 0;
+    this.#exhausted = false;
+    this.#next = Math.max(-1, ...this.trials.map((t) => t.number)) + 1;
+    this.status =
+      study.state === 'complete' ? 'complete' : study.state === 'running' ? 'paused' : 'paused';
+    if (study.state === 'running')
+      this.message =
+        'This study was interrupted (the tab was closed). Resume it to go on from its stored trials.';
+  }
+
+  /** Creates a study and starts it. */
+  async start(draft: StudyDraft): Promise<StudyRecord> {
+    const study = await createStudy(this.#store, this.#author(), draft);
+    await this.#studies.refresh();
+    await this.open(study.id);
+    await this.resume();
+    return study;
+  }
+
+  async resume(): Promise<void> {
+    const study = this.study;
+    if (!study || this.active || study.state === 'complete') return;
+    this.message = null;
+    try {
+      if (!this.#content) {
+        const data = await this.#store.get('datasetVersions', study.datasetVersionId);
+        if (!data) throw new Error('The data version of this study is no longer stored.');
+        this.#data = data;
+        this.#content = await loadContent(this.#store, data);
+      }
+    } catch (e) {
+      this.message = e instanceof Error ? e.message : String(e);
+      return;
+    }
+    this.study = await updateStudy(
+      this.#store,
+      this.#author(),
+      { ...study, state: 'running' },
+      'resume',
+    );
+    this.status = 'running';
+    this.sessionStart = Date.now();
+    this.sessionDone = 0;
+    this.#pump();
+  }
+
+  /** Lets running trials finish and starts no new ones. */
+  pause(): void {
+    if (this.status !== 'running') return;
+    this.status = 'pausing';
+    if (this.running.length === 0) void this.#stopped();
+  }
+
+  /** Stops running trials now (their workers are ended); stored trials stay, the study can resume. */
+  cancel(): void {
+    if (!this.active) return;
+    for (const c of Object.values(this.#controllers)) c.abort();
+    this.#controllers = {};
+    this.running = [];
+    this.status = 'pausing';
+    void this.#stopped();
+  }
+
+  async #stopped(): Promise<void> {
+    const study = this.study;
+    this.status = 'paused';
+    if (study && study.state === 'running') {
+      this.study = await updateStudy(
+        this.#store,
+        this.#author(),
+        { ...study, state: 'paused' },
+        'pause',
+      );
+      await this.#studies.refresh();
+    }
+  }
+
+  #history(): Observation[] {
+    const running: Observation[] = this.running.map((r) => ({
+      number: r.number,
+      params: r.params,
+      state: 'running',
+      value: null,
+      intermediate: r.intermediate,
+    }));
+    return [...this.trials.map(asObservation), ...running].sort((a, b) => a.number - b.number);
+  }
+
+  #pump(): void {
+    const study = this.study;
+    if (!study) return;
+    while (
+      this.status === 'running' &&
+      !this.#exhausted &&
+      this.running.length < this.#pool.size &&
+      this.trials.length + this.running.length < study.budget
+    ) {
+      const number = this.#next;
+      let params: Params | null;
+      try {
+        params = suggest(study.sampler, {
+          space: study.space,
+          history: this.#history(),
+          direction: study.direction,
+          seed: study.seed,
+          trialNumber: number,
+          gridPoints: study.gridPoints,
+        });
+      } catch (e) {
+        this.message = e instanceof Error ? e.message : String(e);
+        this.status = 'pausing';
+        break;
+      }
+      if (!params) {
+        this.#exhausted = true;
+        break;
+      }
+      this.#next++;
+      this.running = [...this.running, { number, params, intermediate: [], startedAt: Date.now() }];
+      void this.#run(study, number, params);
+    }
+    const finished = this.#exhausted || this.trials.length >= study.budget;
+    if (this.running.length === 0) {
+      if (this.status === 'running' && finished) void this.#complete();
+      else if (this.status === 'pausing') void this.#stopped();
+    }
+  }
+
+  /** The pruner's question after each rung: does this trial go on? */
+  #report(number: number, step: number, value: number): boolean {
+    const study = this.study!;
+    this.running = this.running.map((r) =>
+      r.number === number ? { ...r, intermediate: [...r.intermediate.slice(0, step), value] } : r,
+    );
+    const others = [
+      ...this.trials.map((t) => t.intermediate[step]),
+      ...this.running.filter((r) => r.number !== number).map((r) => r.intermediate[step]),
+    ].filter((v): v is number => v !== undefined);
+    return promotable(value, others, study.halving.eta, study.direction);
+  }
+
+  async #run(study: StudyRecord, number: number, params: Params): Promise<void> {
+    const controller = new AbortController();
+    this.#controllers[number] = controller;
+    const started = performance.now();
+    const key = `${study.id}:${study.datasetVersionId}`;
+    const plan = { ...study.evaluation, seed: study.seed };
+    const cart = paramsToCart(params, defaultParams(this.#data!.task));
+    const report = proxy((step: number, value: number) => this.#report(number, step, value));
+    const call = (content: DatasetContent | null) =>
+      this.#pool.run(
+        (api) => api.searchTrial(key, content, plan, cart, study.metric, study.halving, report),
+        { signal: controller.signal },
+      );
+    let record: Omit<TrialRecord, 'id' | 'author' | 'createdAt' | 'studyId'> | null = null;
+    try {
+      const outcome = (await call(null)) ?? (await call(this.#content));
+      if (!outcome) throw new Error('The worker could not prepare the data.');
+      record = {
+        number,
+        params,
+        value: outcome.value,
+        state: outcome.state,
+        durationMs: performance.now() - started,
+        intermediate: outcome.intermediate,
+      };
+    } catch (e) {
+      if (!controller.signal.aborted)
+        record = {
+          number,
+          params,
+          value: null,
+          state: 'failed',
+          durationMs: performance.now() - started,
+          intermediate: [],
+          error: e instanceof Error ? e.message : String(e),
+        };
+    } finally {
+      delete this.#controllers[number];
+    }
+    if (record && this.study?.id === study.id) {
+      try {
+        const saved = await saveTrial(this.#store, this.#author(), study, record);
+        this.trials = [...this.trials, saved].sort((a, b) => a.number - b.number);
+        this.sessionDone++;
+      } catch (e) {
+        this.message = e instanceof Error ? e.message : String(e);
+        this.status = 'pausing';
+      }
+    }
+    if (this.study?.id === study.id) {
+      this.running = this.running.filter((r) => r.number !== number);
+      this.#pump();
+    }
+  }
+
+  async #complete(): Promise<void> {
+    const study = this.study!;
+    this.status = 'complete';
+    this.study = await updateStudy(
+      this.#store,
+      this.#author(),
+      { ...study, state: 'complete' },
+      'complete',
+    );
+    await this.#studies.refresh();
+    if (this.best) await this.saveBest();
+  }
+
+  /** Trains the best trial's settings on the study's data and saves it as a model version. */
+  saveBest(): Promise<ModelVersionRecord | null> {
+    const study = this.study;
+    const best = this.best;
+    const content = this.#content;
+    const data = this.#data;
+    if (!study || !best) return Promise.resolve(null);
+    return this.saving.run(async (signal, progress) => {
+      const dv = data ?? (await this.#store.get('datasetVersions', study.datasetVersionId));
+      if (!dv) throw new Error('The data version of this study is no longer stored.');
+      const rows = content ?? (await loadContent(this.#store, dv));
+      const params = paramsToCart(best.params, defaultParams(dv.task));
+      const plan = { ...study.evaluation, seed: study.seed };
+      const result = await this.#pool.run(
+        (api) => api.train(rows, { params, plan, metric: study.metric }, proxy(progress)),
+        { signal },
+      );
+      const author = this.#author();
+      const model: ModelRecord | null = study.modelId
+        ? ((await this.#store.get('models', study.modelId)) ?? null)
+        : null;
+      const draft = versionDraft({
+        result,
+        params,
+        plan,
+        metric: study.metric,
+        scenario: model ? 'retrain' : 'search-new',
+        dataVersionId: dv.id,
+        trainingMs: result.fitMs,
+        search: { kind: 'study', studyId: study.id, trial: best.number },
+      });
+      let version: ModelVersionRecord;
+      let modelId: string;
+      if (model) {
+        version = await saveNextVersion(this.#store, author, model, draft);
+        modelId = model.id;
+      } else {
+        const name = await this.#freeName(study.name);
+        const saved = await saveNewModel(
+          this.#store,
+          author,
+          { name, task: dv.task, metric: study.metric },
+          draft,
+        );
+        version = saved.version;
+        modelId = saved.model.id;
+      }
+      const current = this.study?.id === study.id ? this.study : study;
+      const updated = await updateStudy(
+        this.#store,
+        author,
+        { ...current, modelId, bestVersionId: version.id },
+        'save best',
+      );
+      if (this.study?.id === study.id) this.study = updated;
+      await Promise.all([this.#models.refresh(), this.#studies.refresh()]);
+      return version;
+    });
+  }
+
+  async #freeName(base: string): Promise<string> {
+    await this.#models.refresh();
+    const taken = this.#models.items.map((m) => m.model.name);
+    if (!taken.includes(base)) return base;
+    for (let i = 2; ; i++) if (!taken.includes(`${base} (${i})`)) return `${base} (${i})`;
+  }
+
+  /** The model versions a study's best trials became (for its page). */
+  async savedVersion(): Promise<{ model: ModelRecord; version: ModelVersionRecord } | null> {
+    const s = this.study;
+    if (!s?.modelId || !s.bestVersionId) return null;
+    const model = await this.#store.get('models', s.modelId);
+    const version = model
+      ? (await listModelVersions(this.#store, model.id)).find((v) => v.id === s.bestVersionId)
+      : undefined;
+    return model && version ? { model, version } : null;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Samplers: given a space and the trials so far, the next trial's parameters. All are pure: the
+ * seeded generator is passed in, so a study repeats exactly from its seed.
+ */
+import { randomInt, seededRandom, shuffle, type Random } from '../random';
+import { toExternal, type Distribution, type Params, type SearchSpace } from './space';
+import { suggestTpe, type TpeOptions } from './tpe';
+
+export type TrialState = 'running' | 'complete' | 'pruned' | 'failed';
+export type Direction = 'maximize' | 'minimize';
+
+/** A trial as samplers see it. */
+export interface Observation {
+  number: number;
+  params: Params;
+  state: TrialState;
+  /** The final value (complete trials). */
+  value: number | null;
+  /** Intermediate values by step (successive-halving rungs). */
+  intermediate: number[];
+}
+
+export type SamplerKind = 'tpe' | 'tpe-multivariate' | 'random' | 'grid';
+
+export const SAMPLER_LABELS: Record<SamplerKind, string> = {
+  tpe: 'TPE (as in Optuna)',
+  'tpe-multivariate': 'TPE, multivariate',
+  random: 'Random',
+  grid: 'Grid',
+};
+
+export interface SamplerContext {
+  space: SearchSpace;
+  /** Every trial so far, in number order (running ones included: the "constant liar"). */
+  history: Observation[];
+  direction: Direction;
+  /** The study's seed; each trial draws from its own generator derived from it. */
+  seed: number;
+  trialNumber: number;
+  /** Grid: values per numeric range. */
+  gridPoints?: number;
+  tpe?: Partial<TpeOptions>;
+}
+
+/** The generator for one trial of a study: the same trial number always draws the same. */
+export function trialRandom(seed: number, trialNumber: number): Random {
+  return seededRandom(
+    (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(trialNumber + 1, 0xc2b2ae35)) >>> 0,
+  );
+}
+
+function uniform(random: Random, low: number, high: number): number {
+  return low + random() * (high - low);
+}
+
+/** One value drawn uniformly from a distribution (Optuna's RandomSampler rules). */
+export function sampleUniform(d: Distribution, random: Random): Params[string] {
+  switch (d.kind) {
+    case 'categorical':
+      return toExternal(d, randomInt(random, d.choices.length));
+    case 'float':
+      return d.log
+        ? Math.exp(uniform(random, Math.log(d.low), Math.log(d.high)))
+        : uniform(random, d.low, d.high);
+    case 'int': {
+      if (d.log) {
+        const v = Math.round(
+          Math.exp(uniform(random, Math.log(d.low - 0.5), Math.log(d.high + 0.5))),
+        );
+        return Math.min(d.high, Math.max(d.low, v));
+      }
+      const count = Math.floor((d.high - d.low) / d.step) + 1;
+      return d.low + randomInt(random, count) * d.step;
+    }
+  }
+}
+
+export function sampleRandom(space: SearchSpace, random: Random): Params {
+  const out: Params = {};
+  for (const [name, d] of Object.entries(space)) out[name] = sampleUniform(d, random);
+  return out;
+}
+
+export const MAX_GRID = 10_000;
+
+/** The values a grid takes for one distribution. */
+export function gridValues(d: Distribution, points: number): Params[string][] {
+  if (d.kind === 'categorical') return d.choices.slice();
+  if (d.kind === 'int') {
+    const all = Math.floor((d.high - d.low) / d.step) + 1;
+    if (all <= points) return Array.from({ length: all }, (_, i) => d.low + i * d.step);
+  }
+  const n = Math.max(1, points);
+  const values = Array.from({ length: n }, (_, i) => {
+    const t = n === 1 ? 0.5 : i / (n - 1);
+    const v = d.log
+      ? Math.exp(Math.log(d.low) + t * (Math.log(d.high) - Math.log(d.low)))
+      : d.low + t * (d.high - d.low);
+    return d.kind === 'int' ? d.low + Math.round((v - d.low) / d.step) * d.step : v;
+  });
+  return [...new Set(values)];
+}
+
+export function gridSize(space: SearchSpace, points: number): number {
+  return Object.values(space).reduce((n, d) => n * gridValues(d, points).length, 1);
+}
+
+/** Why a grid cannot be searched, or null. */
+export function gridProblem(space: SearchSpace, points: number): string | null {
+  const size = gridSize(space, points);
+  return size > MAX_GRID
+    ? `The grid has ${size.toLocaleString()} points, more than ${MAX_GRID.toLocaleString()}: narrow the ranges, tick fewer choices or take fewer values per range.`
+    : null;
+}
+
+function gridPoint(space: SearchSpace, points: number, index: number): Params {
+  const out: Params = {};
+  let rest = index;
+  for (const [name, d] of Object.entries(space)) {
+    const values = gridValues(d, points);
+    out[name] = values[rest % values.length]!;
+    rest = Math.floor(rest / values.length);
+  }
+  return out;
+}
+
+/** The next unvisited grid point, in an order shuffled by the study's seed; null when all are taken. */
+export function sampleGrid(ctx: SamplerContext): Params | null {
+  const points = ctx.gridPoints ?? 5;
+  const size = gridSize(ctx.space, points);
+  if (size > MAX_GRID) throw new Error(gridProblem(ctx.space, points)!);
+  const order = shuffle(
+    Int32Array.from({ length: size }, (_, i) => i),
+    seededRandom(ctx.seed),
+  );
+  const taken = new Set(ctx.history.map((t) => JSON.stringify(t.params)));
+  for (const i of order) {
+    const p = gridPoint(ctx.space, points, i);
+    if (!taken.has(JSON.stringify(p))) return p;
+  }
+  return null;
+}
+
+/** The next trial's parameters; null when the sampler has nothing left (a finished grid). */
+export function suggest(kind: SamplerKind, ctx: SamplerContext): Params | null {
+  const random = trialRandom(ctx.seed, ctx.trialNumber);
+  switch (kind) {
+    case 'random':
+      return sampleRandom(ctx.space, random);
+    case 'grid':
+      return sampleGrid(ctx);
+    case 'tpe':
+    case 'tpe-multivariate':
+      return suggestTpe(ctx.space, ctx.history, ctx.direction, random, {
+        ...ctx.tpe,
+        multivariate: kind === 'tpe-multivariate',
+      });
+  }
+}

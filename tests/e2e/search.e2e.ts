@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openBrowser, startAs, waitText, type Session } from './browser';
+
+let s: Session;
+beforeEach(async () => {
+  s = await openBrowser();
+  await startAs(s, 'Mei');
+});
+afterEach(async () => {
+  await s.close();
+});
+
+function trialsDone(text: string): number {
+  const m = /(\d+) of (\d+) trials/.exec(text);
+  return m ? Number(m[1]) : -1;
+}
+
+describe('search', () => {
+  it('runs a TPE study, cancels, survives a reload, resumes, finishes and saves the best as a model version', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Breast cancer (Wisconsin diagnostic)' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(page.getByTestId('import-result'), /Saved as/);
+
+    await page.goto(`${s.baseUrl}/#/search`);
+    await page.getByLabel('Data version').selectOption({ index: 1 });
+    expect(await page.getByLabel('Study name').inputValue()).toMatch(/search$/);
+    await page.getByLabel('Sampler').selectOption('tpe');
+    await page.getByLabel('Trials', { exact: true }).fill('120');
+    await page.getByRole('button', { name: 'Start the study' }).click();
+
+    const progress = page.getByTestId('study-progress');
+    await waitText(progress, /[1-9]\d* of 120 trials/);
+    await page.getByTestId('history-plot').locator('circle').first().waitFor();
+    const early = await page.getByTestId('history-plot').locator('circle').count();
+    await waitText(progress, /(1[5-9]|[2-9]\d|1[01]\d) of 120 trials/);
+    expect(await page.getByTestId('history-plot').locator('circle').count()).toBeGreaterThan(early);
+
+    await page.getByRole('button', { name: 'Cancel running trials' }).click();
+    await waitText(page.getByTestId('study-status'), /Paused/);
+    const stopped = trialsDone(await progress.innerText());
+    expect(stopped).toBeGreaterThan(0);
+    expect(stopped).toBeLessThan(120);
+
+    // The stored trials survive a reload; the study resumes from them.
+    await page.reload();
+    await waitText(page.getByTestId('study-status'), /Paused/);
+    expect(trialsDone(await progress.innerText())).toBe(stopped);
+    expect(await page.getByTestId('trials-table').locator('tbody tr').count()).toBe(stopped);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await waitText(page.getByTestId('study-status'), /Complete/);
+    expect(await progress.innerText()).toMatch(/120 of 120 trials/);
+    expect(await page.getByTestId('parallel-plot').locator('path').count()).toBeGreaterThan(100);
+
+    // The best trial became a model version linked to the study.
+    const saved = page.getByTestId('best-saved');
+    await waitText(saved, /saved\s+as Breast cancer \(Wisconsin diagnostic\) search v1/);
+    await saved.getByRole('link').click();
+    await waitText(page.getByTestId('metadata'), /best trial \(#\d+\) of\s+its search study/);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('shows a grid’s size and refuses an absurd one', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Iris' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(page.getByTestId('import-result'), /Saved as/);
+    await page.goto(`${s.baseUrl}/#/search`);
+    await page.getByLabel('Data version').selectOption({ index: 1 });
+    await page.getByLabel('Sampler').selectOption('grid');
+    await page.getByLabel('Values per numeric range').fill('12');
+    await waitText(page.getByTestId('grid-size'), /points in the grid/);
+    await page.getByRole('button', { name: 'Start the study' }).click();
+    await waitText(page.getByRole('alert').first(), /more than 10,000/);
+    expect(page.url()).toMatch(/#\/search$/);
+    expect(s.errors).toEqual([]);
+  });
+});
