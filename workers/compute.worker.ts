@@ -27,13 +27,7 @@ import { countPrimes, type PrimeCount } from '../src/core/smoke';
 import type { CartParams } from '../src/core/train/cart';
 import { learningCurve, type CurvePoint, type EvaluationPlan } from '../src/core/train/evaluate';
 import type { MetricName } from '../src/core/train/metrics';
-import {
-  searchAndTrain,
-  trainingSet,
-  trainModel,
-  type TrainResult,
-  type TrainSpec,
-} from '../src/core/train/model';
+import { trainingSet, trainModel, type TrainResult, type TrainSpec } from '../src/core/train/model';
 import { predictTree, type TreeModel } from '../src/core/train/tree';
 
 export type ProgressCallback = (done: number, total: number) => void;
@@ -97,16 +91,6 @@ const api = {
   /** Trains one configuration on a version: cross-validation, then the final tree. */
   train(content: DatasetContent, spec: TrainSpec, onProgress: ProgressCallback): TrainResult {
     return trainModel(content, spec, report(onProgress));
-  },
-
-  /** Tries every configuration of a grid by cross-validation and trains the best. */
-  searchAndTrain(
-    content: DatasetContent,
-    spec: Omit<TrainSpec, 'params'>,
-    grid: CartParams[],
-    onProgress: ProgressCallback,
-  ): TrainResult & { params: CartParams } {
-    return searchAndTrain(content, spec, grid, report(onProgress));
   },
 
   /** Score against training-set size. */

@@ -8,8 +8,10 @@ import {
   type CurvePoint,
   type EvaluationPlan,
 } from '../core/train/evaluate';
+import { defaultMetric, defaultParams, type TrainResult } from '../core/train/model';
+import { NO_PRUNING } from '../core/search/pruning';
+import { defaultTreeSpace } from '../core/search/space';
 import { METRICS, type MetricName } from '../core/train/metrics';
-import { defaultGrid, defaultMetric, defaultParams, type TrainResult } from '../core/train/model';
 import { scenarioFor, type Scenario } from '../core/train/scenario';
 import { sameTree } from '../core/train/tree';
 import { labelDataVersions, loadContent, type DataLabel } from '../store/datasets';
@@ -24,6 +26,7 @@ import {
   versionsTrainedOn,
 } from '../store/models';
 import { Job } from './job.svelte';
+import type { StudyRun } from './search.svelte';
 import {
   environmentDifferences,
   rankingScore,
@@ -90,6 +93,7 @@ export class TrainFlow {
   readonly #store: Store;
   readonly #author: () => string;
   readonly #library: ModelLibrary;
+  readonly #search: StudyRun;
   readonly job = new Job<TrainOutcome>();
   data = $state.raw<DatasetVersionRecord | null>(null);
   /** Model versions (of any model) trained on the chosen data version; null while loading. */
@@ -103,11 +107,18 @@ export class TrainFlow {
   seed = $state(newSeed());
   metric = $state<MetricName>('accuracy');
 
-  constructor(pool: ComputePool, store: Store, author: () => string, library: ModelLibrary) {
+  constructor(
+    pool: ComputePool,
+    store: Store,
+    author: () => string,
+    library: ModelLibrary,
+    search: StudyRun,
+  ) {
     this.#pool = pool;
     this.#store = store;
     this.#author = author;
     this.#library = library;
+    this.#search = search;
   }
 
   get task(): Task | null {
@@ -196,49 +207,39 @@ export class TrainFlow {
     const name = this.newName;
     const previous = this.latest;
     return this.job.run(async (signal, progress) => {
-      const content = await loadContent(this.#store, data);
-      let result: TrainResult;
-      let used = params;
+      let outcome: TrainOutcome;
       if (scenario === 'search-new') {
-        const r = await this.#pool.run(
-          (api) =>
-            api.searchAndTrain(content, { plan, metric }, defaultGrid(data.task), proxy(progress)),
+        outcome = await this.#searchNew(data, name, plan, metric, signal, progress);
+      } else {
+        const content = await loadContent(this.#store, data);
+        const result: TrainResult = await this.#pool.run(
+          (api) => api.train(content, { params, plan, metric }, proxy(progress)),
           { signal },
         );
-        result = r;
-        used = r.params;
-      } else {
-        result = await this.#pool.run(
-          (api) => api.train(content, { params, plan, metric }, proxy(progress)),
-          {
-            signal,
-          },
-        );
-      }
-      if (signal.aborted) throw new DOMException('Training was cancelled.', 'AbortError');
-      const draft = versionDraft({
-        result,
-        params: used,
-        plan,
-        metric,
-        scenario,
-        dataVersionId: data.id,
-        trainingMs: result.fitMs,
-        search: result.trials ? { kind: 'grid', trials: result.trials } : null,
-      });
-      const author = this.#author();
-      let outcome: TrainOutcome;
-      if (model) {
-        const version = await saveNextVersion(this.#store, author, model, draft);
-        outcome = { scenario, model, version, previous };
-      } else {
-        const saved = await saveNewModel(
-          this.#store,
-          author,
-          { name, task: data.task, metric },
-          draft,
-        );
-        outcome = { scenario, ...saved, previous: null };
+        if (signal.aborted) throw new DOMException('Training was cancelled.', 'AbortError');
+        const draft = versionDraft({
+          result,
+          params,
+          plan,
+          metric,
+          scenario,
+          dataVersionId: data.id,
+          trainingMs: result.fitMs,
+          search: null,
+        });
+        const author = this.#author();
+        if (model) {
+          const version = await saveNextVersion(this.#store, author, model, draft);
+          outcome = { scenario, model, version, previous };
+        } else {
+          const saved = await saveNewModel(
+            this.#store,
+            author,
+            { name, task: data.task, metric },
+            draft,
+          );
+          outcome = { scenario, ...saved, previous: null };
+        }
       }
       await this.#library.refresh();
       // The new model is now the one chosen, so the screen does not offer to make it twice.
@@ -247,7 +248,61 @@ export class TrainFlow {
       return outcome;
     });
   }
+
+  /**
+   * New data + new model: a TPE study (stored, resumable from the Search screen) whose best
+   * trial becomes v1 of the new model.
+   */
+  async #searchNew(
+    data: DatasetVersionRecord,
+    name: string,
+    plan: EvaluationPlan,
+    metric: MetricName,
+    signal: AbortSignal,
+    progress: (done: number, total: number) => void,
+  ): Promise<TrainOutcome> {
+    const run = this.#search;
+    if (run.active)
+      throw new StoreError(
+        'A search study is running on the Search screen: pause it there, or wait for it to finish.',
+      );
+    await run.start({
+      name,
+      datasetVersionId: data.id,
+      space: defaultTreeSpace(data.task),
+      sampler: 'tpe',
+      gridPoints: 5,
+      seed: plan.seed,
+      metric,
+      direction: METRICS[metric].higherIsBetter ? 'maximize' : 'minimize',
+      budget: AUTO_SEARCH_TRIALS,
+      halving: NO_PRUNING,
+      evaluation: { folds: plan.folds, testFraction: plan.testFraction },
+      modelId: null,
+    });
+    const stop = (): void => run.cancel();
+    signal.addEventListener('abort', stop);
+    const timer = setInterval(() => progress(run.done, AUTO_SEARCH_TRIALS), 200);
+    try {
+      await run.settled();
+    } finally {
+      clearInterval(timer);
+      signal.removeEventListener('abort', stop);
+    }
+    if (signal.aborted) throw new DOMException('The search was cancelled.', 'AbortError');
+    const version = run.saving.result;
+    if (!version || run.study?.bestVersionId !== version.id)
+      throw new StoreError(
+        run.saving.error ?? run.message ?? 'The search found no settings that could be trained.',
+      );
+    const model = await this.#store.get('models', version.modelId);
+    if (!model) throw new StoreError('The model saved by the search is missing from the store.');
+    return { scenario: 'search-new', model, version, previous: null };
+  }
 }
+
+/** Trials the "new data + new model" case gives its automatic search. */
+export const AUTO_SEARCH_TRIALS = 30;
 
 export interface ReproduceReport {
   identical: boolean;

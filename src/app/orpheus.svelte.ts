@@ -54,10 +54,10 @@ export class Orpheus {
     this.importFlow = new ImportFlow(pool, store, author);
     this.datasetView = new DatasetView(pool, store, author);
     this.models = new ModelLibrary(store);
-    this.trainFlow = new TrainFlow(pool, store, author, this.models);
-    this.modelView = new ModelView(pool, store, author);
     this.studies = new StudyLibrary(store);
     this.studyRun = new StudyRun(searchPool, store, author, this.models, this.studies);
+    this.trainFlow = new TrainFlow(pool, store, author, this.models, this.studyRun);
+    this.modelView = new ModelView(pool, store, author);
   }
 
   static async start(): Promise<Orpheus> {

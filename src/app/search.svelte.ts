@@ -1,4 +1,4 @@
-import { proxy } from 'comlink';
+import { proxy, transfer } from 'comlink';
 import type { DatasetContent } from '../core/data/content';
 import type {
   DatasetVersionRecord,
@@ -46,6 +46,21 @@ function asObservation(t: TrialRecord): Observation {
     value: t.value,
     intermediate: t.intermediate,
   };
+}
+
+/** A copy of the rows whose typed arrays can be transferred to a worker (sent once per worker). */
+function transferable(content: DatasetContent): DatasetContent {
+  const columns = content.columns.map((c) =>
+    c.kind === 'numeric'
+      ? { ...c, values: c.values.slice() }
+      : c.kind === 'categorical'
+        ? { ...c, codes: c.codes.slice() }
+        : c,
+  );
+  const buffers = columns.flatMap((c) =>
+    c.kind === 'numeric' ? [c.values.buffer] : c.kind === 'categorical' ? [c.codes.buffer] : [],
+  );
+  return transfer({ ...content, columns }, buffers as ArrayBuffer[]);
 }
 
 /** The best complete trial of a study, or null. */
@@ -98,6 +113,9 @@ export class StudyRun {
   #data: DatasetVersionRecord | null = null;
   #exhausted = false;
   #next = 0;
+  #waiters: (() => void)[] = [];
+  /** Between the last trial and the best version saved. */
+  #finishing = false;
 
   constructor(
     pool: ComputePool,
@@ -111,6 +129,16 @@ export class StudyRun {
     this.#author = author;
     this.#models = models;
     this.#studies = studies;
+  }
+
+  /** Resolves once the study stops running: paused, or complete with its best trial saved. */
+  settled(): Promise<void> {
+    if (!this.active && !this.#finishing) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #notify(): void {
+    for (const resolve of this.#waiters.splice(0)) resolve();
   }
 
   get active(): boolean {
@@ -214,14 +242,18 @@ export class StudyRun {
   async #stopped(): Promise<void> {
     const study = this.study;
     this.status = 'paused';
-    if (study && study.state === 'running') {
-      this.study = await updateStudy(
-        this.#store,
-        this.#author(),
-        { ...study, state: 'paused' },
-        'pause',
-      );
-      await this.#studies.refresh();
+    try {
+      if (study && study.state === 'running') {
+        this.study = await updateStudy(
+          this.#store,
+          this.#author(),
+          { ...study, state: 'paused' },
+          'pause',
+        );
+        await this.#studies.refresh();
+      }
+    } finally {
+      this.#notify();
     }
   }
 
@@ -304,7 +336,7 @@ export class StudyRun {
       );
     let record: Omit<TrialRecord, 'id' | 'author' | 'createdAt' | 'studyId'> | null = null;
     try {
-      const outcome = (await call(null)) ?? (await call(this.#content));
+      const outcome = (await call(null)) ?? (await call(transferable(this.#content!)));
       if (!outcome) throw new Error('The worker could not prepare the data.');
       record = {
         number,
@@ -347,14 +379,22 @@ export class StudyRun {
   async #complete(): Promise<void> {
     const study = this.study!;
     this.status = 'complete';
-    this.study = await updateStudy(
-      this.#store,
-      this.#author(),
-      { ...study, state: 'complete' },
-      'complete',
-    );
-    await this.#studies.refresh();
-    if (this.best) await this.saveBest();
+    this.#finishing = true;
+    try {
+      this.study = await updateStudy(
+        this.#store,
+        this.#author(),
+        { ...study, state: 'complete' },
+        'complete',
+      );
+      await this.#studies.refresh();
+      if (this.best) await this.saveBest();
+    } catch (e) {
+      this.message = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.#finishing = false;
+      this.#notify();
+    }
   }
 
   /** Trains the best trial's settings on the study's data and saves it as a model version. */

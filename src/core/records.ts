@@ -5,7 +5,6 @@ import type { DatasetProfile } from './data/profile';
 import type { CartParams } from './train/cart';
 import type { EvaluationPlan, Spread } from './train/evaluate';
 import type { ClassificationScores, MetricName, RegressionScores } from './train/metrics';
-import type { TrialSummary } from './train/model';
 import type { Halving } from './search/pruning';
 import type { Direction, SamplerKind, TrialState } from './search/samplers';
 import type { Params, SearchSpace } from './search/space';
@@ -143,11 +142,8 @@ export interface ModelVersionRecord extends Authored {
   tags: string[];
   /** The browser and platform it was trained in. */
   environment: { userAgent: string; platform: string };
-  /** The automatic search that chose the settings: the default grid's trials, best first, or a study. */
-  search:
-    | { kind: 'grid'; trials: TrialSummary[] }
-    | { kind: 'study'; studyId: string; trial: number }
-    | null;
+  /** The search study whose best trial chose the settings, if any. */
+  search: { kind: 'study'; studyId: string; trial: number } | null;
 }
 
 /** `paused` covers a study stopped by the person or interrupted by a closed tab: it can resume. */

@@ -48,7 +48,7 @@ describe('training', () => {
     const meta = page.getByTestId('metadata');
     await waitText(meta, /Iris v1, 120 rows trained on, 30 held out/);
     expect(await meta.innerText()).toMatch(/Made by\s+Ravi/);
-    expect(await meta.innerText()).toMatch(/automatic search over 16 settings/);
+    expect(await meta.innerText()).toMatch(/best trial \(#\d+\) of\s+its search study/);
     expect(await meta.innerText()).toMatch(/trainer 1, ml-cart 2\.1\.1/);
     expect(await page.getByTestId('hyperparameters').innerText()).toMatch(/Max depth/);
     expect(await page.getByTestId('confusion').innerText()).toMatch(/setosa/);
@@ -180,9 +180,12 @@ describe('training', () => {
     await page.getByRole('button', { name: 'Search and train' }).click();
     await page.getByRole('progressbar').waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByText('Cancelled; nothing was saved.').waitFor();
+    await page.getByText(/Cancelled; no model was saved\. The trials so far are kept/).waitFor();
     await page.goto(`${s.baseUrl}/#/models`);
     await page.getByText('No models yet.').waitFor();
+    // The search's trials are kept in a paused study that can resume.
+    await page.goto(`${s.baseUrl}/#/search`);
+    await waitText(page.getByTestId('study-list'), /noise tree[\s\S]*paused/);
     expect(s.errors).toEqual([]);
   });
 });

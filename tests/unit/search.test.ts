@@ -226,3 +226,23 @@ describe('studies', () => {
     store.close();
   });
 });
+
+describe('the trial objective', () => {
+  it('scores rung by rung and stops when the pruner says so', async () => {
+    const { prepareSearch, runTrial } = await import('../../src/core/search/objective');
+    const { tinyContent } = await import('./fixtures');
+    const data = prepareSearch(tinyContent(), { folds: 3, testFraction: 0.2, seed: 1 });
+    const params = { ...DEFAULT_CART_PARAMS };
+    const steps: number[] = [];
+    const full = await runTrial(data, params, 'accuracy', halving(3, 3), (step) => {
+      steps.push(step);
+      return true;
+    });
+    expect(full.state).toBe('complete');
+    expect(full.intermediate).toHaveLength(3);
+    expect(steps).toEqual([0, 1]);
+    expect(full.value).toBe(full.intermediate[2]);
+    const pruned = await runTrial(data, params, 'accuracy', halving(3, 3), () => false);
+    expect(pruned).toEqual({ state: 'pruned', value: null, intermediate: [full.intermediate[0]] });
+  });
+});

@@ -8,10 +8,8 @@ import type { TrainingSet } from '../../src/core/train/cart';
 import { holdoutSplit, learningCurve, stratifiedFolds } from '../../src/core/train/evaluate';
 import { classificationScores, regressionScores } from '../../src/core/train/metrics';
 import {
-  defaultGrid,
   defaultMetric,
   defaultParams,
-  searchAndTrain,
   trainModel,
   trainingSet,
   type TrainSpec,
@@ -109,18 +107,6 @@ describe('training a dataset version', () => {
     const b = trainModel(c, spec(c));
     expect(sameTree(a.tree, b.tree)).toBe(true);
     expect(b.holdoutPredictions).toEqual(a.holdoutPredictions);
-  });
-
-  it('searches the default grid and keeps the best by the chosen metric', async () => {
-    const c = await iris();
-    const r = searchAndTrain(
-      c,
-      { plan: { folds: 3, testFraction: 0.2, seed: 2 }, metric: 'accuracy' },
-      defaultGrid('classification'),
-    );
-    expect(r.trials).toHaveLength(16);
-    expect(r.trials![0]!.value).toBe(Math.max(...r.trials!.map((t) => t.value)));
-    expect(r.params).toEqual(r.trials![0]!.params);
   });
 
   it('draws a learning curve over growing training sets', async () => {

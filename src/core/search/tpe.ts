@@ -254,29 +254,50 @@ function logPdf(est: Estimator, samples: number[][]): Float64Array {
   const k = est.weights.length;
   const out = new Float64Array(size);
   const comp = new Float64Array(k);
-  for (let s = 0; s < size; s++) {
-    for (let c = 0; c < k; c++) comp[c] = Math.log(est.weights[c]!);
-    est.params.forEach((p, j) => {
-      const v = samples[j]![s]!;
+  const logWeights = est.weights.map(Math.log);
+  // Each component's truncation mass depends on the component only, not on the sample.
+  const accept = est.params.map((p) =>
+    p.kind === 'categorical'
+      ? null
+      : Float64Array.from(p.mus, (mu, c) =>
+          logGaussMass((p.low - mu) / p.sigmas[c]!, (p.high - mu) / p.sigmas[c]!),
+        ),
+  );
+  // Candidates often repeat a value (integers, categories): each value's per-component terms
+  // are computed once.
+  const cache = est.params.map(() => new Map<number, Float64Array>());
+  const terms = (j: number, v: number): Float64Array => {
+    const hit = cache[j]!.get(v);
+    if (hit) return hit;
+    const p = est.params[j]!;
+    const t = new Float64Array(k);
+    if (p.kind === 'categorical') {
+      for (let c = 0; c < k; c++) t[c] = Math.log(p.weights[c]![v]!);
+    } else {
+      const acc = accept[j]!;
+      const x = toUniform(p.dist, v);
       for (let c = 0; c < k; c++) {
-        if (p.kind === 'categorical') {
-          comp[c]! += Math.log(p.weights[c]![v]!);
-          continue;
-        }
         const mu = p.mus[c]!;
         const sigma = p.sigmas[c]!;
-        const accept = logGaussMass((p.low - mu) / sigma, (p.high - mu) / sigma);
-        const x = toUniform(p.dist, v);
         if (p.q === null) {
           const z = (x - mu) / sigma;
-          comp[c]! += -0.5 * z * z - LOG_SQRT_2PI - accept;
+          t[c] = -0.5 * z * z - LOG_SQRT_2PI - acc[c]!;
         } else {
           const lo = Math.max(x - p.q / 2, p.low);
           const hi = Math.min(x + p.q / 2, p.high);
-          comp[c]! += logGaussMass((lo - mu) / sigma, (hi - mu) / sigma) - accept;
+          t[c] = logGaussMass((lo - mu) / sigma, (hi - mu) / sigma) - acc[c]!;
         }
       }
-    });
+    }
+    cache[j]!.set(v, t);
+    return t;
+  };
+  for (let s = 0; s < size; s++) {
+    comp.set(logWeights);
+    for (let j = 0; j < est.params.length; j++) {
+      const t = terms(j, samples[j]![s]!);
+      for (let c = 0; c < k; c++) comp[c]! += t[c]!;
+    }
     let max = -Infinity;
     for (let c = 0; c < k; c++) max = Math.max(max, comp[c]!);
     let sum = 0;

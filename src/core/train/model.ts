@@ -11,7 +11,6 @@ import { DEFAULT_CART_PARAMS, TrainingError, type CartParams, type TrainingSet }
 import {
   crossValidate,
   fitAndScore,
-  isBetter,
   prepare,
   type Evaluation,
   type EvaluationPlan,
@@ -31,14 +30,6 @@ export interface TrainSpec {
   metric: MetricName;
 }
 
-/** One configuration tried by the automatic search. */
-export interface TrialSummary {
-  params: CartParams;
-  /** Cross-validated mean of the ranking metric. */
-  value: number;
-  std: number;
-}
-
 export interface TrainResult extends Omit<Evaluation, 'fitted'> {
   tree: Evaluation['fitted']['tree'];
   importances: number[];
@@ -46,8 +37,6 @@ export interface TrainResult extends Omit<Evaluation, 'fitted'> {
   /** Rows left out because their target was missing. */
   droppedRows: number;
   tags: string[];
-  /** The automatic search's trials, best first (scenario "new data + new model"). */
-  trials: TrialSummary[] | null;
 }
 
 /** The metric that ranks models by default: macro F1 when classes are unbalanced, else accuracy; R² for regression. */
@@ -122,7 +111,6 @@ function result(
   encoding: Encoding,
   droppedRows: number,
   params: CartParams,
-  trials: TrialSummary[] | null,
 ): TrainResult {
   const { fitted, ...rest } = e;
   const task = encoding.task;
@@ -134,7 +122,6 @@ function result(
     encoding,
     droppedRows,
     tags: capabilityTags(task, encoding.classes?.length ?? 0, params),
-    trials,
   };
 }
 
@@ -152,56 +139,5 @@ export function trainModel(
   const cv = crossValidate(prep, spec.params, () => onProgress(++done, total));
   const final = fitAndScore(prep, spec.params);
   onProgress(total, total);
-  return result(final, cv, encoding, droppedRows, spec.params, null);
-}
-
-/**
- * The small grid the "new data + new model" scenario searches before the Search screen's
- * samplers take over: depth × leaf size × criterion.
- */
-export function defaultGrid(task: Task): CartParams[] {
-  const base = defaultParams(task);
-  const criteria: CartParams['criterion'][] =
-    task === 'regression' ? ['squared_error'] : ['gini', 'entropy'];
-  const out: CartParams[] = [];
-  for (const criterion of criteria)
-    for (const maxDepth of [3, 5, 8, null])
-      for (const minSamplesLeaf of [1, 5])
-        out.push({ ...base, criterion, maxDepth, minSamplesLeaf });
-  return out;
-}
-
-/** Tries every configuration of `grid` by cross-validation, then trains the best. */
-export function searchAndTrain(
-  content: DatasetContent,
-  spec: Omit<TrainSpec, 'params'>,
-  grid: CartParams[],
-  onProgress: ProgressFn = () => {},
-): TrainResult & { params: CartParams } {
-  const { set, encoding, droppedRows } = trainingSet(content);
-  if (grid.length === 0) throw new TrainingError('The search has no configuration to try.');
-  grid.forEach((p) => checkParams(p, encoding.task));
-  const prep = prepare(set, spec.plan);
-  const total = grid.length * spec.plan.folds + 1;
-  let done = 0;
-  const trials: TrialSummary[] = [];
-  let bestCv: Partial<Record<MetricName, Spread>> = {};
-  let best: CartParams = grid[0]!;
-  for (const params of grid) {
-    const cv = crossValidate(prep, params, () => onProgress(++done, total));
-    const s = cv[spec.metric];
-    const value = s?.mean ?? NaN;
-    trials.push({ params, value, std: s?.std ?? NaN });
-    const bestValue = bestCv[spec.metric]?.mean;
-    if (bestValue === undefined || isBetter(spec.metric, value, bestValue)) {
-      bestCv = cv;
-      best = params;
-    }
-  }
-  const final = fitAndScore(prep, best);
-  onProgress(total, total);
-  trials.sort((a, b) =>
-    isBetter(spec.metric, a.value, b.value) ? -1 : isBetter(spec.metric, b.value, a.value) ? 1 : 0,
-  );
-  return { ...result(final, bestCv, encoding, droppedRows, best, trials), params: best };
+  return result(final, cv, encoding, droppedRows, spec.params);
 }

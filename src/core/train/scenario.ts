@@ -33,7 +33,7 @@ export const SCENARIO_TEXT: Record<Scenario, { title: string; action: string; de
     title: 'New data, new model',
     action: 'Search and train',
     detail:
-      'No model has been trained on this data version yet. Orpheus will try several settings by cross-validation, train the best, and save it as version 1 of the new model.',
+      'No model has been trained on this data version yet. Orpheus will search the settings (a TPE study scored by cross-validation), train the best, and save it as version 1 of the new model.',
   },
   retrain: {
     title: 'New data, existing model',
