@@ -26,7 +26,12 @@ import type { Halving } from '../src/core/search/pruning';
 import { countPrimes, type PrimeCount } from '../src/core/smoke';
 import type { CartParams } from '../src/core/train/cart';
 import { learningCurve, type CurvePoint, type EvaluationPlan } from '../src/core/train/evaluate';
-import type { MetricName } from '../src/core/train/metrics';
+import {
+  classificationScores,
+  regressionScores,
+  scalarScores,
+  type MetricName,
+} from '../src/core/train/metrics';
 import { trainingSet, trainModel, type TrainResult, type TrainSpec } from '../src/core/train/model';
 import { predictTree, type TreeModel } from '../src/core/train/tree';
 
@@ -118,6 +123,35 @@ const api = {
     rows.forEach((r, i) => x.set(m.x.subarray(r * p, (r + 1) * p), i * p));
     const classes = encoding.classes?.length ?? 0;
     return Array.from(predictTree(tree, x, rows.length, p, classes).predictions);
+  },
+
+  /**
+   * A saved tree's score on a data version (rows whose class the tree never saw count as
+   * wrong predictions: they are scored with the class it predicts).
+   */
+  scoreOn(
+    content: DatasetContent,
+    tree: TreeModel,
+    encoding: Encoding,
+    metric: MetricName,
+  ): number | null {
+    const m = matrixFor(content, encoding);
+    if (m.rows === 0) return null;
+    const classes = encoding.classes?.length ?? 0;
+    const { predictions, probabilities } = predictTree(tree, m.x, m.rows, m.features, classes);
+    if (classes === 0) return scalarScores(regressionScores(m.y, predictions))[metric] ?? null;
+    // A class the model never saw cannot be right: its truth becomes a code no prediction has.
+    const truth = Array.from(m.y, (c) => (c < 0 ? classes : c));
+    const padded = probabilities
+      ? Float64Array.from({ length: m.rows * (classes + 1) }, (_, i) =>
+          i % (classes + 1) === classes
+            ? 0
+            : probabilities[Math.floor(i / (classes + 1)) * classes + (i % (classes + 1))]!,
+        )
+      : null;
+    return (
+      scalarScores(classificationScores(truth, predictions, padded, classes + 1))[metric] ?? null
+    );
   },
 
   /**

@@ -1,5 +1,11 @@
 import { proxy } from 'comlink';
-import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord, Task } from '../core/records';
+import type {
+  DatasetVersionRecord,
+  EventRecord,
+  ModelRecord,
+  ModelVersionRecord,
+  Task,
+} from '../core/records';
 import { newSeed } from '../core/random';
 import type { CartParams } from '../core/train/cart';
 import {
@@ -20,6 +26,9 @@ import { StoreError } from '../store/errors';
 import {
   annotateVersion,
   listModels,
+  modelEvents,
+  moveAlias,
+  type AliasMove,
   listModelVersions,
   saveNewModel,
   saveNextVersion,
@@ -170,10 +179,19 @@ export class TrainFlow {
     return fits ? this.params : { ...this.params, criterion: defaultParams(task).criterion };
   }
 
+  /** Re-reads which model versions were trained on the chosen data (it changes as models are trained). */
+  async #refreshOnData(): Promise<void> {
+    const data = this.data;
+    if (!data) return;
+    const onData = await versionsTrainedOn(this.#store, data.id);
+    if (this.data?.id === data.id) this.onData = onData;
+  }
+
   async chooseModel(model: ModelRecord | null): Promise<void> {
     this.model = model;
     this.modelVersions = [];
     this.job.reset();
+    void this.#refreshOnData();
     if (!model) {
       if (this.data) this.metric = defaultMetric(this.data.task, this.data.profile);
       return;
@@ -241,7 +259,7 @@ export class TrainFlow {
           outcome = { scenario, ...saved, previous: null };
         }
       }
-      await this.#library.refresh();
+      await Promise.all([this.#library.refresh(), this.#refreshOnData()]);
       // The new model is now the one chosen, so the screen does not offer to make it twice.
       this.model = outcome.model;
       this.modelVersions = [...(model ? this.modelVersions : []), outcome.version];
@@ -328,6 +346,8 @@ export class ModelView {
   model = $state.raw<ModelRecord | null>(null);
   versions = $state.raw<ModelVersionRecord[]>([]);
   version = $state.raw<ModelVersionRecord | null>(null);
+  /** The model's events, newest first (alias moves among them). */
+  events = $state.raw<EventRecord[]>([]);
   /** Data version id → its record and "dataset vN". */
   data = $state.raw<ReadonlyMap<string, DataLabel>>(labelsNone);
   notFound = $state(false);
@@ -357,6 +377,20 @@ export class ModelView {
     this.versions = versions;
     this.version = version;
     this.data = data;
+    this.events = await modelEvents(this.#store, modelId);
+  }
+
+  /** Moves an alias to a version, or removes it; the reason goes into the event. */
+  async setAlias(
+    alias: string,
+    version: ModelVersionRecord | null,
+    move: AliasMove,
+    reason: string,
+  ): Promise<void> {
+    const model = this.model;
+    if (!model) return;
+    this.model = await moveAlias(this.#store, this.#author(), model, alias, version, move, reason);
+    this.events = await modelEvents(this.#store, model.id);
   }
 
   dataLabel(v: ModelVersionRecord): string {

@@ -2,6 +2,8 @@ import type { PrimeCount } from '../core/smoke';
 import { Store } from '../store/db';
 import { Activity } from './activity.svelte';
 import { DataLibrary, DatasetView, ImportFlow } from './datasets.svelte';
+import { AuditionView } from './audition.svelte';
+import { CompareView } from './compare.svelte';
 import { Job } from './job.svelte';
 import { ModelLibrary, ModelView, TrainFlow } from './models.svelte';
 import { StudyLibrary, StudyRun } from './search.svelte';
@@ -34,6 +36,8 @@ export class Orpheus {
   readonly models: ModelLibrary;
   readonly trainFlow: TrainFlow;
   readonly modelView: ModelView;
+  readonly compare: CompareView;
+  readonly audition: AuditionView;
   readonly studies: StudyLibrary;
   readonly studyRun: StudyRun;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
@@ -58,6 +62,8 @@ export class Orpheus {
     this.studyRun = new StudyRun(searchPool, store, author, this.models, this.studies);
     this.trainFlow = new TrainFlow(pool, store, author, this.models, this.studyRun);
     this.modelView = new ModelView(pool, store, author);
+    this.compare = new CompareView(pool, store);
+    this.audition = new AuditionView(pool, store, this.models);
   }
 
   static async start(): Promise<Orpheus> {

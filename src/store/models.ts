@@ -1,5 +1,11 @@
 import type { MetricName } from '../core/train/metrics';
-import type { ModelRecord, ModelVersionRecord, Task, VersionNote } from '../core/records';
+import type {
+  EventRecord,
+  ModelRecord,
+  ModelVersionRecord,
+  Task,
+  VersionNote,
+} from '../core/records';
 import type { Store } from './db';
 import { StoreError, toStoreError } from './errors';
 
@@ -165,4 +171,53 @@ export async function modelsTrainedOn(
   return trained
     .map((t) => ({ modelId: t.modelId, name: names.get(t.modelId)!, number: t.number }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.number - b.number);
+}
+
+export type AliasMove = 'promote' | 'rollback' | 'demote' | 'alias';
+
+/**
+ * Points an alias (`champion`, `challenger`, a free name) at a version, or removes it
+ * (`version` null). Versions are never touched: a rollback only moves the alias back. The event
+ * records who, when, the move and the reason.
+ */
+export async function moveAlias(
+  store: Store,
+  author: string,
+  model: ModelRecord,
+  alias: string,
+  version: ModelVersionRecord | null,
+  move: AliasMove,
+  reason: string,
+): Promise<ModelRecord> {
+  const name = alias.trim();
+  if (!/^[\w-]{1,40}$/.test(name))
+    throw new StoreError(
+      'An alias is 1 to 40 letters, digits, "-" or "_", such as champion or staging.',
+    );
+  const aliases = { ...model.aliases };
+  if (version) aliases[name] = version.id;
+  else delete aliases[name];
+  const updated: ModelRecord = { ...model, aliases };
+  const why = reason.trim() || 'no reason given';
+  await store.commit(author, [
+    {
+      store: 'models',
+      value: updated,
+      action: move,
+      summary: version
+        ? `${model.name}: ${name} → v${version.number} (${why})`
+        : `${model.name}: ${name} removed (${why})`,
+    },
+  ]);
+  return updated;
+}
+
+/** The moves of a model's aliases (and its other changes), newest first. */
+export async function modelEvents(store: Store, modelId: string): Promise<EventRecord[]> {
+  try {
+    const all = await store.db.getAllFromIndex('events', 'by-record', ['model', modelId]);
+    return all.reverse();
+  } catch (e) {
+    throw toStoreError(e, 'read the history of a model');
+  }
 }

@@ -50,12 +50,12 @@ describe('the app shell', () => {
       'Backup',
       'Settings',
     ]);
-    await nav.getByRole('link', { name: 'Compare' }).focus();
+    await nav.getByRole('link', { name: 'Predict' }).focus();
     await s.page.keyboard.press('Enter');
-    await s.page.getByRole('heading', { level: 1, name: 'Compare' }).waitFor();
+    await s.page.getByRole('heading', { level: 1, name: 'Predict' }).waitFor();
     expect(await s.page.getByText('Not built yet').count()).toBe(1);
-    expect(s.page.url()).toMatch(/#\/compare$/);
-    expect(await nav.getByRole('link', { name: 'Compare' }).getAttribute('aria-current')).toBe(
+    expect(s.page.url()).toMatch(/#\/predict$/);
+    expect(await nav.getByRole('link', { name: 'Predict' }).getAttribute('aria-current')).toBe(
       'page',
     );
 

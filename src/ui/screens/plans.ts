@@ -32,27 +32,18 @@ export const SCREEN_INFO: Record<ScreenId, ScreenInfo> = {
   },
   compare: {
     title: 'Compare',
-    purpose: 'Put two model versions side by side.',
-    coming: [
-      'Settings, scores and metadata with differences highlighted.',
-      'Both trees drawn aligned, and the rows where their predictions disagree.',
-    ],
+    purpose: 'Put model versions side by side.',
+    coming: [],
   },
   overview: {
     title: 'Overview',
     purpose: 'One table of every model version.',
-    coming: [
-      'Author, time, data version, model version and score, sortable and filterable.',
-      'A filter language such as metrics.f1_macro > 0.9 and user = "amy".',
-    ],
+    coming: [],
   },
   audition: {
     title: 'Audition',
-    purpose: 'Pick models by what a data set needs.',
-    coming: [
-      'Requirements such as “has missing values” or “multiclass”, derived from the data.',
-      'Candidate models ranked by their score on that data.',
-    ],
+    purpose: 'Find the stored models that fit a data version.',
+    coming: [],
   },
   predict: {
     title: 'Predict',

@@ -1,6 +1,6 @@
 /** How a tree's nodes read to a person: conditions with feature names and category labels. */
-import type { Encoding } from '../../core/data/matrix';
-import { argmax, isLeaf, type TreeNode } from '../../core/train/tree';
+import type { Encoding } from '../data/matrix';
+import { argmax, isLeaf, type TreeNode } from './tree';
 
 function threshold(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));

@@ -1,0 +1,99 @@
+import {
+  audition,
+  requirementsOf,
+  type AuditionResult,
+  type Requirements,
+} from '../core/compare/audition';
+import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord } from '../core/records';
+import { isBetter } from '../core/train/evaluate';
+import type { MetricName } from '../core/train/metrics';
+import { defaultMetric } from '../core/train/model';
+import { loadContent } from '../store/datasets';
+import type { Store } from '../store/db';
+import { Job } from './job.svelte';
+import type { ModelLibrary } from './models.svelte';
+import type { ComputePool } from './workers';
+
+export interface Candidate {
+  model: ModelRecord;
+  version: ModelVersionRecord;
+  result: AuditionResult;
+  /** Its score on the chosen data (when it can run on it). */
+  score: number | null;
+}
+
+/** Ranks candidates: those that can run, best score first; then the rest. */
+export function rankCandidates(cs: Candidate[], metric: MetricName): Candidate[] {
+  return [...cs].sort((a, b) => {
+    if (a.result.canRun !== b.result.canRun) return a.result.canRun ? -1 : 1;
+    if (a.score === null || b.score === null)
+      return a.score === null ? (b.score === null ? 0 : 1) : -1;
+    return isBetter(metric, a.score, b.score) ? -1 : isBetter(metric, b.score, a.score) ? 1 : 0;
+  });
+}
+
+/** Model audition: which stored versions can serve a data version, and how well. */
+export class AuditionView {
+  readonly #pool: ComputePool;
+  readonly #store: Store;
+  readonly #models: ModelLibrary;
+  readonly job = new Job<Candidate[]>();
+  data = $state.raw<DatasetVersionRecord | null>(null);
+  /** Derived from the data, then adjustable by hand. */
+  requirements = $state<Requirements | null>(null);
+  metric = $state<MetricName>('accuracy');
+
+  constructor(pool: ComputePool, store: Store, models: ModelLibrary) {
+    this.#pool = pool;
+    this.#store = store;
+    this.#models = models;
+  }
+
+  choose(data: DatasetVersionRecord | null): void {
+    if (data?.id === this.data?.id) return;
+    this.data = data;
+    this.job.reset();
+    this.requirements = data ? requirementsOf(data) : null;
+    if (data) this.metric = defaultMetric(data.task, data.profile);
+  }
+
+  /** Every version against the requirements (as the person may have adjusted them). */
+  get checked(): Candidate[] {
+    const req = this.requirements;
+    if (!req) return [];
+    const scores: Record<string, number | null> = Object.fromEntries(
+      (this.job.result ?? []).map((c) => [c.version.id, c.score]),
+    );
+    const all = this.#models.items.flatMap((m) =>
+      m.versions.map((version) => ({
+        model: m.model,
+        version,
+        result: audition(req, version),
+        score: scores[version.id] ?? null,
+      })),
+    );
+    return rankCandidates(all, this.metric);
+  }
+
+  /** Scores every version that can run on the data, in a worker. */
+  score(): Promise<Candidate[] | null> {
+    const data = this.data;
+    if (!data) return Promise.resolve(null);
+    const metric = this.metric;
+    const candidates = this.checked.filter((c) => c.result.canRun);
+    return this.job.run(async (signal, progress) => {
+      const content = await loadContent(this.#store, data);
+      const out: Candidate[] = [];
+      for (const [i, c] of candidates.entries()) {
+        progress(i, candidates.length);
+        const score = await this.#pool.run(
+          (api) => api.scoreOn(content, c.version.tree, c.version.encoding, metric),
+          { signal },
+        );
+        out.push({ ...c, score });
+      }
+      progress(candidates.length, candidates.length);
+      return out;
+    });
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Model audition: what a data version asks of a model (task, missing values, classes,
+ * categorical features, target sign, columns), and how each model version measures up, from
+ * its capability tags and what it recorded when it was trained.
+ */
+import type { DatasetVersionRecord, ModelVersionRecord, Task } from '../records';
+
+export interface Requirements {
+  task: Task;
+  hasMissing: boolean;
+  /** Class labels (classification). */
+  classes: string[];
+  hasCategorical: boolean;
+  /** Regression: every target value is above 0. */
+  targetPositive: boolean;
+  featureNames: string[];
+  /** Categories per categorical feature, as the data holds them. */
+  categories: Record<string, string[]>;
+  target: string;
+  rows: number;
+}
+
+export function requirementsOf(v: DatasetVersionRecord): Requirements {
+  const features = v.profile.columns.filter((c) => c.role === 'feature' && c.type !== 'text-id');
+  const target = v.profile.columns.find((c) => c.role === 'target');
+  return {
+    task: v.task,
+    hasMissing: features.some((c) => c.missing > 0),
+    classes: v.task === 'classification' ? (v.profile.classBalance ?? []).map((c) => c.value) : [],
+    hasCategorical: features.some((c) => c.type === 'categorical' || c.type === 'boolean'),
+    targetPositive: v.task === 'regression' && (target?.numeric?.min ?? 0) > 0,
+    featureNames: features.map((c) => c.name),
+    categories: Object.fromEntries(
+      features.filter((c) => c.top).map((c) => [c.name, c.top!.map((t) => t.value)]),
+    ),
+    target: target?.name ?? '',
+    rows: v.rowCount,
+  };
+}
+
+export type Verdict = 'yes' | 'no' | 'partly';
+
+export interface Check {
+  id: string;
+  label: string;
+  verdict: Verdict;
+  reason: string;
+}
+
+export interface AuditionResult {
+  checks: Check[];
+  /** The version can predict on this data (task, target and columns fit). */
+  canRun: boolean;
+}
+
+export function audition(req: Requirements, v: ModelVersionRecord): AuditionResult {
+  const checks: Check[] = [];
+  const tags = new Set(v.tags);
+  const enc = v.encoding;
+
+  const taskOk = enc.task === req.task;
+  checks.push({
+    id: 'task',
+    label: req.task === 'classification' ? 'Classification' : 'Regression',
+    verdict: taskOk ? 'yes' : 'no',
+    reason: taskOk
+      ? `trained for ${enc.task}`
+      : `trained for ${enc.task}, the data needs ${req.task}`,
+  });
+
+  const targetOk = enc.target === req.target;
+  const missingCols = enc.features.map((f) => f.name).filter((n) => !req.featureNames.includes(n));
+  checks.push({
+    id: 'columns',
+    label: 'Columns',
+    verdict: !targetOk || missingCols.length > 0 ? 'no' : 'yes',
+    reason: !targetOk
+      ? `predicts "${enc.target}", the data's target is "${req.target}"`
+      : missingCols.length > 0
+        ? `needs ${missingCols.map((n) => `"${n}"`).join(', ')}, which the data lacks`
+        : `all ${enc.features.length} features it uses are in the data`,
+  });
+
+  if (req.hasMissing)
+    checks.push(
+      tags.has('handles-missing-values')
+        ? {
+            id: 'missing',
+            label: 'Missing values',
+            verdict: 'yes',
+            reason: 'each split learned where missing values go',
+          }
+        : {
+            id: 'missing',
+            label: 'Missing values',
+            verdict: 'no',
+            reason: 'cannot take missing values',
+          },
+    );
+
+  if (req.task === 'classification') {
+    const multi = req.classes.length > 2;
+    const label = multi ? `Multiclass (${req.classes.length})` : 'Binary';
+    const unseen = req.classes.filter((c) => !(enc.classes ?? []).includes(c));
+    const capable = tags.has(multi ? 'multiclass' : 'binary');
+    checks.push({
+      id: 'classes',
+      label,
+      verdict: !capable ? 'no' : unseen.length > 0 ? 'partly' : 'yes',
+      reason: !capable
+        ? `cannot do ${multi ? 'multiclass' : 'binary'} classification`
+        : unseen.length > 0
+          ? `never saw ${unseen.map((c) => `"${c}"`).join(', ')}, so it cannot predict ${unseen.length === 1 ? 'it' : 'them'}`
+          : `knows all ${req.classes.length} classes`,
+    });
+  }
+
+  if (req.hasCategorical) {
+    const unseen: string[] = [];
+    for (const f of enc.features)
+      if (f.kind === 'categorical')
+        for (const c of req.categories[f.name] ?? [])
+          if (!f.categories.includes(c)) unseen.push(`${f.name}=${c}`);
+    checks.push({
+      id: 'categorical',
+      label: 'Categorical features',
+      verdict: !tags.has('categorical-features') ? 'no' : unseen.length > 0 ? 'partly' : 'yes',
+      reason:
+        unseen.length > 0
+          ? `unseen categories read as missing: ${unseen.slice(0, 3).join(', ')}${unseen.length > 3 ? ' …' : ''}`
+          : 'splits on category codes',
+    });
+  }
+
+  if (req.task === 'regression' && req.targetPositive)
+    checks.push({
+      id: 'positive',
+      label: 'Positive target',
+      verdict: 'yes',
+      reason: tags.has('any-target-sign')
+        ? 'any target sign is fine for a tree'
+        : 'no requirement on the target',
+    });
+
+  checks.push({
+    id: 'size',
+    label: 'Size',
+    verdict: req.rows > 20 * Math.max(1, v.trainRows) ? 'partly' : 'yes',
+    reason: `trained on ${v.trainRows.toLocaleString()} rows; this data has ${req.rows.toLocaleString()}`,
+  });
+
+  return { checks, canRun: taskOk && targetOk && missingCols.length === 0 };
+}

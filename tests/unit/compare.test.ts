@@ -1,0 +1,301 @@
+import { describe, expect, it } from 'vitest';
+import { audition, requirementsOf } from '../../src/core/compare/audition';
+import { overviewFields, overviewRows, sortRows } from '../../src/core/compare/overview';
+import { evaluate, parseQuery, QueryError } from '../../src/core/compare/query';
+import { diffTrees } from '../../src/core/compare/treeDiff';
+import type { Encoding } from '../../src/core/data/matrix';
+import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord } from '../../src/core/records';
+import type { TreeModel, TreeNode } from '../../src/core/train/tree';
+import { versionFixture } from './fixtures';
+
+const enc: Encoding = {
+  task: 'classification',
+  features: [
+    { name: 'petal_width', kind: 'numeric' },
+    { name: 'petal_length', kind: 'numeric' },
+  ],
+  target: 'species',
+  classes: ['a', 'b', 'c'],
+};
+const leaf = (c: number): TreeNode => ({ distribution: [[0, 1, 2].map((i) => (i === c ? 1 : 0))] });
+const split = (col: number, t: number, left: TreeNode, right: TreeNode): TreeNode => ({
+  splitColumn: col,
+  splitValue: t,
+  left,
+  right,
+});
+const tree = (root: TreeNode): TreeModel => ({
+  name: 'DTClassifier',
+  options: {
+    kind: 'classifier',
+    gainFunction: 'gini',
+    splitFunction: 'mean',
+    minNumSamples: 1,
+    maxDepth: null,
+  },
+  root,
+});
+
+describe('the tree diff', () => {
+  const base = tree(split(1, 2.45, leaf(0), split(0, 1.75, leaf(1), leaf(2))));
+
+  it('finds a moved threshold and says where', () => {
+    const moved = tree(split(1, 2.45, leaf(0), split(0, 1.65, leaf(1), leaf(2))));
+    const d = diffTrees(base, enc, moved, enc);
+    expect(d.changes).toHaveLength(1);
+    expect(d.changes[0]).toMatchObject({ path: 'R', depth: 1, change: 'threshold' });
+    expect(d.changes[0]!.summary).toBe('split at depth 1 moved from petal_width < 1.75 to < 1.65');
+    expect([...d.highlightA]).toEqual(['R']);
+    expect(d.same).toBe(4);
+  });
+
+  it('finds an extra split and a different leaf', () => {
+    const extra = tree(
+      split(1, 2.45, split(0, 0.5, leaf(0), leaf(1)), split(0, 1.75, leaf(1), leaf(1))),
+    );
+    const d = diffTrees(base, enc, extra, enc);
+    expect(d.changes.map((c) => c.change)).toEqual(['split-added', 'leaf']);
+    expect(d.changes[0]!.summary).toBe('new split at depth 1: petal_width < 0.5');
+    expect(d.changes[1]!.summary).toBe('leaf at depth 2 predicts b instead of c');
+    expect([...d.highlightB].sort()).toEqual(['L', 'LL', 'LR', 'RR']);
+    expect(diffTrees(base, enc, base, enc).changes).toEqual([]);
+  });
+
+  it('reports a split that became a leaf, and a change of feature', () => {
+    const cut = tree(split(0, 2.45, leaf(0), leaf(2)));
+    const d = diffTrees(base, enc, cut, enc);
+    expect(d.changes.map((c) => c.change)).toEqual(['feature', 'split-removed']);
+    expect(d.changes[0]!.summary).toBe(
+      'split at the root changed from petal_length < 2.45 to petal_width < 2.45',
+    );
+  });
+});
+
+describe('the filter language', () => {
+  const fields = [
+    'user',
+    'model',
+    'version',
+    'metrics.f1_macro',
+    'metrics.accuracy',
+    'params.maxDepth',
+  ];
+  const row = {
+    user: 'Amy',
+    model: 'iris tree',
+    version: 3,
+    'metrics.f1_macro': 0.93,
+    'metrics.accuracy': 0.95,
+    'params.maxDepth': 4,
+  };
+  const test = (q: string): boolean => evaluate(parseQuery(q, fields), row);
+
+  it('evaluates comparisons, and, or, not, parentheses, in and field-to-field', () => {
+    expect(test('metrics.f1_macro > 0.9 and params.maxDepth <= 5 and user = "amy"')).toBe(true);
+    expect(test('metrics.f1_macro > 0.95 or version = 3')).toBe(true);
+    expect(test('not (version = 3)')).toBe(false);
+    expect(test('user in ("bo", "amy")')).toBe(true);
+    expect(test('user not in ("bo", "amy")')).toBe(false);
+    expect(test('metrics.accuracy > metrics.f1_macro')).toBe(true);
+    expect(test("model = 'iris tree' and (version < 2 or version >= 3)")).toBe(true);
+    expect(test('params.maxDepth != null')).toBe(true);
+    expect(test('')).toBe(true);
+    // and binds tighter than or
+    expect(test('version = 1 and user = "amy" or version = 3')).toBe(true);
+    expect(test('version = 1 and (user = "amy" or version = 3)')).toBe(false);
+  });
+
+  it('points at the bad token', () => {
+    const err = (q: string): QueryError => {
+      try {
+        parseQuery(q, fields);
+      } catch (e) {
+        return e as QueryError;
+      }
+      throw new Error('no error');
+    };
+    expect(err('metrics.f2 > 1').message).toMatch(/Unknown field "metrics.f2" \(position 1\)/);
+    expect(err('version >').message).toMatch(/Expected a field.*filter ends there/);
+    const e = err('version = 3 and and');
+    expect([e.start, e.end]).toEqual([16, 19]);
+    expect(err('user = "amy').message).toMatch(/no closing "/);
+    expect(err('version = 3 )').message).toMatch(/Expected "and", "or"/);
+    expect(err('version ~ 3').start).toBe(8);
+  });
+});
+
+describe('the overview and the audition', () => {
+  const model: ModelRecord = {
+    id: 'm',
+    name: 'tiny',
+    task: 'classification',
+    metric: 'accuracy',
+    aliases: { champion: 'v2' },
+    notes: {},
+    author: 'amy',
+    createdAt: '2026-01-01T00:00:00Z',
+  };
+  const version = (id: string, n: number): ModelVersionRecord => ({
+    ...versionFixture('d1'),
+    id,
+    modelId: 'm',
+    number: n,
+    parentId: null,
+    author: n === 1 ? 'amy' : 'bo',
+    createdAt: `2026-01-0${n}T00:00:00Z`,
+  });
+
+  it('gives every version a row with metrics, params and aliases, sortable', () => {
+    const rows = overviewRows([model], [version('v1', 1), version('v2', 2)], () => 'tiny data v1');
+    expect(rows.map((r) => r.fields['alias'])).toEqual([null, 'champion']);
+    expect(rows[0]!.fields['metrics.accuracy']).toBeTypeOf('number');
+    expect(rows[0]!.fields['params.criterion']).toBe('gini');
+    expect(overviewFields(rows)).toContain('holdout.f1_macro');
+    expect(sortRows(rows, 'user', true).map((r) => r.author)).toEqual(['bo', 'amy']);
+    const q = parseQuery('alias = "champion"', overviewFields(rows));
+    expect(rows.filter((r) => evaluate(q, r.fields)).map((r) => r.number)).toEqual([2]);
+  });
+
+  it('derives requirements from a data version and matches versions against them', () => {
+    const data = {
+      task: 'classification',
+      rowCount: 300,
+      profile: {
+        rowCount: 300,
+        task: 'classification',
+        rowsWithMissing: 4,
+        classBalance: [
+          { value: 'high', count: 100 },
+          { value: 'low', count: 100 },
+          { value: 'mid', count: 100 },
+        ],
+        columns: [
+          {
+            name: 'x',
+            type: 'numeric',
+            role: 'feature',
+            missing: 4,
+            distinct: 90,
+            numeric: null,
+            top: null,
+          },
+          {
+            name: 'z',
+            type: 'numeric',
+            role: 'feature',
+            missing: 0,
+            distinct: 10,
+            numeric: null,
+            top: null,
+          },
+          {
+            name: 'label',
+            type: 'categorical',
+            role: 'target',
+            missing: 0,
+            distinct: 3,
+            numeric: null,
+            top: null,
+          },
+        ],
+      },
+    } as unknown as DatasetVersionRecord;
+    const req = requirementsOf(data);
+    expect(req).toMatchObject({
+      task: 'classification',
+      hasMissing: true,
+      classes: ['high', 'low', 'mid'],
+      hasCategorical: false,
+    });
+    const r = audition(req, version('v1', 1));
+    expect(r.canRun).toBe(true);
+    const byId = Object.fromEntries(r.checks.map((c) => [c.id, c]));
+    expect(byId['missing']!.verdict).toBe('yes');
+    expect(byId['classes']).toMatchObject({ verdict: 'partly', label: 'Multiclass (3)' });
+    expect(byId['classes']!.reason).toMatch(/never saw "mid"/);
+    const noZ = audition({ ...req, featureNames: ['x'] }, version('v1', 1));
+    expect(noZ.canRun).toBe(false);
+    expect(noZ.checks.find((c) => c.id === 'columns')!.reason).toMatch(/needs "z"/);
+    const regression = audition({ ...req, task: 'regression' }, version('v1', 1));
+    expect(regression.checks[0]).toMatchObject({ id: 'task', verdict: 'no' });
+  });
+});
+
+describe('the lineage graph', () => {
+  it('lays out data → model → study left to right, with every link', async () => {
+    const { lineage } = await import('../../src/core/compare/lineage');
+    const dv = (id: string, n: number, parentId: string | null) =>
+      ({
+        id,
+        number: n,
+        parentId,
+        rowCount: 10,
+        change: { kind: n === 1 ? 'import' : 'append' },
+      }) as unknown as DatasetVersionRecord;
+    const model: ModelRecord = {
+      id: 'm',
+      name: 'tree',
+      task: 'classification',
+      metric: 'accuracy',
+      aliases: { champion: 'mv2' },
+      notes: {},
+      author: 'a',
+      createdAt: '',
+    };
+    const mv = (
+      id: string,
+      n: number,
+      data: string,
+      parentId: string | null,
+      search: ModelVersionRecord['search'],
+    ) =>
+      ({
+        id,
+        number: n,
+        datasetVersionId: data,
+        parentId,
+        scenario: 'retrain',
+        search,
+      }) as unknown as ModelVersionRecord;
+    const g = lineage({
+      datasets: [
+        {
+          dataset: { id: 'ds', name: 'iris', description: '', author: 'a', createdAt: '' },
+          versions: [dv('d1', 1, null), dv('d2', 2, 'd1')],
+        },
+      ],
+      models: [
+        {
+          model,
+          versions: [
+            mv('mv1', 1, 'd1', null, { kind: 'study', studyId: 's1', trial: 3 }),
+            mv('mv2', 2, 'd2', 'mv1', null),
+          ],
+        },
+      ],
+      studies: [
+        {
+          id: 's1',
+          name: 'search',
+          datasetVersionId: 'd1',
+          bestVersionId: 'mv1',
+          budget: 10,
+          state: 'complete',
+        } as never,
+      ],
+    });
+    expect(g.nodes.map((n) => n.id).sort()).toEqual(['d1', 'd2', 'mv1', 'mv2', 's1']);
+    expect(g.edges.map((e) => `${e.from}>${e.to}:${e.kind}`).sort()).toEqual([
+      'd1>d2:derived',
+      'd1>s1:searched',
+      'd2>mv2:trained',
+      'mv1>mv2:retrained',
+      's1>mv1:best',
+    ]);
+    const x = (id: string) => g.nodes.find((n) => n.id === id)!.x;
+    expect(x('d1')).toBeLessThan(x('s1'));
+    expect(x('s1')).toBeLessThan(x('mv1'));
+    expect(g.nodes.find((n) => n.id === 'mv2')!.detail).toBe('champion');
+    expect(g.edges.every((e) => e.points.length >= 2)).toBe(true);
+  });
+});
