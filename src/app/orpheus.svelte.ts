@@ -5,6 +5,7 @@ import { DataLibrary, DatasetView, ImportFlow } from './datasets.svelte';
 import { AuditionView } from './audition.svelte';
 import { CompareView } from './compare.svelte';
 import { Job } from './job.svelte';
+import { MonitorView, PredictFlow, PredictionLog } from './predict.svelte';
 import { ModelLibrary, ModelView, TrainFlow } from './models.svelte';
 import { StudyLibrary, StudyRun } from './search.svelte';
 import { Notices } from './notices.svelte';
@@ -38,6 +39,9 @@ export class Orpheus {
   readonly modelView: ModelView;
   readonly compare: CompareView;
   readonly audition: AuditionView;
+  readonly predict: PredictFlow;
+  readonly predictionLog: PredictionLog;
+  readonly monitor: MonitorView;
   readonly studies: StudyLibrary;
   readonly studyRun: StudyRun;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
@@ -64,6 +68,9 @@ export class Orpheus {
     this.modelView = new ModelView(pool, store, author);
     this.compare = new CompareView(pool, store);
     this.audition = new AuditionView(pool, store, this.models);
+    this.predict = new PredictFlow(store, author);
+    this.predictionLog = new PredictionLog(store, author);
+    this.monitor = new MonitorView(store, author);
   }
 
   static async start(): Promise<Orpheus> {

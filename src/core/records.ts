@@ -5,6 +5,7 @@ import type { DatasetProfile } from './data/profile';
 import type { CartParams } from './train/cart';
 import type { EvaluationPlan, Spread } from './train/evaluate';
 import type { ClassificationScores, MetricName, RegressionScores } from './train/metrics';
+import type { MonitorSettings } from './predict/monitor';
 import type { Halving } from './search/pruning';
 import type { Direction, SamplerKind, TrialState } from './search/samplers';
 import type { Params, SearchSpace } from './search/space';
@@ -90,6 +91,8 @@ export interface ModelRecord extends Authored {
   aliases: Record<string, string>;
   /** Notes and free tags per version id. */
   notes: Record<string, VersionNote>;
+  /** Retrain triggers and the promotion gate (defaults when absent). */
+  monitor?: MonitorSettings;
 }
 
 /** Sizes and parts of a trained tree. */
@@ -189,14 +192,29 @@ export interface TrialRecord extends Authored {
   error?: string;
 }
 
-/** A logged prediction. */
+/** A logged prediction: which version, the raw inputs, the output, and the true label once known. */
 export interface PredictionRecord extends Authored {
   id: string;
+  modelId: string;
   modelVersionId: string;
-  inputs: Record<string, unknown>;
-  output: unknown;
+  /** Predictions made together (a CSV batch, a scored data version) share a batch id. */
+  batchId: string | null;
+  /** Row number within its batch (0 for a single prediction). */
+  row: number;
+  /** The row's own identifier, if the input had one, for matching labels later. */
+  rowId: string | null;
+  /** Where the row came from: the form, a file name, a data version. */
+  source: string;
+  /** Raw inputs as given, column → text (null for missing). */
+  inputs: Record<string, string | null>;
+  /** The class label or the value, as text. */
+  output: string;
+  probabilities: number[] | null;
+  /** Tree node paths from the root to the leaf. */
+  path: string[];
   /** The true label, once known. */
-  label: unknown;
+  label: string | null;
+  labelledAt: string | null;
 }
 
 /** The kinds of record an event can name. */

@@ -50,12 +50,12 @@ describe('the app shell', () => {
       'Backup',
       'Settings',
     ]);
-    await nav.getByRole('link', { name: 'Predict' }).focus();
+    await nav.getByRole('link', { name: 'Backup' }).focus();
     await s.page.keyboard.press('Enter');
-    await s.page.getByRole('heading', { level: 1, name: 'Predict' }).waitFor();
+    await s.page.getByRole('heading', { level: 1, name: 'Backup' }).waitFor();
     expect(await s.page.getByText('Not built yet').count()).toBe(1);
-    expect(s.page.url()).toMatch(/#\/predict$/);
-    expect(await nav.getByRole('link', { name: 'Predict' }).getAttribute('aria-current')).toBe(
+    expect(s.page.url()).toMatch(/#\/backup$/);
+    expect(await nav.getByRole('link', { name: 'Backup' }).getAttribute('aria-current')).toBe(
       'page',
     );
 

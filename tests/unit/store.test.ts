@@ -113,10 +113,18 @@ function sampleWrites(): Write[] {
   };
   const prediction: PredictionRecord = {
     id: 'p1',
+    modelId: 'm1',
     modelVersionId: 'mv1',
-    inputs: { petal_width: 1.2 },
+    batchId: null,
+    row: 0,
+    rowId: null,
+    source: 'form',
+    inputs: { petal_width: '1.2' },
     output: 'versicolor',
+    probabilities: [0, 1, 0],
+    path: ['', 'R'],
     label: null,
+    labelledAt: null,
     author,
     createdAt,
   };

@@ -47,19 +47,13 @@ export const SCREEN_INFO: Record<ScreenId, ScreenInfo> = {
   },
   predict: {
     title: 'Predict',
-    purpose: 'Use a model, and keep a log of what it said.',
-    coming: [
-      'Predict one row from a form or a batch from a file, with the path through the tree.',
-      'Every prediction logged with its model version and inputs, and reproducible later.',
-    ],
+    purpose: 'Predict with a model version, and find every prediction in the log.',
+    coming: [],
   },
   monitor: {
     title: 'Monitor',
-    purpose: 'Watch a model’s score on new labelled data.',
-    coming: [
-      'Scores over time with an alert threshold, and data drift per feature.',
-      'Retrain triggers, champion and challenger, promotion and rollback.',
-    ],
+    purpose: 'Watch models on new labelled data and know when to retrain.',
+    coming: [],
   },
   backup: {
     title: 'Backup',

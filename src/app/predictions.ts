@@ -1,0 +1,130 @@
+/** Plain helpers of the prediction use cases: reading rows, drafts, label matching, CSV. */
+import { parseTable } from '../core/data/parse';
+import type { RawRow, RowPrediction } from '../core/predict/predict';
+import type { ModelRecord, ModelVersionRecord, PredictionRecord } from '../core/records';
+import type { Store } from '../store/db';
+import type { PredictionDraft } from '../store/predictions';
+
+/** Rows of a file as column → text objects, with the file's column names. */
+export async function readRows(
+  file: Blob,
+  fileName: string,
+): Promise<{ names: string[]; rows: RawRow[] }> {
+  const t = await parseTable(file, { fileName });
+  const rows = Array.from({ length: t.rowCount }, (_, r) =>
+    Object.fromEntries(t.names.map((n, c) => [n, t.columns[c]![r] ?? null])),
+  );
+  return { names: t.names, rows };
+}
+
+export function handlesMissing(v: ModelVersionRecord): boolean {
+  return v.tags.includes('handles-missing-values');
+}
+
+export function draftFor(
+  model: ModelRecord,
+  v: ModelVersionRecord,
+  row: RawRow,
+  p: RowPrediction,
+  extra: Pick<PredictionDraft, 'batchId' | 'row' | 'rowId' | 'source'> & { label?: string | null },
+): PredictionDraft {
+  const inputs: Record<string, string | null> = {};
+  for (const f of v.encoding.features) inputs[f.name] = row[f.name] ?? null;
+  return {
+    modelId: model.id,
+    modelVersionId: v.id,
+    batchId: extra.batchId,
+    row: extra.row,
+    rowId: extra.rowId,
+    source: extra.source,
+    inputs,
+    output: p.output,
+    probabilities: p.probabilities,
+    path: p.path,
+    label: extra.label ?? null,
+    labelledAt: extra.label ? new Date().toISOString() : null,
+  };
+}
+
+/** CSV of logged predictions: time, model, version, inputs, output, probabilities, label. */
+export function predictionsCsv(
+  ps: readonly PredictionRecord[],
+  names: (p: PredictionRecord) => string,
+): string {
+  const inputs = [...new Set(ps.flatMap((p) => Object.keys(p.inputs)))];
+  const q = (s: string | null): string =>
+    s === null ? '' : /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const head = [
+    'time',
+    'model version',
+    'author',
+    'batch',
+    'row id',
+    ...inputs,
+    'output',
+    'probabilities',
+    'label',
+  ];
+  const lines = ps.map((p) =>
+    [
+      p.createdAt,
+      names(p),
+      p.author,
+      p.batchId,
+      p.rowId,
+      ...inputs.map((n) => p.inputs[n] ?? null),
+      p.output,
+      p.probabilities ? p.probabilities.map((x) => x.toFixed(4)).join(' ') : null,
+      p.label,
+    ]
+      .map(q)
+      .join(','),
+  );
+  return [head.map(q).join(','), ...lines].join('\n');
+}
+
+/** Version id → its model and record, for naming logged predictions. */
+export type VersionIndex = Readonly<
+  Record<string, { model: ModelRecord; version: ModelVersionRecord }>
+>;
+
+export async function versionIndex(
+  store: Store,
+  items: readonly PredictionRecord[],
+  known: VersionIndex,
+): Promise<VersionIndex> {
+  const out: Record<string, { model: ModelRecord; version: ModelVersionRecord }> = { ...known };
+  for (const id of new Set(items.map((p) => p.modelVersionId))) {
+    if (out[id]) continue;
+    const version = await store.get('modelVersions', id);
+    const model = version ? await store.get('models', version.modelId) : undefined;
+    if (version && model) out[id] = { model, version };
+  }
+  return out;
+}
+
+/** Pairs rows of a labels file with logged predictions, by row id or by prediction id. */
+export function matchLabels(
+  items: readonly PredictionRecord[],
+  rows: readonly RawRow[],
+  labelCol: string,
+  idCol: string | null,
+  predCol: string | null,
+): { prediction: PredictionRecord; label: string | null }[] {
+  const byRowId = new Map<string, PredictionRecord[]>();
+  for (const p of items)
+    if (p.rowId !== null) byRowId.set(p.rowId, [...(byRowId.get(p.rowId) ?? []), p]);
+  const byId = new Map(items.map((p) => [p.id, p]));
+  const updates: { prediction: PredictionRecord; label: string | null }[] = [];
+  for (const row of rows) {
+    const label = row[labelCol] ?? null;
+    const pid = predCol ? row[predCol] : null;
+    const matched = pid
+      ? [byId.get(pid)].filter((p) => p !== undefined)
+      : idCol
+        ? (byRowId.get(row[idCol] ?? '') ?? [])
+        : [];
+    for (const p of matched) updates.push({ prediction: p, label });
+  }
+  return updates;
+}
