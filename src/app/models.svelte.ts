@@ -70,10 +70,35 @@ function bestOf(model: ModelRecord, versions: ModelVersionRecord[]): number | nu
 /** Every model with its versions, best score first. */
 export class ModelLibrary {
   readonly #store: Store;
+  readonly #author: () => string;
   items = $state.raw<ModelSummary[]>([]);
 
-  constructor(store: Store) {
+  constructor(store: Store, author: () => string) {
     this.#store = store;
+    this.#author = author;
+  }
+
+  /** Moves an alias of a model (read fresh from the store) and refreshes the list. */
+  async moveAlias(
+    modelId: string,
+    alias: string,
+    version: ModelVersionRecord | null,
+    move: AliasMove,
+    reason: string,
+  ): Promise<ModelRecord> {
+    const model = await this.#store.get('models', modelId);
+    if (!model) throw new StoreError('The model is no longer stored.');
+    const updated = await moveAlias(
+      this.#store,
+      this.#author(),
+      model,
+      alias,
+      version,
+      move,
+      reason,
+    );
+    await this.refresh();
+    return updated;
   }
 
   async refresh(): Promise<void> {

@@ -61,7 +61,7 @@ export class Orpheus {
     this.library = new DataLibrary(store);
     this.importFlow = new ImportFlow(pool, store, author);
     this.datasetView = new DatasetView(pool, store, author);
-    this.models = new ModelLibrary(store);
+    this.models = new ModelLibrary(store, author);
     this.studies = new StudyLibrary(store);
     this.studyRun = new StudyRun(searchPool, store, author, this.models, this.studies);
     this.trainFlow = new TrainFlow(pool, store, author, this.models, this.studyRun);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBrowser, startAs, waitText, type Session } from './browser';
 
@@ -105,6 +106,72 @@ describe('predictions and monitoring', () => {
       .selectOption({ index: 1 });
     await page.getByRole('button', { name: 'Score', exact: true }).click();
     await page.getByTestId('monitor-alert').waitFor({ state: 'detached' });
+    expect(s.errors).toEqual([]);
+  });
+
+  it('a trigger fires after the data grows; the retrained version becomes the challenger, is compared and promoted', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Iris' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByRole('button', { name: 'Search and train' }).click();
+    await waitText(page.getByTestId('train-result'), /Saved as Iris tree v1/);
+    await page
+      .getByTestId('promote')
+      .getByRole('button', { name: 'Promote v1 to champion' })
+      .click();
+    await waitText(page.getByTestId('promote'), /v1 is the champion/);
+    // A prediction, so the monitor has the champion's inputs.
+    await page.goto(`${s.baseUrl}/#/predict`);
+    for (const [k, x] of [
+      ['sepal_length', '5'],
+      ['sepal_width', '3'],
+      ['petal_length', '4'],
+      ['petal_width', '1.2'],
+    ])
+      await page.getByLabel(k!, { exact: true }).fill(x!);
+    await page.getByRole('button', { name: 'Predict', exact: true }).click();
+    await waitText(page.getByTestId('prediction'), /species:/);
+
+    // 40 more rows: the data grew by 27 %.
+    const iris = readFileSync('public/samples/iris.csv', 'utf8').trim().split('\n');
+    const more = [iris[0], ...iris.slice(1, 41)].join('\n');
+    await page.goto(`${s.baseUrl}/#/data`);
+    await page.getByRole('link', { name: /Iris/ }).first().click();
+    await page.getByRole('tab', { name: 'New version' }).click();
+    await page.getByLabel('File with more rows').setInputFiles(csv(more, 'more.csv'));
+    await waitText(page.getByTestId('version-result'), /Saved as Iris v2/);
+
+    await page.goto(`${s.baseUrl}/#/monitor`);
+    const triggers = page.getByTestId('triggers');
+    await waitText(triggers, /The data grew by 27 % \(150 → 190 rows\)/);
+    await triggers.getByRole('link', { name: 'Retrain on newer data' }).click();
+    await page
+      .getByLabel('1. Data version')
+      .selectOption({ label: 'Iris v2 — 190 rows, classification' });
+    await waitText(page.getByTestId('scenario'), /New data, existing model/);
+    await page.getByRole('button', { name: 'Retrain' }).click();
+    await waitText(page.getByTestId('train-result'), /Saved as Iris tree v2/);
+    const promote = page.getByTestId('promote');
+    await promote.getByRole('button', { name: 'Make v2 the challenger' }).click();
+    await waitText(promote, /v2 is the challenger/);
+    expect(
+      await promote
+        .getByRole('link', { name: 'Compare v2 with the champion' })
+        .getAttribute('href'),
+    ).toMatch(/#\/compare\?v=/);
+    const gate = page.getByTestId('gate');
+    await waitText(gate, /The promotion gate is (not )?passed/);
+    if (/not passed/.test(await gate.innerText())) {
+      await promote.getByLabel(/To promote anyway, say why/).fill('more data, same settings');
+      await promote.getByRole('button', { name: 'Promote anyway' }).click();
+    } else await promote.getByRole('button', { name: 'Promote v2 to champion' }).click();
+    await waitText(promote, /v2 is the champion/);
+    await page.goto(`${s.baseUrl}/#/models`);
+    await page.getByRole('link', { name: 'Iris tree' }).click();
+    await waitText(page.getByTestId('aliases'), /champion\s+→\s+v2/);
+    await waitText(page.getByTestId('alias-moves'), /challenger → v2/);
     expect(s.errors).toEqual([]);
   });
 });
