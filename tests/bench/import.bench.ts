@@ -11,24 +11,13 @@ import { buildContent, contentHash } from '../../src/core/data/content';
 import { suggestSchema } from '../../src/core/data/infer';
 import { parseTable } from '../../src/core/data/parse';
 import { profileContent } from '../../src/core/data/profile';
+import { seededRandom } from '../../src/core/random';
 
 const ROWS = 100_000;
 const NUMERIC = 18;
 
-/** A seeded generator (mulberry32), so every run measures the same file. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeCsv(): string {
-  const r = rng(42);
+  const r = seededRandom(42);
   const header = [...Array.from({ length: NUMERIC }, (_, i) => `x${i}`), 'colour', 'label'];
   const lines = [header.join(',')];
   const colours = ['red', 'green', 'blue', 'yellow'];
