@@ -3,6 +3,7 @@ import { Store } from '../store/db';
 import { Activity } from './activity.svelte';
 import { DataLibrary, DatasetView, ImportFlow } from './datasets.svelte';
 import { AuditionView } from './audition.svelte';
+import { BackupFlow } from './backup.svelte';
 import { CompareView } from './compare.svelte';
 import { Job } from './job.svelte';
 import { MonitorView, PredictFlow, PredictionLog } from './predict.svelte';
@@ -42,6 +43,7 @@ export class Orpheus {
   readonly predict: PredictFlow;
   readonly predictionLog: PredictionLog;
   readonly monitor: MonitorView;
+  readonly backup: BackupFlow;
   readonly studies: StudyLibrary;
   readonly studyRun: StudyRun;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
@@ -71,6 +73,7 @@ export class Orpheus {
     this.predict = new PredictFlow(store, author);
     this.predictionLog = new PredictionLog(store, author);
     this.monitor = new MonitorView(store, author);
+    this.backup = new BackupFlow(store, author, () => this.refreshAll());
   }
 
   static async start(): Promise<Orpheus> {
@@ -90,9 +93,42 @@ export class Orpheus {
       app.library.refresh(),
       app.models.refresh(),
       app.studies.refresh(),
+      app.backup.load(),
     ]);
     app.update.start();
+    app.#openLaunchedFiles();
     return app;
+  }
+
+  /**
+   * The installed app opens `.orpheus` files (the manifest's file handler): such a file goes
+   * to the Backup screen, checked and previewed, nothing written until the person chooses.
+   */
+  #openLaunchedFiles(): void {
+    const queue = (
+      globalThis as {
+        launchQueue?: {
+          setConsumer(f: (p: { files?: { getFile(): Promise<File> }[] }) => void): void;
+        };
+      }
+    ).launchQueue;
+    queue?.setConsumer((params) => {
+      const handle = params.files?.[0];
+      if (!handle) return;
+      this.router.go('backup');
+      void handle.getFile().then((file) => this.backup.open(file));
+    });
+  }
+
+  /** Re-reads every list (after a restore changed the store under the screens). */
+  async refreshAll(): Promise<void> {
+    await Promise.all([
+      this.session.load(),
+      this.activity.refresh(),
+      this.library.refresh(),
+      this.models.refresh(),
+      this.studies.refresh(),
+    ]);
   }
 
   /** Saves the person's name; returns a message if it is not acceptable. */

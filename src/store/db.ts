@@ -151,6 +151,53 @@ export class Store {
     return out;
   }
 
+  /**
+   * Writes a restored backup in one transaction: every store cleared first when `replace`,
+   * then every record put, then one `restore` event. All of it or none of it.
+   */
+  async restore(
+    author: string,
+    records: readonly { store: StoreName; values: readonly unknown[] }[],
+    replace: boolean,
+    summary: string,
+    now = new Date(),
+  ): Promise<void> {
+    const stores = [...new Set<StoreName>([...records.map((r) => r.store), 'events'])];
+    try {
+      const tx = this.db.transaction(stores, 'readwrite');
+      const done = tx.done;
+      try {
+        const ops: Promise<unknown>[] = [];
+        if (replace) for (const s of stores) ops.push(tx.objectStore(s).clear());
+        for (const r of records) {
+          const os = tx.objectStore(r.store) as unknown as { put(v: unknown): Promise<unknown> };
+          for (const value of r.values) ops.push(os.put(value));
+        }
+        ops.push(
+          tx.objectStore('events').add({
+            at: now.toISOString(),
+            author,
+            action: 'restore',
+            kind: 'setting',
+            recordId: 'backup',
+            summary,
+          }),
+        );
+        await Promise.all([...ops, done]);
+      } catch (e) {
+        done.catch(() => undefined);
+        try {
+          tx.abort();
+        } catch {
+          // already finished
+        }
+        throw e;
+      }
+    } catch (e) {
+      throw toStoreError(e, 'restore the backup');
+    }
+  }
+
   close(): void {
     this.db.close();
   }

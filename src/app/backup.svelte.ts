@@ -1,0 +1,102 @@
+import { readBackup, writeBackup, type ReadBackup } from '../core/backup/archive';
+import { applyRestore, previewRestore, readAll, type Preview } from '../store/backup';
+import type { Store } from '../store/db';
+import { Job } from './job.svelte';
+import { isoNow } from './time';
+
+/** The time of the last backup this browser made, kept in the settings store. */
+const LAST_BACKUP = 'lastBackupAt';
+
+/** Backup (export to a `.orpheus` file) and restore (checked, previewed, atomic). */
+export class BackupFlow {
+  readonly #store: Store;
+  readonly #author: () => string;
+  readonly #afterRestore: () => Promise<void>;
+  readonly exporting = new Job<{ blob: Blob; name: string; bytes: number }>();
+  readonly reading = new Job<{ backup: ReadBackup; preview: Preview; fileName: string }>();
+  readonly restoring = new Job<string>();
+  lastBackupAt = $state<string | null>(null);
+
+  constructor(store: Store, author: () => string, afterRestore: () => Promise<void>) {
+    this.#store = store;
+    this.#author = author;
+    this.#afterRestore = afterRestore;
+  }
+
+  async load(): Promise<void> {
+    const s = await this.#store.get('settings', LAST_BACKUP);
+    this.lastBackupAt = typeof s?.value === 'string' ? s.value : null;
+  }
+
+  /**
+   * Builds the backup file of the whole store. The time of this backup is recorded first, so
+   * the file holds it too and a restore brings back exactly the store it was made from; if
+   * writing the file fails, the previous time is put back.
+   */
+  export(): Promise<{ blob: Blob; name: string; bytes: number } | null> {
+    return this.exporting.run(async () => {
+      const now = isoNow();
+      const previous = this.lastBackupAt;
+      const mark = async (value: string | null, action: string, summary: string): Promise<void> => {
+        await this.#store.commit(this.#author(), [
+          {
+            store: 'settings',
+            value: { key: LAST_BACKUP, value, updatedAt: isoNow() },
+            action,
+            summary,
+          },
+        ]);
+        this.lastBackupAt = value;
+      };
+      await mark(now, 'backup', 'backup of the whole store');
+      try {
+        const bytes = await writeBackup(await readAll(this.#store), {
+          app: __APP_VERSION__,
+          author: this.#author(),
+          createdAt: now,
+        });
+        const name = `orpheus-${now.slice(0, 19).replace(/[:T]/g, '-')}.orpheus`;
+        return {
+          blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-orpheus' }),
+          name,
+          bytes: bytes.length,
+        };
+      } catch (e) {
+        await mark(previous, 'update', 'backup failed: last backup time put back');
+        throw e;
+      }
+    });
+  }
+
+  /** Reads and checks a file; nothing is written until `restore`. */
+  open(file: File): Promise<unknown> {
+    this.restoring.reset();
+    return this.reading.run(async () => {
+      const backup = await readBackup(new Uint8Array(await file.arrayBuffer()));
+      return {
+        backup,
+        preview: await previewRestore(this.#store, backup.records),
+        fileName: file.name,
+      };
+    });
+  }
+
+  restore(mode: 'merge' | 'replace'): Promise<string | null> {
+    const read = this.reading.result;
+    if (!read) return Promise.resolve(null);
+    return this.restoring.run(async () => {
+      await applyRestore(
+        this.#store,
+        this.#author(),
+        read.backup.records,
+        mode,
+        `${mode === 'replace' ? 'replaced everything with' : 'merged'} ${read.fileName}`,
+      );
+      await this.#afterRestore();
+      await this.load();
+      return mode === 'replace'
+        ? `Everything was replaced by the backup made ${read.backup.manifest.createdAt.slice(0, 16).replace('T', ' ')} UTC by ${read.backup.manifest.author}.`
+        : `${read.preview.toMerge.reduce((n, s) => n + s.values.length, 0)} new records were added.`;
+    });
+  }
+}

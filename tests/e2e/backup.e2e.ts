@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openBrowser, startAs, waitText, type Session } from './browser';
+
+const sessions: Session[] = [];
+afterEach(async () => {
+  for (const s of sessions.splice(0)) await s.close();
+});
+
+/** Every store of the page's IndexedDB as one canonical text (the restore events left out). */
+async function dump(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('orpheus');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const out: Record<string, unknown[]> = {};
+    for (const name of Array.from(db.objectStoreNames).sort()) {
+      const all = await new Promise<unknown[]>((resolve) => {
+        const r = db.transaction(name).objectStore(name).getAll();
+        r.onsuccess = () => resolve(r.result);
+      });
+      out[name] = all.filter((x) => (x as { action?: string }).action !== 'restore');
+    }
+    db.close();
+    return JSON.stringify(out, (_k, x: unknown) =>
+      x instanceof Float64Array || x instanceof Int32Array
+        ? Array.from(x, (n) => (Number.isNaN(n) ? 'NaN' : n))
+        : x,
+    );
+  });
+}
+
+describe('backup and restore', () => {
+  it('restores the last backup into a browser with no data, every record identical; bad files change nothing', async () => {
+    const a = await openBrowser();
+    sessions.push(a);
+    await startAs(a, 'Kim');
+    await a.page.getByRole('button', { name: 'Palmer penguins' }).click();
+    await a.page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await a.page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+    await a.page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await a.page.getByRole('button', { name: 'Search and train' }).click();
+    await waitText(a.page.getByTestId('train-result'), /Saved as Palmer penguins tree v1/);
+
+    await a.page.goto(`${a.baseUrl}/#/backup`);
+    const download = a.page.waitForEvent('download');
+    await a.page.getByRole('button', { name: 'Download a backup (.orpheus)' }).click();
+    const file = await (await download).path();
+    await waitText(a.page.getByTestId('last-backup'), /Last backup:/);
+    const before = await dump(a.page);
+    const bytes = await readFile(file);
+
+    // Another browser, data cleared: a fresh profile.
+    const b = await openBrowser();
+    sessions.push(b);
+    await startAs(b, 'Kim');
+    await b.page.goto(`${b.baseUrl}/#/backup`);
+    const empty = await dump(b.page);
+    // A file that is not a backup: a clear message, nothing written.
+    await b.page.getByLabel('Backup file (.orpheus)').setInputFiles({
+      name: 'notes.orpheus',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('<script>alert(1)</script>'),
+    });
+    await waitText(
+      b.page.getByTestId('restore-error'),
+      /not an Orpheus backup: it is not a zip file/,
+    );
+    const damaged = Buffer.from(bytes);
+    const middle = Math.floor(damaged.length / 2);
+    damaged[middle] = damaged[middle]! ^ 0xff;
+    await b.page
+      .getByLabel('Backup file (.orpheus)')
+      .setInputFiles({ name: 'damaged.orpheus', mimeType: 'application/zip', buffer: damaged });
+    await waitText(b.page.getByTestId('restore-error'), /damaged|checksum|cannot be unpacked/);
+    expect(await dump(b.page)).toBe(empty);
+
+    await b.page
+      .getByLabel('Backup file (.orpheus)')
+      .setInputFiles({ name: 'backup.orpheus', mimeType: 'application/zip', buffer: bytes });
+    const preview = b.page.getByTestId('restore-preview');
+    await preview.waitFor();
+    // New, already here, different here: everything is new in an empty browser.
+    expect(await preview.getByRole('row', { name: /Model versions/ }).innerText()).toMatch(
+      /Model versions\s+1\s+0\s+0/,
+    );
+    await b.page.getByLabel('I want to replace everything in this browser with the backup').check();
+    await b.page.getByRole('button', { name: 'Replace everything' }).click();
+    await waitText(b.page.getByTestId('restore-result'), /Everything was replaced/);
+    expect(await dump(b.page)).toBe(before);
+    await b.page.goto(`${b.baseUrl}/#/models`);
+    await b.page.getByRole('link', { name: 'Palmer penguins tree' }).waitFor();
+    expect(a.errors).toEqual([]);
+    expect(b.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,261 @@
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import { afterEach, describe, expect, it } from 'vitest';
+import { versionFixture, tinyContent } from './fixtures';
+import { BackupError, readBackup, writeBackup } from '../../src/core/backup/archive';
+import { finish } from '../../src/core/data/pipeline';
+import { applyRestore, canonicalDump, previewRestore, readAll } from '../../src/store/backup';
+import { saveImport } from '../../src/store/datasets';
+import { Store } from '../../src/store/db';
+import { saveNewModel } from '../../src/store/models';
+import { logPredictions } from '../../src/store/predictions';
+import { writeSetting } from '../../src/store/settings';
+import { createStudy, saveTrial } from '../../src/store/studies';
+
+const opened: Store[] = [];
+async function fresh(): Promise<Store> {
+  const s = await Store.open(`backup-${Math.random().toString(36).slice(2)}`);
+  opened.push(s);
+  return s;
+}
+afterEach(() => {
+  for (const s of opened.splice(0)) s.close();
+});
+
+/** A store with one of everything, a dataset with NaN cells included. */
+async function filled(seed = 1): Promise<Store> {
+  const store = await fresh();
+  await writeSetting(store, 'amy', 'userName', 'Amy');
+  const content = tinyContent(seed);
+  (content.columns[0] as { values: Float64Array }).values[3] = NaN;
+  const built = await finish(content, {
+    kind: 'import',
+    rowsAdded: 60,
+    rowsRemoved: 0,
+    columnsChanged: [],
+    summary: 'imported',
+  });
+  const saved = await saveImport(
+    store,
+    'amy',
+    { name: `tiny ${seed}`, description: '<b>bold</b>', source: 'test' },
+    built,
+  );
+  if (!saved.saved) throw new Error('not saved');
+  const { model, version } = await saveNewModel(
+    store,
+    'amy',
+    { name: `tree ${seed}`, task: 'classification', metric: 'accuracy' },
+    versionFixture(saved.version.id, content),
+  );
+  const study = await createStudy(store, 'amy', {
+    name: 's',
+    datasetVersionId: saved.version.id,
+    space: { maxDepth: { kind: 'int', low: 1, high: 5, step: 1, log: false } },
+    sampler: 'tpe',
+    gridPoints: 5,
+    seed: 1,
+    metric: 'accuracy',
+    direction: 'maximize',
+    budget: 3,
+    halving: { eta: 1, rungs: [1] },
+    evaluation: { folds: 3, testFraction: 0.2 },
+    modelId: null,
+  });
+  await saveTrial(store, 'amy', study, {
+    number: 0,
+    params: { maxDepth: 2 },
+    value: 0.9,
+    state: 'complete',
+    durationMs: 3,
+    intermediate: [0.9],
+  });
+  await logPredictions(
+    store,
+    'amy',
+    [
+      {
+        modelId: model.id,
+        modelVersionId: version.id,
+        batchId: null,
+        row: 0,
+        rowId: null,
+        source: 'form',
+        inputs: { x: '1', z: null },
+        output: 'low',
+        probabilities: [0, 1],
+        path: ['', 'L'],
+        label: null,
+        labelledAt: null,
+      },
+    ],
+    'one',
+  );
+  return store;
+}
+
+const meta = { app: 'test', author: 'amy', createdAt: '2026-11-22T00:00:00.000Z' };
+
+async function failure(bytes: Uint8Array): Promise<string> {
+  const e = await readBackup(bytes).catch((x: unknown) => x);
+  expect(e).toBeInstanceOf(BackupError);
+  return (e as Error).message;
+}
+
+/** Rewrites one member of a backup (and, unless told otherwise, leaves the manifest as it was). */
+function alter(bytes: Uint8Array, name: string, change: (s: string) => string): Uint8Array {
+  const files = unzipSync(bytes);
+  files[name] = strToU8(change(new TextDecoder().decode(files[name]!)));
+  return zipSync(files);
+}
+
+describe('backup and restore', () => {
+  it('brings back every record byte for byte into an empty store', async () => {
+    const a = await filled();
+    const before = await canonicalDump(a);
+    const bytes = await writeBackup(await readAll(a), meta);
+    const b = await fresh();
+    const { records, manifest } = await readBackup(bytes);
+    expect(manifest.counts['modelVersions']).toBe(1);
+    const preview = await previewRestore(b, records);
+    expect(preview.stores.find((s) => s.store === 'datasetColumns')).toMatchObject({
+      fresh: 1,
+      conflicts: 0,
+    });
+    await applyRestore(b, 'bo', records, 'replace', 'restore');
+    expect(await canonicalDump(b)).toBe(before);
+    const cols = (await b.getAll('datasetColumns'))[0]!.columns[0] as { values: Float64Array };
+    expect(Number.isNaN(cols.values[3]!)).toBe(true);
+  });
+
+  it('previews new, identical and conflicting records, and merges only the new ones', async () => {
+    const a = await filled(1);
+    const records = (await readBackup(await writeBackup(await readAll(a), meta))).records;
+    const again = await previewRestore(a, records);
+    expect(again.stores.every((s) => s.fresh === 0 && s.conflicts === 0)).toBe(true);
+    const b = await filled(2);
+    const conflicting = {
+      ...records,
+      settings: [{ key: 'userName', value: 'Someone else', updatedAt: meta.createdAt }],
+    };
+    const p = await previewRestore(b, conflicting);
+    expect(p.stores.find((s) => s.store === 'settings')).toMatchObject({ conflicts: 1 });
+    expect(p.stores.find((s) => s.store === 'models')).toMatchObject({ fresh: 1 });
+    await applyRestore(b, 'bo', conflicting, 'merge', 'merge');
+    expect((await b.getAll('models')).map((m) => m.name).sort()).toEqual(['tree 1', 'tree 2']);
+    expect((await b.get('settings', 'userName'))?.value).toBe('Amy');
+  });
+
+  it('refuses bad files with a message and changes nothing', async () => {
+    const a = await filled();
+    const bytes = await writeBackup(await readAll(a), meta);
+    const before = await canonicalDump(a);
+    const cases: [Uint8Array, RegExp][] = [
+      [new Uint8Array(0), /empty/],
+      [strToU8('id,name\n1,x'), /not a zip/],
+      [bytes.slice(0, Math.floor(bytes.length / 2)), /damaged|not a zip|cannot be unpacked/],
+      [
+        alter(bytes, 'records/models.json', (s) => s.replace('tree', 'TREE')),
+        /records\/models.json" does not match its checksum/,
+      ],
+      [
+        alter(bytes, 'manifest.json', (s) => s.replace(/"version": 1/, '"version": 9')),
+        /format version 9, made by a newer Orpheus/,
+      ],
+      [
+        alter(bytes, 'manifest.json', (s) =>
+          s.replace(/("records\/trials.json": ")[0-9a-f]/, '$1x'),
+        ),
+        /does not match its checksum/,
+      ],
+      [
+        zipSync({ ...unzipSync(bytes), 'extra.bin': new Uint8Array(3) }),
+        /"extra.bin" is not listed/,
+      ],
+    ];
+    // A flipped byte inside a member.
+    const files = unzipSync(bytes);
+    const cols = Object.keys(files).find((n) => n.endsWith('.bin'))!;
+    files[cols]![0]! ^= 0xff;
+    cases.push([zipSync(files), new RegExp(`${cols}" does not match its checksum`)]);
+    // A missing member.
+    const missing = unzipSync(bytes);
+    delete missing['records/studies.json'];
+    cases.push([zipSync(missing), /"records\/studies.json" listed in the manifest is missing/]);
+    for (const [input, message] of cases) expect(await failure(input)).toMatch(message);
+    expect(await canonicalDump(a)).toBe(before);
+  });
+
+  it('refuses wrong types, extra fields and prototype keys, and unpacks no bomb', async () => {
+    const a = await filled();
+    const records = await readAll(a);
+    const write = (r: typeof records) => writeBackup(r, meta);
+    const models = records.models as Record<string, unknown>[];
+    expect(
+      await failure(await write({ ...records, models: [{ ...models[0], name: 42 }] })),
+    ).toMatch(/records\/models.json, record 1: the field "name"/);
+    expect(
+      await failure(await write({ ...records, models: [{ ...models[0], extra: true }] })),
+    ).toMatch(/record 1/);
+    const polluted = await write({
+      ...records,
+      models: [JSON.parse(`{"__proto__": {"polluted": 1}, "id": "x"}`)],
+    });
+    expect(await failure(polluted)).toMatch(/field named "__proto__"/);
+    const ctor = await write({
+      ...records,
+      settings: [
+        {
+          key: 'k',
+          value: { constructor: { prototype: { polluted: 1 } } },
+          updatedAt: meta.createdAt,
+        },
+      ],
+    });
+    expect(await failure(ctor)).toMatch(/"constructor"/);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    // A member declaring 1 GB: refused from its header, before inflating.
+    const bytes = await write(records);
+    const bomb = bytes.slice();
+    const view = new DataView(bomb.buffer);
+    for (let i = 0; i < bomb.length - 4; i++)
+      if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 1_000_000_000, true); // central directory: uncompressed size
+    expect(await failure(bomb)).toMatch(
+      /unpacks to 1000 MB|more than Orpheus accepts|more than 1 GB/,
+    );
+  });
+});
+
+describe('backup round trip, property', () => {
+  it('random records of every kind survive export → import into an empty store', async () => {
+    const { seededRandom } = await import('../../src/core/random');
+    const random = seededRandom(11);
+    const word = (): string =>
+      Array.from(
+        { length: 1 + Math.floor(random() * 12) },
+        () => 'aZ <>&"\'é€😀\n,0'[Math.floor(random() * 16)],
+      ).join('');
+    for (let round = 0; round < 5; round++) {
+      const a = await filled(round + 1);
+      const study = (await a.getAll('studies'))[0]!;
+      const trials = Array.from({ length: 20 }, (_, n) => ({
+        number: n + 1,
+        params: {
+          maxDepth: Math.floor(random() * 20),
+          criterion: word(),
+          minImpurityDecrease: random() / 7,
+        },
+        value: random() < 0.2 ? null : random() * 1e6 - 5e5,
+        state: (['complete', 'pruned', 'failed'] as const)[Math.floor(random() * 3)]!,
+        durationMs: random() * 100,
+        intermediate: Array.from({ length: Math.floor(random() * 3) }, () => random()),
+      }));
+      for (const t of trials) await saveTrial(a, word() || 'x', study, t);
+      await writeSetting(a, 'amy', 'userName', word() || 'x');
+      const before = await canonicalDump(a);
+      const { records } = await readBackup(await writeBackup(await readAll(a), meta));
+      const b = await fresh();
+      await applyRestore(b, 'bo', records, 'replace', 'restore');
+      expect(await canonicalDump(b)).toBe(before);
+    }
+  });
+});
