@@ -97,6 +97,7 @@ export class Orpheus {
     ]);
     app.update.start();
     app.#openLaunchedFiles();
+    app.#listenToOtherTabs();
     return app;
   }
 
@@ -118,6 +119,24 @@ export class Orpheus {
       this.router.go('backup');
       void handle.getFile().then((file) => this.backup.open(file));
     });
+  }
+
+  /**
+   * Tabs of Orpheus tell each other when they write (BroadcastChannel), so every open tab
+   * shows the same datasets, models and studies.
+   */
+  #listenToOtherTabs(): void {
+    if (typeof BroadcastChannel === 'undefined') return;
+    const channel = new BroadcastChannel('orpheus-store');
+    this.store.onCommitted = () => channel.postMessage('changed');
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    channel.onmessage = () => {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(() => {
+        pending = null;
+        void this.refreshAll().catch((e: unknown) => this.notices.error(e));
+      }, 150);
+    };
   }
 
   /** Re-reads every list (after a restore changed the store under the screens). */

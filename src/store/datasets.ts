@@ -2,7 +2,7 @@ import type { BuiltVersion } from '../core/data/pipeline';
 import type { DatasetContent } from '../core/data/content';
 import type { DatasetRecord, DatasetVersionRecord } from '../core/records';
 import type { Store, Write } from './db';
-import { StoreError, toStoreError } from './errors';
+import { isConstraintError, StoreError, toStoreError } from './errors';
 
 /** What saving a version did: stored it, or found the same content already stored. */
 export type SaveResult =
@@ -108,18 +108,29 @@ export async function saveDerived(
   if (dup) return dup;
   const dataset = await store.get('datasets', parent.datasetId);
   if (!dataset) throw new StoreError(`The dataset of this version is missing from the store.`);
-  const numbers = await listVersions(store, parent.datasetId).then((vs) => vs.map((v) => v.number));
-  const version = versionRecord(
-    built,
-    parent.datasetId,
-    Math.max(0, ...numbers) + 1,
-    parent.id,
-    source,
-    author,
-    now.toISOString(),
-  );
-  await store.commit(author, versionWrites(version, built, dataset.name), now);
-  return { saved: true, version };
+  // Another tab may take the same number first: read again and take the next (unique index).
+  for (let attempt = 0; ; attempt++) {
+    const numbers = await listVersions(store, parent.datasetId).then((vs) =>
+      vs.map((v) => v.number),
+    );
+    const version = versionRecord(
+      built,
+      parent.datasetId,
+      Math.max(0, ...numbers) + 1,
+      parent.id,
+      source,
+      author,
+      now.toISOString(),
+    );
+    try {
+      await store.commit(author, versionWrites(version, built, dataset.name), now);
+      return { saved: true, version };
+    } catch (e) {
+      if (!isConstraintError(e) || attempt >= 9) throw e;
+      const dup = await existing(store, built.id);
+      if (dup) return dup;
+    }
+  }
 }
 
 /** Every version of a dataset, oldest first (descriptions only, no rows). */

@@ -43,6 +43,9 @@ function keyOf(w: Write): string {
  * writes the records and their events in a single transaction: all of it or none of it.
  */
 export class Store {
+  /** Called after every successful write (the app tells other tabs). */
+  onCommitted: ((events: EventRecord[]) => void) | null = null;
+
   private constructor(readonly db: IDBPDatabase<OrpheusDB>) {}
 
   static async open(name = 'orpheus', options: OpenOptions = {}): Promise<Store> {
@@ -102,8 +105,22 @@ export class Store {
         tx.abort();
         throw e;
       }
-      const [, written] = await Promise.all([Promise.all(requests), Promise.all(seqs), tx.done]);
-      return events.map((e, i) => ({ ...e, seq: written[i] }));
+      let written: number[];
+      try {
+        [, written] = await Promise.all([Promise.all(requests), Promise.all(seqs), tx.done]);
+      } catch (e) {
+        // The transaction's abort can arrive before the request that caused it: report the cause.
+        const settled = await Promise.allSettled(requests);
+        const cause = settled.find(
+          (r): r is PromiseRejectedResult =>
+            r.status === 'rejected' &&
+            (r.reason as { name?: string } | null)?.name === 'ConstraintError',
+        );
+        throw cause ? cause.reason : e;
+      }
+      const done = events.map((e, i) => ({ ...e, seq: written[i] }));
+      this.onCommitted?.(done);
+      return done;
     } catch (e) {
       throw toStoreError(e, `save ${writes.map((w) => KIND_OF_STORE[w.store]).join(', ')}`);
     }
@@ -184,6 +201,7 @@ export class Store {
           }),
         );
         await Promise.all([...ops, done]);
+        this.onCommitted?.([]);
       } catch (e) {
         done.catch(() => undefined);
         try {

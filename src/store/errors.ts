@@ -31,3 +31,10 @@ export function toStoreError(e: unknown, what: string): StoreError {
   const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   return new StoreError(`Could not ${what}: ${detail}`, { cause: e });
 }
+
+/** True when a write failed on a unique index: another tab took the same number first. */
+export function isConstraintError(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { name, cause } = e as { name?: unknown; cause?: unknown };
+  return name === 'ConstraintError' || (cause !== undefined && isConstraintError(cause));
+}

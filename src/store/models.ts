@@ -7,7 +7,7 @@ import type {
   VersionNote,
 } from '../core/records';
 import type { Store } from './db';
-import { StoreError, toStoreError } from './errors';
+import { isConstraintError, StoreError, toStoreError } from './errors';
 
 /** A trained version before the store gives it an id, a number and its parent. */
 export type VersionDraft = Omit<
@@ -73,7 +73,11 @@ export async function saveNewModel(
   return { model, version: record };
 }
 
-/** Saves the next version of a model, its parent being the latest version. */
+/**
+ * Saves the next version of a model, its parent being the latest version. Two tabs saving at
+ * once cannot take the same number (a unique index): the one that loses reads again and
+ * takes the next, so numbers stay unique and gapless and no version is lost.
+ */
 export async function saveNextVersion(
   store: Store,
   author: string,
@@ -81,23 +85,36 @@ export async function saveNextVersion(
   version: VersionDraft,
   now = new Date(),
 ): Promise<ModelVersionRecord> {
-  const versions = await listModelVersions(store, model.id);
-  const latest = versions.at(-1) ?? null;
-  const record: ModelVersionRecord = {
-    ...version,
-    id: crypto.randomUUID(),
-    modelId: model.id,
-    number: (latest?.number ?? 0) + 1,
-    parentId: latest?.id ?? null,
-    author,
-    createdAt: now.toISOString(),
-  };
-  await store.commit(
-    author,
-    [{ store: 'modelVersions', value: record, action: 'create', summary: summary(model, record) }],
-    now,
-  );
-  return record;
+  for (let attempt = 0; ; attempt++) {
+    const versions = await listModelVersions(store, model.id);
+    const latest = versions.at(-1) ?? null;
+    const record: ModelVersionRecord = {
+      ...version,
+      id: crypto.randomUUID(),
+      modelId: model.id,
+      number: (latest?.number ?? 0) + 1,
+      parentId: latest?.id ?? null,
+      author,
+      createdAt: now.toISOString(),
+    };
+    try {
+      await store.commit(
+        author,
+        [
+          {
+            store: 'modelVersions',
+            value: record,
+            action: 'create',
+            summary: summary(model, record),
+          },
+        ],
+        now,
+      );
+      return record;
+    } catch (e) {
+      if (!isConstraintError(e) || attempt >= 9) throw e;
+    }
+  }
 }
 
 export async function listModels(store: Store): Promise<ModelRecord[]> {

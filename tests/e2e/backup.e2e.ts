@@ -96,4 +96,18 @@ describe('backup and restore', () => {
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
   });
+
+  it('two tabs see each other’s changes without a reload', async () => {
+    const a = await openBrowser();
+    sessions.push(a);
+    await startAs(a, 'Kim');
+    const other = await a.context.newPage();
+    await other.goto(`${a.baseUrl}/#/data`);
+    await other.getByRole('heading', { level: 1, name: 'Data' }).waitFor();
+    await a.page.getByRole('button', { name: 'Iris' }).click();
+    await a.page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(a.page.getByTestId('import-result'), /Saved as Iris v1/);
+    await waitText(other.getByTestId('dataset-list'), /Iris/);
+    expect(a.errors).toEqual([]);
+  });
 });

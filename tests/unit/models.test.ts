@@ -155,3 +155,25 @@ describe('the environment check and score comparison', () => {
     expect(c.holdoutRows).not.toEqual(a.holdoutRows);
   });
 });
+
+describe('two tabs at once', () => {
+  it('give unique, gapless version numbers and lose no version', async () => {
+    const name = `tabs-${Math.random().toString(36).slice(2)}`;
+    const tab1 = await Store.open(name);
+    const tab2 = await Store.open(name);
+    opened.push(tab1, tab2);
+    const { model } = await saveNewModel(
+      tab1,
+      'amy',
+      { name: 'shared', task: 'classification', metric: 'accuracy' },
+      versionFixture('d'),
+    );
+    const draft = versionFixture('d');
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => saveNextVersion(tab1, 'amy', model, draft)),
+      ...Array.from({ length: 4 }, () => saveNextVersion(tab2, 'bo', model, draft)),
+    ]);
+    const numbers = (await listModelVersions(tab2, model.id)).map((v) => v.number);
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
