@@ -1,11 +1,24 @@
 import { readBackup, writeBackup, type ReadBackup } from '../core/backup/archive';
-import { applyRestore, previewRestore, readAll, type Preview } from '../store/backup';
+import {
+  applyRestore,
+  previewRestore,
+  readAll,
+  versionsSince,
+  type Preview,
+} from '../store/backup';
 import type { Store } from '../store/db';
+import { StoreError } from '../store/errors';
+import { readSetting, writeSetting } from '../store/settings';
 import { Job } from './job.svelte';
 import { isoNow } from './time';
 
 /** The time of the last backup this browser made, kept in the settings store. */
 const LAST_BACKUP = 'lastBackupAt';
+const DEFAULT_REMINDER = { days: 7, versions: 20 };
+
+function plural(n: number): string {
+  return `${n} version${n === 1 ? '' : 's'}`;
+}
 
 /** Backup (export to a `.orpheus` file) and restore (checked, previewed, atomic). */
 export class BackupFlow {
@@ -16,6 +29,10 @@ export class BackupFlow {
   readonly reading = new Job<{ backup: ReadBackup; preview: Preview; fileName: string }>();
   readonly restoring = new Job<string>();
   lastBackupAt = $state<string | null>(null);
+  reminder = $state<{ days: number; versions: number }>({ ...DEFAULT_REMINDER });
+  /** Versions (data and model) made since the last backup. */
+  newVersions = $state(0);
+  dismissed = $state(false);
 
   constructor(store: Store, author: () => string, afterRestore: () => Promise<void>) {
     this.#store = store;
@@ -24,8 +41,31 @@ export class BackupFlow {
   }
 
   async load(): Promise<void> {
-    const s = await this.#store.get('settings', LAST_BACKUP);
-    this.lastBackupAt = typeof s?.value === 'string' ? s.value : null;
+    this.lastBackupAt = (await readSetting(this.#store, 'lastBackupAt')) ?? null;
+    this.reminder = (await readSetting(this.#store, 'backupReminder')) ?? { ...DEFAULT_REMINDER };
+    this.newVersions = await versionsSince(this.#store, this.lastBackupAt);
+  }
+
+  /** Why a backup is due, or null: too long ago, or too many new versions since. */
+  get due(): string | null {
+    const { days, versions } = this.reminder;
+    if (this.newVersions === 0) return null;
+    if (!this.lastBackupAt)
+      return this.newVersions >= versions
+        ? `No backup yet: ${plural(this.newVersions)} only in this browser.`
+        : null;
+    const age = Math.floor((Date.now() - Date.parse(this.lastBackupAt)) / 86_400_000);
+    if (age >= days) return `The last backup is ${age} days old.`;
+    if (this.newVersions >= versions)
+      return `${plural(this.newVersions)} made since the last backup.`;
+    return null;
+  }
+
+  async setReminder(days: number, versions: number): Promise<void> {
+    if (!(Number.isInteger(days) && days >= 1 && Number.isInteger(versions) && versions >= 1))
+      throw new StoreError('Remind after a whole number of days and of versions, each at least 1.');
+    await writeSetting(this.#store, this.#author(), 'backupReminder', { days, versions });
+    this.reminder = { days, versions };
   }
 
   /**
@@ -47,6 +87,7 @@ export class BackupFlow {
           },
         ]);
         this.lastBackupAt = value;
+        this.newVersions = 0;
       };
       await mark(now, 'backup', 'backup of the whole store');
       try {

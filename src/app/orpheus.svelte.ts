@@ -147,6 +147,7 @@ export class Orpheus {
       this.library.refresh(),
       this.models.refresh(),
       this.studies.refresh(),
+      this.backup.load(),
     ]);
   }
 

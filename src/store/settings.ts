@@ -7,6 +7,10 @@ export interface Settings {
   userName: string;
   /** Whether the browser granted persistent storage when it was asked. */
   persistGranted: boolean;
+  /** When the last backup was made (ISO time). */
+  lastBackupAt: string;
+  /** Remind to back up after this many days, and after this many new versions. */
+  backupReminder: { days: number; versions: number };
 }
 
 export type SettingKey = keyof Settings;
@@ -17,6 +21,17 @@ function isValue<K extends SettingKey>(key: K, v: unknown): v is Settings[K] {
       return typeof v === 'string';
     case 'persistGranted':
       return typeof v === 'boolean';
+    case 'lastBackupAt':
+      return typeof v === 'string' && !Number.isNaN(Date.parse(v));
+    case 'backupReminder': {
+      const r = v as { days?: unknown; versions?: unknown } | null;
+      return (
+        typeof r === 'object' &&
+        r !== null &&
+        Number.isInteger(r.days) &&
+        Number.isInteger(r.versions)
+      );
+    }
   }
   return false;
 }

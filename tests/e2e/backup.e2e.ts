@@ -110,4 +110,29 @@ describe('backup and restore', () => {
     await waitText(other.getByTestId('dataset-list'), /Iris/);
     expect(a.errors).toEqual([]);
   });
+
+  it('reminds to back up after the chosen number of new versions', async () => {
+    const a = await openBrowser();
+    sessions.push(a);
+    await startAs(a, 'Kim');
+    await a.page.goto(`${a.baseUrl}/#/backup`);
+    await a.page.getByLabel(/Remind me after/).fill('30');
+    await a.page.getByLabel(/new versions/).fill('1');
+    await a.page.getByRole('button', { name: 'Save', exact: true }).click();
+    await a.page.goto(`${a.baseUrl}/#/data`);
+    await a.page.getByRole('button', { name: 'Iris' }).click();
+    await a.page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(a.page.getByTestId('import-result'), /Saved as Iris v1/);
+    await a.page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+    const reminder = a.page.getByTestId('backup-reminder');
+    await waitText(reminder, /No backup yet: 1 version only in this browser/);
+    await reminder.getByRole('link', { name: 'Back up now' }).click();
+    const download = a.page.waitForEvent('download');
+    await a.page.getByRole('button', { name: 'Download a backup (.orpheus)' }).click();
+    await download;
+    await a.page.goto(`${a.baseUrl}/#/data`);
+    await a.page.getByRole('heading', { level: 1, name: 'Data' }).waitFor();
+    expect(await a.page.getByTestId('backup-reminder').count()).toBe(0);
+    expect(a.errors).toEqual([]);
+  });
 });
