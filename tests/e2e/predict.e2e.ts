@@ -37,7 +37,7 @@ describe('predictions and monitoring', () => {
     const result = page.getByTestId('prediction');
     await waitText(result, /species:\s+setosa/);
     expect(await page.getByTestId('path').innerText()).toMatch(
-      /petal_(length|width) < [\d.]+\? yes/,
+      /(sepal|petal)_(length|width) < [\d.]+\? (yes|no)/,
     );
     expect(await page.getByTestId('tree').locator('.node.lit').count()).toBeGreaterThan(1);
     // A word in a numeric field is reported, not guessed.
