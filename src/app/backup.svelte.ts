@@ -1,4 +1,10 @@
-import { readBackup, writeBackup, type ReadBackup } from '../core/backup/archive';
+import {
+  readBackup,
+  selectModel,
+  writeBackup,
+  type BackupRecords,
+  type ReadBackup,
+} from '../core/backup/archive';
 import {
   applyRestore,
   previewRestore,
@@ -91,22 +97,43 @@ export class BackupFlow {
       };
       await mark(now, 'backup', 'backup of the whole store');
       try {
-        const bytes = await writeBackup(await readAll(this.#store), {
-          app: __APP_VERSION__,
-          author: this.#author(),
-          createdAt: now,
-        });
-        const name = `orpheus-${now.slice(0, 19).replace(/[:T]/g, '-')}.orpheus`;
-        return {
-          blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-orpheus' }),
-          name,
-          bytes: bytes.length,
-        };
+        return await this.#file(await readAll(this.#store), now, 'orpheus');
       } catch (e) {
         await mark(previous, 'update', 'backup failed: last backup time put back');
         throw e;
       }
     });
+  }
+
+  /** One model with what it needs (versions, data, studies, predictions), to move it elsewhere. */
+  exportModel(
+    modelId: string,
+    modelName: string,
+  ): Promise<{ blob: Blob; name: string; bytes: number } | null> {
+    return this.exporting.run(async () =>
+      this.#file(
+        selectModel(await readAll(this.#store), modelId),
+        isoNow(),
+        `orpheus-${modelName.replace(/[^\w-]+/g, '_')}`,
+      ),
+    );
+  }
+
+  async #file(
+    records: BackupRecords,
+    now: string,
+    prefix: string,
+  ): Promise<{ blob: Blob; name: string; bytes: number }> {
+    const bytes = await writeBackup(records, {
+      app: __APP_VERSION__,
+      author: this.#author(),
+      createdAt: now,
+    });
+    return {
+      blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-orpheus' }),
+      name: `${prefix}-${now.slice(0, 19).replace(/[:T]/g, '-')}.orpheus`,
+      bytes: bytes.length,
+    };
   }
 
   /** Reads and checks a file; nothing is written until `restore`. */

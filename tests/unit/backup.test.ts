@@ -259,3 +259,49 @@ describe('backup round trip, property', () => {
     }
   });
 });
+
+describe('exporting one model', () => {
+  it('takes the model with its versions, data, studies and events, and nothing else', async () => {
+    const { selectModel } = await import('../../src/core/backup/archive');
+    const a = await filled(1);
+    // A second, unrelated model and dataset in the same store.
+    const content = tinyContent(9);
+    const built = await finish(content, {
+      kind: 'import',
+      rowsAdded: 60,
+      rowsRemoved: 0,
+      columnsChanged: [],
+      summary: 'imported',
+    });
+    const other = await saveImport(
+      a,
+      'amy',
+      { name: 'other', description: '', source: 'test' },
+      built,
+    );
+    if (!other.saved) throw new Error('not saved');
+    await saveNewModel(
+      a,
+      'amy',
+      { name: 'other tree', task: 'classification', metric: 'accuracy' },
+      versionFixture(other.version.id, content),
+    );
+    const all = await readAll(a);
+    const model = all.models.find((m) => (m as { name: string }).name === 'tree 1') as {
+      id: string;
+    };
+    const part = selectModel(all, model.id);
+    expect(part.models).toHaveLength(1);
+    expect(part.modelVersions).toHaveLength(1);
+    expect((part.datasets as { name: string }[]).map((d) => d.name)).toEqual(['tiny 1']);
+    expect(part.datasetColumns).toHaveLength(1);
+    expect(part.predictions).toHaveLength(1);
+    expect(part.settings).toEqual([]);
+    expect(part.events.length).toBeGreaterThan(2);
+    // It restores into an empty store and reads back.
+    const b = await fresh();
+    const { records } = await readBackup(await writeBackup(part, meta));
+    await applyRestore(b, 'bo', records, 'merge', 'merge');
+    expect((await b.getAll('models')).map((m) => m.name)).toEqual(['tree 1']);
+  });
+});

@@ -389,3 +389,55 @@ function describe(issue: v.BaseIssue<unknown>): string {
   const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
   return `${path ? `the field "${path}" ` : ''}${issue.message.replace(/^Invalid /, 'has an invalid ')}`;
 }
+
+/**
+ * The part of a store one model needs: the model, its versions, the data versions (with
+ * their rows and datasets) they were trained on and the versions those came from, its
+ * studies and their trials, its predictions, and the events naming any of them.
+ */
+export function selectModel(all: BackupRecords, modelId: string): BackupRecords {
+  type Rec = Record<string, unknown>;
+  const by = (store: BackupStore) => all[store] as Rec[];
+  const models = by('models').filter((m) => m['id'] === modelId);
+  const versions = by('modelVersions').filter((v) => v['modelId'] === modelId);
+  const versionIds = new Set(versions.map((v) => v['id']));
+  const studies = by('studies').filter(
+    (s) => s['modelId'] === modelId || versionIds.has(s['bestVersionId']),
+  );
+  const studyIds = new Set(studies.map((s) => s['id']));
+  const dataIds = new Set<unknown>([...versions, ...studies].map((r) => r['datasetVersionId']));
+  // The lineage of each data version: its parents too.
+  const dataVersions = by('datasetVersions');
+  const byId = new Map(dataVersions.map((d) => [d['id'], d]));
+  for (const id of [...dataIds]) {
+    let parent = byId.get(id)?.['parentId'];
+    while (parent && !dataIds.has(parent)) {
+      dataIds.add(parent);
+      parent = byId.get(parent)?.['parentId'];
+    }
+  }
+  const keptData = dataVersions.filter((d) => dataIds.has(d['id']));
+  const datasetIds = new Set(keptData.map((d) => d['datasetId']));
+  const trials = by('trials').filter((t) => studyIds.has(t['studyId']));
+  const predictions = by('predictions').filter((p) => versionIds.has(p['modelVersionId']));
+  const named = new Set<unknown>([
+    modelId,
+    ...versionIds,
+    ...studyIds,
+    ...dataIds,
+    ...datasetIds,
+    ...trials.map((t) => t['id']),
+  ]);
+  return {
+    settings: [],
+    datasets: by('datasets').filter((d) => datasetIds.has(d['id'])),
+    datasetVersions: keptData,
+    datasetColumns: by('datasetColumns').filter((c) => dataIds.has(c['id'])),
+    models,
+    modelVersions: versions,
+    studies,
+    trials,
+    predictions,
+    events: by('events').filter((e) => named.has(e['recordId'])),
+  };
+}
