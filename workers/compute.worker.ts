@@ -3,7 +3,7 @@
  * type of `api`, so the boundary is derived from this implementation, never written twice.
  */
 import { expose, transfer } from 'comlink';
-import type { DatasetContent } from '../src/core/data/content';
+import { columnBuffers, type DatasetContent } from '../src/core/data/content';
 import { parseTable, type ParseOptions } from '../src/core/data/parse';
 import {
   buildFromRaw,
@@ -41,10 +41,7 @@ type ReadOptions = Omit<ParseOptions, 'onProgress'>;
 
 /** Sends the numeric columns back without copying them. */
 function transferred(v: BuiltVersion): BuiltVersion {
-  const buffers = v.content.columns.flatMap((c) =>
-    c.kind === 'numeric' ? [c.values.buffer] : c.kind === 'categorical' ? [c.codes.buffer] : [],
-  );
-  return transfer(v, buffers as ArrayBuffer[]);
+  return transfer(v, columnBuffers(v.content));
 }
 
 function report(onProgress: ProgressCallback): ProgressCallback {

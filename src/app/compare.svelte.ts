@@ -4,6 +4,7 @@ import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord } from '../c
 import { labelDataVersions, loadContent, type DataLabel } from '../store/datasets';
 import type { Store } from '../store/db';
 import { StoreError } from '../store/errors';
+import { toCsv } from './csv';
 import { Job } from './job.svelte';
 import type { ComputePool } from './workers';
 
@@ -33,13 +34,10 @@ function label(v: ModelVersionRecord, p: number): string {
 
 /** CSV text of the rows two or more versions disagree on: raw cells, then each version's prediction. */
 export function disagreementCsv(d: Disagreement, names: string[]): string {
-  const q = (s: string | null): string =>
-    s === null ? '' : /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  const lines = [[...d.columns, ...names.map((n) => `prediction ${n}`)].map(q).join(',')];
-  d.differing.forEach((r, i) => {
-    lines.push([...d.cells[i]!, ...d.predictions.map((p) => p[r]!)].map(q).join(','));
-  });
-  return lines.join('\n');
+  return toCsv([
+    [...d.columns, ...names.map((n) => `prediction ${n}`)],
+    ...d.differing.map((r, i) => [...d.cells[i]!, ...d.predictions.map((p) => p[r]!)]),
+  ]);
 }
 
 /** Two or more model versions side by side: the first is the base. */

@@ -41,6 +41,22 @@ export class DataLibrary {
     this.#store = store;
   }
 
+  /** A data version by id, with its dataset's name and the label "iris v2"; null if not stored. */
+  find(
+    versionId: string | null,
+  ): { version: DatasetVersionRecord; name: string; label: string } | null {
+    for (const item of this.items) {
+      const version = item.versions.find((v) => v.id === versionId);
+      if (version)
+        return {
+          version,
+          name: item.dataset.name,
+          label: `${item.dataset.name} v${version.number}`,
+        };
+    }
+    return null;
+  }
+
   async refresh(): Promise<void> {
     const datasets = await this.#store.getAll('datasets');
     const items = await Promise.all(

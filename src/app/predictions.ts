@@ -1,5 +1,6 @@
 /** Plain helpers of the prediction use cases: reading rows, drafts, label matching, CSV. */
 import { parseTable } from '../core/data/parse';
+import { toCsv } from './csv';
 import type { RawRow, RowPrediction } from '../core/predict/predict';
 import type { ModelRecord, ModelVersionRecord, PredictionRecord } from '../core/records';
 import type { Store } from '../store/db';
@@ -52,8 +53,6 @@ export function predictionsCsv(
   names: (p: PredictionRecord) => string,
 ): string {
   const inputs = [...new Set(ps.flatMap((p) => Object.keys(p.inputs)))];
-  const q = (s: string | null): string =>
-    s === null ? '' : /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   const head = [
     'time',
     'model version',
@@ -65,22 +64,18 @@ export function predictionsCsv(
     'probabilities',
     'label',
   ];
-  const lines = ps.map((p) =>
-    [
-      p.createdAt,
-      names(p),
-      p.author,
-      p.batchId,
-      p.rowId,
-      ...inputs.map((n) => p.inputs[n] ?? null),
-      p.output,
-      p.probabilities ? p.probabilities.map((x) => x.toFixed(4)).join(' ') : null,
-      p.label,
-    ]
-      .map(q)
-      .join(','),
-  );
-  return [head.map(q).join(','), ...lines].join('\n');
+  const lines = ps.map((p): (string | null)[] => [
+    p.createdAt,
+    names(p),
+    p.author,
+    p.batchId,
+    p.rowId,
+    ...inputs.map((n) => p.inputs[n] ?? null),
+    p.output,
+    p.probabilities ? p.probabilities.map((x) => x.toFixed(4)).join(' ') : null,
+    p.label,
+  ]);
+  return toCsv([head, ...lines]);
 }
 
 /** Version id → its model and record, for naming logged predictions. */

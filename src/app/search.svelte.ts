@@ -1,5 +1,5 @@
 import { proxy, transfer } from 'comlink';
-import type { DatasetContent } from '../core/data/content';
+import { columnBuffers, type DatasetContent } from '../core/data/content';
 import type {
   DatasetVersionRecord,
   ModelRecord,
@@ -57,10 +57,8 @@ function transferable(content: DatasetContent): DatasetContent {
         ? { ...c, codes: c.codes.slice() }
         : c,
   );
-  const buffers = columns.flatMap((c) =>
-    c.kind === 'numeric' ? [c.values.buffer] : c.kind === 'categorical' ? [c.codes.buffer] : [],
-  );
-  return transfer({ ...content, columns }, buffers as ArrayBuffer[]);
+  const copy = { ...content, columns };
+  return transfer(copy, columnBuffers(copy));
 }
 
 /** The best complete trial of a study, or null. */

@@ -248,3 +248,14 @@ export async function contentHash(content: DatasetContent): Promise<string> {
   );
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** The buffers behind a content's typed-array columns, to transfer it to or from a worker. */
+export function columnBuffers(content: DatasetContent): ArrayBuffer[] {
+  return content.columns.flatMap((c) =>
+    c.kind === 'numeric'
+      ? [c.values.buffer as ArrayBuffer]
+      : c.kind === 'categorical'
+        ? [c.codes.buffer as ArrayBuffer]
+        : [],
+  );
+}
