@@ -8,15 +8,7 @@ import { toMatrix, type Encoding } from '../data/matrix';
 import type { DatasetProfile } from '../data/profile';
 import type { Task } from '../records';
 import { DEFAULT_CART_PARAMS, TrainingError, type CartParams, type TrainingSet } from './cart';
-import {
-  crossValidate,
-  fitAndScore,
-  prepare,
-  type Evaluation,
-  type EvaluationPlan,
-  type ProgressFn,
-  type Spread,
-} from './evaluate';
+import { evaluate, type Evaluation, type EvaluationPlan, type ProgressFn } from './evaluate';
 import type { MetricName } from './metrics';
 
 /** Bumped whenever the trainer could build a different tree from the same data and settings. */
@@ -105,26 +97,6 @@ function checkParams(p: CartParams, task: Task): void {
     );
 }
 
-function result(
-  e: Omit<Evaluation, 'cv'>,
-  cv: Partial<Record<MetricName, Spread>>,
-  encoding: Encoding,
-  droppedRows: number,
-  params: CartParams,
-): TrainResult {
-  const { fitted, ...rest } = e;
-  const task = encoding.task;
-  return {
-    ...rest,
-    cv,
-    tree: fitted.tree,
-    importances: fitted.importances,
-    encoding,
-    droppedRows,
-    tags: capabilityTags(task, encoding.classes?.length ?? 0, params),
-  };
-}
-
 /** Trains one configuration: cross-validation, then the final tree on the training part. */
 export function trainModel(
   content: DatasetContent,
@@ -133,11 +105,13 @@ export function trainModel(
 ): TrainResult {
   const { set, encoding, droppedRows } = trainingSet(content);
   checkParams(spec.params, encoding.task);
-  const prep = prepare(set, spec.plan);
-  const total = spec.plan.folds + 1;
-  let done = 0;
-  const cv = crossValidate(prep, spec.params, () => onProgress(++done, total));
-  const final = fitAndScore(prep, spec.params);
-  onProgress(total, total);
-  return result(final, cv, encoding, droppedRows, spec.params);
+  const { fitted, ...e } = evaluate(set, spec.params, spec.plan, onProgress);
+  return {
+    ...e,
+    tree: fitted.tree,
+    importances: fitted.importances,
+    encoding,
+    droppedRows,
+    tags: capabilityTags(encoding.task, encoding.classes?.length ?? 0, spec.params),
+  };
 }

@@ -65,17 +65,6 @@ export function childFor(node: TreeNode, row: ArrayLike<number>): TreeNode {
   return v < node.splitValue! ? node.left! : node.right!;
 }
 
-/** The leaf a row ends in, and the nodes on the way (root first). */
-export function pathFor(tree: TreeModel, row: ArrayLike<number>): TreeNode[] {
-  const path = [tree.root];
-  let node = tree.root;
-  while (!isLeaf(node)) {
-    node = childFor(node, row);
-    path.push(node);
-  }
-  return path;
-}
-
 /** A leaf's class probabilities padded to `classes` entries (ml-cart stores them shorter). */
 export function leafProbabilities(leaf: TreeNode, classes: number): Float64Array {
   const out = new Float64Array(classes);
