@@ -1,22 +1,72 @@
+import type { Manifest, Sink } from '../core/backup/archive';
 import {
-  readBackup,
-  selectModel,
-  writeBackup,
-  type BackupRecords,
-  type ReadBackup,
-} from '../core/backup/archive';
-import {
-  applyRestore,
-  previewRestore,
-  readAll,
+  exportBackup,
+  previewBackup,
+  restoreBackup,
   versionsSince,
+  type ConflictChoice,
   type Preview,
 } from '../store/backup';
 import type { Store } from '../store/db';
 import { StoreError } from '../store/errors';
 import { readSetting, writeSetting } from '../store/settings';
-import { Job } from './job.svelte';
+import { Job, type Progress } from './job.svelte';
 import { isoNow } from './time';
+
+/** Where a backup goes: a file the person chose (written as it is made), or a download. */
+export interface BackupTarget {
+  sink: Sink;
+  /** Called when the file is complete; returns the blob to download, if any. */
+  close(): Promise<Blob | null>;
+  abort(): Promise<void>;
+}
+
+/**
+ * A download: the pieces are gathered into blobs of a few MB as they come, which the browser
+ * keeps outside the page's memory (on disk when large).
+ */
+export function downloadTarget(): BackupTarget {
+  const blobs: Blob[] = [];
+  let pending: Uint8Array<ArrayBuffer>[] = [];
+  let size = 0;
+  const seal = (): void => {
+    if (pending.length) blobs.push(new Blob(pending));
+    pending = [];
+    size = 0;
+  };
+  return {
+    sink: (chunk) => {
+      pending.push(chunk.slice() as Uint8Array<ArrayBuffer>);
+      size += chunk.length;
+      if (size >= 8 * 1024 * 1024) seal();
+      return Promise.resolve();
+    },
+    close: () => {
+      seal();
+      return Promise.resolve(new Blob(blobs, { type: 'application/x-orpheus' }));
+    },
+    abort: () => Promise.resolve(),
+  };
+}
+
+/** A file chosen with the File System Access API: each piece is written to disk as it comes. */
+export function fileTarget(writable: FileSystemWritableFileStream): BackupTarget {
+  return {
+    sink: (chunk) => writable.write(chunk as Uint8Array<ArrayBuffer>),
+    close: async () => {
+      await writable.close();
+      return null;
+    },
+    abort: () => writable.abort(),
+  };
+}
+
+export interface ExportResult {
+  /** The file to download, or null when it was written to a chosen file. */
+  blob: Blob | null;
+  name: string;
+  bytes: number;
+}
 
 /** The time of the last backup this browser made, kept in the settings store. */
 const LAST_BACKUP = 'lastBackupAt';
@@ -31,14 +81,16 @@ export class BackupFlow {
   readonly #store: Store;
   readonly #author: () => string;
   readonly #afterRestore: () => Promise<void>;
-  readonly exporting = new Job<{ blob: Blob; name: string; bytes: number }>();
-  readonly reading = new Job<{ backup: ReadBackup; preview: Preview; fileName: string }>();
+  readonly exporting = new Job<ExportResult>();
+  readonly reading = new Job<{ preview: Preview; file: File }>();
   readonly restoring = new Job<string>();
   lastBackupAt = $state<string | null>(null);
   reminder = $state<{ days: number; versions: number }>({ ...DEFAULT_REMINDER });
   /** Versions (data and model) made since the last backup. */
   newVersions = $state(0);
   dismissed = $state(false);
+  /** A write failed because the browser's storage is full: the shell offers a backup. */
+  storageFull = $state(false);
 
   constructor(store: Store, author: () => string, afterRestore: () => Promise<void>) {
     this.#store = store;
@@ -74,14 +126,25 @@ export class BackupFlow {
     this.reminder = { days, versions };
   }
 
+  /** The file name a backup made now gets. */
+  static fileName(now: string, model?: string): string {
+    const prefix = model ? `orpheus-${model.replace(/[^\w-]+/g, '_')}` : 'orpheus';
+    return `${prefix}-${now.slice(0, 19).replace(/[:T]/g, '-')}.orpheus`;
+  }
+
   /**
-   * Builds the backup file of the whole store. The time of this backup is recorded first, so
-   * the file holds it too and a restore brings back exactly the store it was made from; if
-   * writing the file fails, the previous time is put back.
+   * Writes a backup of the whole store, or of one model with what it needs, to `target`,
+   * streaming it store by store. For the whole store, the time of this backup is recorded
+   * first, so the file holds it too and a restore brings back exactly the store it was made
+   * from; if writing the file fails, the previous time is put back. A store too full to record
+   * the time is backed up all the same: that is when a backup matters most.
    */
-  export(): Promise<{ blob: Blob; name: string; bytes: number } | null> {
-    return this.exporting.run(async () => {
-      const now = isoNow();
+  export(
+    target: BackupTarget,
+    now: string,
+    model?: { id: string; name: string },
+  ): Promise<ExportResult | null> {
+    return this.exporting.run(async (signal, progress) => {
       const previous = this.lastBackupAt;
       const mark = async (value: string | null, action: string, summary: string): Promise<void> => {
         await this.#store.commit(this.#author(), [
@@ -95,76 +158,64 @@ export class BackupFlow {
         this.lastBackupAt = value;
         this.newVersions = 0;
       };
-      await mark(now, 'backup', 'backup of the whole store');
+      let marked = false;
+      if (!model)
+        marked = await mark(now, 'backup', 'backup of the whole store').then(
+          () => true,
+          () => false,
+        );
       try {
-        return await this.#file(await readAll(this.#store), now, 'orpheus');
+        const { fileBytes } = await exportBackup(
+          this.#store,
+          target.sink,
+          { app: __APP_VERSION__, author: this.#author(), createdAt: now },
+          { modelId: model?.id, signal, onProgress: progress },
+        );
+        return {
+          blob: await target.close(),
+          name: BackupFlow.fileName(now, model?.name),
+          bytes: fileBytes,
+        };
       } catch (e) {
-        await mark(previous, 'update', 'backup failed: last backup time put back');
+        await target.abort().catch(() => undefined);
+        if (marked) await mark(previous, 'update', 'backup failed: last backup time put back');
         throw e;
       }
     });
   }
 
-  /** One model with what it needs (versions, data, studies, predictions), to move it elsewhere. */
-  exportModel(
-    modelId: string,
-    modelName: string,
-  ): Promise<{ blob: Blob; name: string; bytes: number } | null> {
-    return this.exporting.run(async () =>
-      this.#file(
-        selectModel(await readAll(this.#store), modelId),
-        isoNow(),
-        `orpheus-${modelName.replace(/[^\w-]+/g, '_')}`,
-      ),
-    );
-  }
-
-  async #file(
-    records: BackupRecords,
-    now: string,
-    prefix: string,
-  ): Promise<{ blob: Blob; name: string; bytes: number }> {
-    const bytes = await writeBackup(records, {
-      app: __APP_VERSION__,
-      author: this.#author(),
-      createdAt: now,
-    });
-    return {
-      blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-orpheus' }),
-      name: `${prefix}-${now.slice(0, 19).replace(/[:T]/g, '-')}.orpheus`,
-      bytes: bytes.length,
-    };
-  }
-
-  /** Reads and checks a file; nothing is written until `restore`. */
+  /** Reads and checks a file, and compares it with the store; nothing is written until `restore`. */
   open(file: File): Promise<unknown> {
     this.restoring.reset();
-    return this.reading.run(async () => {
-      const backup = await readBackup(new Uint8Array(await file.arrayBuffer()));
-      return {
-        backup,
-        preview: await previewRestore(this.#store, backup.records),
-        fileName: file.name,
-      };
-    });
+    return this.reading.run(async (_signal, progress) => ({
+      preview: await previewBackup(this.#store, file, progress),
+      file,
+    }));
   }
 
-  restore(mode: 'merge' | 'replace'): Promise<string | null> {
+  restore(mode: 'merge' | 'replace', conflicts: ConflictChoice = 'skip'): Promise<string | null> {
     const read = this.reading.result;
     if (!read) return Promise.resolve(null);
-    return this.restoring.run(async () => {
-      await applyRestore(
+    const manifest: Manifest = read.preview.manifest;
+    return this.restoring.run(async (signal, progress: Progress) => {
+      const { written, copied } = await restoreBackup(
         this.#store,
         this.#author(),
-        read.backup.records,
-        mode,
-        `${mode === 'replace' ? 'replaced everything with' : 'merged'} ${read.fileName}`,
+        read.file,
+        read.preview,
+        {
+          mode,
+          conflicts,
+          summary: `${mode === 'replace' ? 'replaced everything with' : 'merged'} ${read.file.name}`,
+          signal,
+          onProgress: progress,
+        },
       );
       await this.#afterRestore();
       await this.load();
       return mode === 'replace'
-        ? `Everything was replaced by the backup made ${read.backup.manifest.createdAt.slice(0, 16).replace('T', ' ')} UTC by ${read.backup.manifest.author}.`
-        : `${read.preview.toMerge.reduce((n, s) => n + s.values.length, 0)} new records were added.`;
+        ? `Everything was replaced by the backup made ${manifest.createdAt.slice(0, 16).replace('T', ' ')} UTC by ${manifest.author}.`
+        : `${written} records were added${copied ? `, ${copied} of them as copies of records that differ here` : ''}.`;
     });
   }
 }

@@ -12,6 +12,8 @@ function isCancel(e: unknown): boolean {
  * it runs cancels the old run first; a stale run's late progress is ignored.
  */
 export class Job<T> {
+  /** Called when a job fails because the browser's storage is full (the shell offers a backup). */
+  static onStorageFull: (() => void) | null = null;
   state = $state<JobState>('idle');
   done = $state(0);
   total = $state(0);
@@ -61,6 +63,7 @@ export class Job<T> {
       } else {
         this.state = 'failed';
         this.error = e instanceof Error ? e.message : String(e);
+        if (e instanceof Error && e.name === 'StorageFullError') Job.onStorageFull?.();
       }
       return null;
     } finally {

@@ -74,6 +74,9 @@ export class Orpheus {
     this.predictionLog = new PredictionLog(store, author);
     this.monitor = new MonitorView(store, author);
     this.backup = new BackupFlow(store, author, () => this.refreshAll());
+    const full = (): void => void (this.backup.storageFull = true);
+    Job.onStorageFull = full;
+    this.notices.onStorageFull = full;
   }
 
   static async start(): Promise<Orpheus> {

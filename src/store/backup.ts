@@ -1,16 +1,93 @@
-import { BACKUP_STORES, type BackupRecords, type BackupStore } from '../core/backup/archive';
+import {
+  BACKUP_STORES,
+  BackupWriter,
+  scanBackup,
+  selection,
+  type BackupRecords,
+  type BackupStore,
+  type Manifest,
+  type Sink,
+} from '../core/backup/archive';
 import type { Store } from './db';
 
-/** Every record of every store, for a backup. */
+type Progress = (done: number, total: number) => void;
+
+/** The key of a record in its store. */
+function keyOf(s: BackupStore, r: unknown): string {
+  const rec = r as Record<string, unknown>;
+  return String(s === 'settings' ? rec['key'] : s === 'events' ? rec['seq'] : rec['id']);
+}
+
+/**
+ * A store's records page by page in key order, so no more than one page is in memory; rows of
+ * data versions (large) one at a time.
+ */
+async function* pages(store: Store, name: BackupStore): AsyncGenerator<unknown[]> {
+  const size = name === 'datasetColumns' ? 1 : 2000;
+  let after: IDBValidKey | undefined;
+  for (;;) {
+    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+    const page: unknown[] = await store.db.getAll(name, range, size);
+    if (page.length === 0) return;
+    yield page;
+    const last = page[page.length - 1] as Record<string, IDBValidKey>;
+    after = last[name === 'settings' ? 'key' : name === 'events' ? 'seq' : 'id'];
+  }
+}
+
+/** Every record of every store, for tests and small stores. */
 export async function readAll(store: Store): Promise<BackupRecords> {
   const out = {} as BackupRecords;
   for (const s of BACKUP_STORES) out[s] = await store.getAll(s);
   return out;
 }
 
-function keyOf(s: BackupStore, r: unknown): string {
-  const rec = r as Record<string, unknown>;
-  return String(s === 'settings' ? rec['key'] : s === 'events' ? rec['seq'] : rec['id']);
+/**
+ * Writes the store (or one model and what it needs) to a backup, store by store and page by
+ * page, to `sink`. Progress counts records.
+ */
+export async function exportBackup(
+  store: Store,
+  sink: Sink,
+  meta: { app: string; author: string; createdAt: string },
+  options: { modelId?: string; signal?: AbortSignal; onProgress?: Progress } = {},
+): Promise<{ manifest: Manifest; rawBytes: number; fileBytes: number; largestMember: number }> {
+  const keep = options.modelId ? await modelSelection(store, options.modelId) : null;
+  const totals = await Promise.all(BACKUP_STORES.map((s) => store.count(s)));
+  const total = totals.reduce((a, b) => a + b, 0);
+  const writer = new BackupWriter(sink);
+  let done = 0;
+  for (const s of BACKUP_STORES)
+    for await (const page of pages(store, s)) {
+      options.signal?.throwIfAborted();
+      for (const r of page) if (!keep || keep(s, r)) await writer.add(s, r);
+      done += page.length;
+      options.onProgress?.(done, total);
+    }
+  const manifest = await writer.finish(meta);
+  return {
+    manifest,
+    rawBytes: writer.rawBytes,
+    fileBytes: writer.fileBytes,
+    largestMember: writer.largestMember,
+  };
+}
+
+/** Which records one model needs, found from the model's own records and the small stores. */
+async function modelSelection(
+  store: Store,
+  modelId: string,
+): Promise<(s: BackupStore, r: unknown) => boolean> {
+  const model = await store.get('models', modelId);
+  return selection(
+    {
+      models: model ? [model] : [],
+      modelVersions: await store.db.getAllFromIndex('modelVersions', 'by-model', modelId),
+      studies: await store.getAll('studies'),
+      datasetVersions: await store.getAll('datasetVersions'),
+    },
+    modelId,
+  );
 }
 
 /** A stable text for a record, typed arrays included, to tell identical from different. */
@@ -52,56 +129,201 @@ export interface StorePreview {
   conflicts: number;
 }
 
+/** What a restore would do, found by reading the whole file once and writing nothing. */
 export interface Preview {
+  manifest: Manifest;
   stores: StorePreview[];
-  /** Records to write when merging (new ones only). */
-  toMerge: { store: BackupStore; values: unknown[] }[];
+  /** Keys already here, per store: identical or in conflict. */
+  present: Record<BackupStore, Set<string>>;
+  /** Keys here with other content, per store. */
+  conflicting: Record<BackupStore, Set<string>>;
+  /** Names of the models and studies in conflict, for the person to read. */
+  conflictNames: string[];
 }
 
-/** What a restore would do: per store, records new, identical, or in conflict (same key, other content). */
-export async function previewRestore(store: Store, records: BackupRecords): Promise<Preview> {
-  const current = await readAll(store);
-  const stores: StorePreview[] = [];
-  const toMerge: Preview['toMerge'] = [];
-  for (const s of BACKUP_STORES) {
-    const have = new Map(current[s].map((r) => [keyOf(s, r), canonical(r)]));
-    let fresh = 0;
-    let identical = 0;
-    let conflicts = 0;
-    const values: unknown[] = [];
-    for (const r of records[s]) {
-      const mine = have.get(keyOf(s, r));
-      if (mine === undefined) {
-        fresh++;
-        values.push(r);
-      } else if (mine === canonical(r)) identical++;
-      else conflicts++;
-    }
-    stores.push({ store: s, fresh, identical, conflicts });
-    if (values.length) toMerge.push({ store: s, values });
+/** Reads and checks a backup file and compares every record with the store; writes nothing. */
+export async function previewBackup(
+  store: Store,
+  file: Blob | Uint8Array,
+  onProgress?: Progress,
+): Promise<Preview> {
+  const counts = new Map(
+    BACKUP_STORES.map((s) => [s, { store: s, fresh: 0, identical: 0, conflicts: 0 }]),
+  );
+  const present = Object.fromEntries(
+    BACKUP_STORES.map((s) => [s, new Set()]),
+  ) as Preview['present'];
+  const conflicting = Object.fromEntries(
+    BACKUP_STORES.map((s) => [s, new Set()]),
+  ) as Preview['conflicting'];
+  const conflictNames: string[] = [];
+  const manifest = await scanBackup(
+    file,
+    async ({ store: s, records }) => {
+      const keys = records.map((r) => keyOf(s, r));
+      const ids = keys.map((k): IDBValidKey => (s === 'events' ? Number(k) : k));
+      const tx = store.db.transaction(s);
+      // When the part's key range holds few records here (a restore into an empty or a
+      // different store), one key listing tells which exist, and only those are read.
+      const sorted = [...ids].sort((a, b) => indexedDB.cmp(a, b));
+      const range = IDBKeyRange.bound(sorted[0]!, sorted[sorted.length - 1]!);
+      const listed =
+        (await tx.store.count(range)) <= 2 * ids.length
+          ? new Set((await tx.store.getAllKeys(range)).map(String))
+          : null;
+      const mine: unknown[] = await Promise.all(
+        ids.map((k, i) => (!listed || listed.has(keys[i]!) ? tx.store.get(k as never) : undefined)),
+      );
+      const c = counts.get(s)!;
+      records.forEach((r, i) => {
+        const existing = mine[i];
+        if (existing === undefined) {
+          c.fresh++;
+          return;
+        }
+        present[s].add(keys[i]!);
+        if (canonical(existing) === canonical(r)) c.identical++;
+        else {
+          c.conflicts++;
+          conflicting[s].add(keys[i]!);
+          if ((s === 'models' || s === 'studies') && conflictNames.length < 20)
+            conflictNames.push(
+              `${s === 'models' ? 'model' : 'study'} “${String((r as { name: unknown }).name)}”`,
+            );
+        }
+      });
+    },
+    onProgress,
+  );
+  return { manifest, stores: [...counts.values()], present, conflicting, conflictNames };
+}
+
+/** What to do with records that exist here with other content, when merging. */
+export type ConflictChoice = 'skip' | 'both';
+
+/** Stores whose records in conflict can come in as copies (with everything under them). */
+const COPYABLE: ReadonlySet<BackupStore> = new Set(['models', 'studies']);
+/** Fields that name another record, rewritten when that record comes in as a copy. */
+const REFERENCES = [
+  'modelId',
+  'modelVersionId',
+  'studyId',
+  'bestVersionId',
+  'parentId',
+  'recordId',
+];
+
+/**
+ * Decides, record by record as the file is read again, what a merge writes: new records as
+ * they are; identical ones not at all; in conflict, this browser's record is kept and, with
+ * `both`, a model or study from the file comes in as a copy under a new id, with its versions,
+ * trials and predictions, every reference to them rewritten. Activity-log entries are a
+ * history, never a choice: one that differs from the entry with the same number here is added
+ * as a new entry.
+ */
+class MergePlan {
+  readonly #preview: Preview;
+  readonly #choice: ConflictChoice;
+  readonly #copies = new Map<string, string>();
+  readonly #suffix = `-copy-${Date.now().toString(36)}`;
+  copied = 0;
+
+  constructor(preview: Preview, choice: ConflictChoice) {
+    this.#preview = preview;
+    this.#choice = choice;
   }
-  return { stores, toMerge };
+
+  records(s: BackupStore, records: readonly unknown[]): unknown[] {
+    const out: unknown[] = [];
+    for (const r of records) {
+      const rec = r as Record<string, unknown>;
+      const key = keyOf(s, r);
+      if (s === 'events') {
+        if (this.#preview.conflicting.events.has(key)) {
+          const rest = { ...rec };
+          delete rest['seq']; // a new entry, numbered by the log
+          out.push(this.#rewrite(rest));
+        } else if (!this.#preview.present.events.has(key)) out.push(this.#rewrite(rec));
+        continue;
+      }
+      const owner =
+        s === 'modelVersions'
+          ? rec['modelId']
+          : s === 'trials'
+            ? rec['studyId']
+            : s === 'predictions'
+              ? rec['modelVersionId']
+              : null;
+      const copy =
+        (this.#choice === 'both' && COPYABLE.has(s) && this.#preview.conflicting[s].has(key)) ||
+        (typeof owner === 'string' && this.#copies.has(owner));
+      if (copy) {
+        this.#copies.set(key, `${key}${this.#suffix}`);
+        this.copied++;
+        const named = COPYABLE.has(s) ? { name: `${String(rec['name'])} (copy from backup)` } : {};
+        out.push(this.#rewrite({ ...rec, ...named }));
+      } else if (!this.#preview.present[s].has(key)) out.push(this.#rewrite(rec));
+    }
+    return out;
+  }
+
+  /** The record with every reference to a copied record pointing at the copy. */
+  #rewrite(rec: Record<string, unknown>): Record<string, unknown> {
+    if (this.#copies.size === 0) return rec;
+    const to = (x: unknown): unknown => (typeof x === 'string' ? (this.#copies.get(x) ?? x) : x);
+    const out: Record<string, unknown> = { ...rec, id: to(rec['id']) };
+    if (!('id' in rec)) delete out['id'];
+    for (const f of REFERENCES) if (f in rec) out[f] = to(rec[f]);
+    if (rec['aliases'] && typeof rec['aliases'] === 'object')
+      out['aliases'] = Object.fromEntries(
+        Object.entries(rec['aliases'] as Record<string, string>).map(([k, v]) => [k, to(v)]),
+      );
+    if (rec['notes'] && typeof rec['notes'] === 'object')
+      out['notes'] = Object.fromEntries(
+        Object.entries(rec['notes'] as Record<string, unknown>).map(([k, v]) => [to(k), v]),
+      );
+    const search = rec['search'] as { studyId?: unknown } | null | undefined;
+    if (search && typeof search === 'object' && 'studyId' in search)
+      out['search'] = { ...search, studyId: to(search.studyId) };
+    return out;
+  }
 }
 
-/** Restores: merge (new records only; identical and conflicting ones are left as they are) or replace everything. */
-export async function applyRestore(
+/**
+ * Restores a backup file: reads it again from the start, checking everything once more, and
+ * writes it in one transaction as it goes (replace: every store emptied first; merge: as
+ * `MergePlan` decides). A problem anywhere, or a cancel, aborts the transaction: nothing is
+ * written. Returns how many records were written and how many came in as copies.
+ */
+export async function restoreBackup(
   store: Store,
   author: string,
-  records: BackupRecords,
-  mode: 'merge' | 'replace',
-  summary: string,
-): Promise<void> {
-  if (mode === 'replace') {
-    await store.restore(
-      author,
-      BACKUP_STORES.map((s) => ({ store: s, values: records[s] })),
-      true,
-      summary,
+  file: Blob | Uint8Array,
+  preview: Preview,
+  options: {
+    mode: 'merge' | 'replace';
+    conflicts?: ConflictChoice;
+    summary: string;
+    signal?: AbortSignal;
+    onProgress?: Progress;
+  },
+): Promise<{ written: number; copied: number }> {
+  const plan = new MergePlan(preview, options.conflicts ?? 'skip');
+  let written = 0;
+  await store.restoreStream(author, options.mode === 'replace', options.summary, async (write) => {
+    await scanBackup(
+      file,
+      async ({ store: s, records }) => {
+        options.signal?.throwIfAborted();
+        const values = options.mode === 'replace' ? records : plan.records(s, records);
+        written += values.length;
+        if (values.length) await write(s, values);
+      },
+      options.onProgress,
     );
-    return;
-  }
-  const { toMerge } = await previewRestore(store, records);
-  await store.restore(author, toMerge, false, summary);
+    options.signal?.throwIfAborted();
+  });
+  return { written, copied: plan.copied };
 }
 
 /** How many data and model versions were made after `since` (all of them when null). */

@@ -1,4 +1,4 @@
-import { openDB, type IDBPDatabase } from 'idb';
+import { openDB, unwrap, type IDBPDatabase } from 'idb';
 import type { EventRecord, RecordKind } from '../core/records';
 import { toStoreError } from './errors';
 import { DB_VERSION, KIND_OF_STORE, upgrade, type OrpheusDB, type StoreName } from './schema';
@@ -169,51 +169,94 @@ export class Store {
   }
 
   /**
-   * Writes a restored backup in one transaction: every store cleared first when `replace`,
-   * then every record put, then one `restore` event. All of it or none of it.
+   * Writes a restored backup in one transaction while `feed` reads it: every store emptied
+   * first when `replace`, then each batch `feed` hands to `write`, then one `restore` event.
+   * All of it or none of it: if `feed` throws (a damaged file, a cancel) or a write fails (a
+   * full disk), the transaction is aborted.
+   *
+   * An IndexedDB transaction commits as soon as it has no request left, and takes new requests
+   * only inside a request's callback; reading the file takes longer than that. So a chain of
+   * cheap reads keeps the transaction open, and each link puts the records waiting for it.
    */
-  async restore(
+  async restoreStream(
     author: string,
-    records: readonly { store: StoreName; values: readonly unknown[] }[],
     replace: boolean,
     summary: string,
+    feed: (write: (store: StoreName, values: readonly unknown[]) => Promise<void>) => Promise<void>,
     now = new Date(),
   ): Promise<void> {
-    const stores = [...new Set<StoreName>([...records.map((r) => r.store), 'events'])];
+    const names = [...this.db.objectStoreNames] as StoreName[];
+    let tx: IDBTransaction;
     try {
-      const tx = this.db.transaction(stores, 'readwrite');
-      const done = tx.done;
-      try {
-        const ops: Promise<unknown>[] = [];
-        if (replace) for (const s of stores) ops.push(tx.objectStore(s).clear());
-        for (const r of records) {
-          const os = tx.objectStore(r.store) as unknown as { put(v: unknown): Promise<unknown> };
-          for (const value of r.values) ops.push(os.put(value));
-        }
-        ops.push(
-          tx.objectStore('events').add({
-            at: now.toISOString(),
-            author,
-            action: 'restore',
-            kind: 'setting',
-            recordId: 'backup',
-            summary,
-          }),
-        );
-        await Promise.all([...ops, done]);
-        this.onCommitted?.([]);
-      } catch (e) {
-        done.catch(() => undefined);
-        try {
-          tx.abort();
-        } catch {
-          // already finished
-        }
-        throw e;
-      }
+      tx = unwrap(this.db).transaction(names, 'readwrite');
     } catch (e) {
       throw toStoreError(e, 'restore the backup');
     }
+    type Waiting = {
+      store: StoreName;
+      values: readonly unknown[];
+      resolve: () => void;
+      reject: (e: unknown) => void;
+    };
+    let waiting: Waiting[] = [];
+    let fed = false;
+    let failure: unknown = null;
+    const ended = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => {
+        failure ??= tx.error ?? new DOMException('The restore was stopped.', 'AbortError');
+        for (const w of waiting.splice(0)) w.reject(failure);
+        reject(failure);
+      };
+    });
+    ended.catch(() => undefined);
+    const link = (): void => {
+      if (failure) return;
+      for (const w of waiting.splice(0)) {
+        const os = tx.objectStore(w.store);
+        for (const value of w.values) os.put(value);
+        w.resolve();
+      }
+      if (fed) {
+        tx.objectStore('events').add({
+          at: now.toISOString(),
+          author,
+          action: 'restore',
+          kind: 'setting',
+          recordId: 'backup',
+          summary,
+        });
+        return;
+      }
+      tx.objectStore('settings').count().onsuccess = link;
+    };
+    if (replace) for (const name of names) tx.objectStore(name).clear();
+    link();
+    const write = (store: StoreName, values: readonly unknown[]): Promise<void> =>
+      failure
+        ? Promise.reject(failure)
+        : new Promise((resolve, reject) => waiting.push({ store, values, resolve, reject }));
+    try {
+      await feed(write);
+      fed = true;
+    } catch (e) {
+      failure ??= e;
+      waiting = [];
+      try {
+        tx.abort();
+      } catch {
+        // already ended
+      }
+      throw e instanceof Error && (e.name === 'BackupError' || e.name === 'AbortError')
+        ? e
+        : toStoreError(e, 'restore the backup');
+    }
+    try {
+      await ended;
+    } catch (e) {
+      throw toStoreError(e, 'restore the backup');
+    }
+    this.onCommitted?.([]);
   }
 
   close(): void {

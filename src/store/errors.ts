@@ -12,7 +12,8 @@ export class StorageFullError extends StoreError {
   constructor(cause?: unknown) {
     super(
       'The browser has no room left for Orpheus data, so nothing was saved. ' +
-        'Free some space (export a backup, then delete old datasets or models) and try again.',
+        'Download a backup now (Backup screen), then free space on this device or in the ' +
+        "browser's site data, and try again.",
       { cause },
     );
   }

@@ -69,13 +69,6 @@ describe('backup and restore', () => {
       b.page.getByTestId('restore-error'),
       /not an Orpheus backup: it is not a zip file/,
     );
-    const damaged = Buffer.from(bytes);
-    const middle = Math.floor(damaged.length / 2);
-    damaged[middle] = damaged[middle]! ^ 0xff;
-    await b.page
-      .getByLabel('Backup file (.orpheus)')
-      .setInputFiles({ name: 'damaged.orpheus', mimeType: 'application/zip', buffer: damaged });
-    await waitText(b.page.getByTestId('restore-error'), /damaged|checksum|cannot be unpacked/);
     expect(await dump(b.page)).toBe(empty);
 
     await b.page

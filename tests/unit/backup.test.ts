@@ -3,7 +3,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { versionFixture, tinyContent } from './fixtures';
 import { BackupError, readBackup, writeBackup } from '../../src/core/backup/archive';
 import { finish } from '../../src/core/data/pipeline';
-import { applyRestore, canonicalDump, previewRestore, readAll } from '../../src/store/backup';
+import {
+  canonical,
+  canonicalDump,
+  exportBackup,
+  previewBackup,
+  readAll,
+  restoreBackup,
+  type ConflictChoice,
+} from '../../src/store/backup';
 import { saveImport } from '../../src/store/datasets';
 import { Store } from '../../src/store/db';
 import { saveNewModel } from '../../src/store/models';
@@ -95,13 +103,44 @@ async function filled(seed = 1): Promise<Store> {
 
 const meta = { app: 'test', author: 'amy', createdAt: '2026-11-22T00:00:00.000Z' };
 
+/** The store's backup file, made the way the app makes it: streamed page by page. */
+async function backupOf(store: Store, modelId?: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  await exportBackup(
+    store,
+    async (c) => {
+      chunks.push(c.slice());
+    },
+    meta,
+    { modelId },
+  );
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+async function restore(
+  target: Store,
+  bytes: Uint8Array,
+  mode: 'merge' | 'replace',
+  conflicts: ConflictChoice = 'skip',
+): Promise<{ written: number; copied: number }> {
+  const preview = await previewBackup(target, bytes);
+  return restoreBackup(target, 'bo', bytes, preview, { mode, conflicts, summary: mode });
+}
+
 async function failure(bytes: Uint8Array): Promise<string> {
   const e = await readBackup(bytes).catch((x: unknown) => x);
   expect(e).toBeInstanceOf(BackupError);
   return (e as Error).message;
 }
 
-/** Rewrites one member of a backup (and, unless told otherwise, leaves the manifest as it was). */
+/** The name of the first member holding records of a store (`records/<store>/<n>.json`). */
+function memberOf(bytes: Uint8Array, store: string): string {
+  const name = Object.keys(unzipSync(bytes)).find((n) => n.startsWith(`records/${store}/`));
+  if (!name) throw new Error(`no member for ${store}`);
+  return name;
+}
+
+/** Rewrites one member of a backup (and leaves the manifest as it was). */
 function alter(bytes: Uint8Array, name: string, change: (s: string) => string): Uint8Array {
   const files = unzipSync(bytes);
   files[name] = strToU8(change(new TextDecoder().decode(files[name]!)));
@@ -112,16 +151,15 @@ describe('backup and restore', () => {
   it('brings back every record byte for byte into an empty store', async () => {
     const a = await filled();
     const before = await canonicalDump(a);
-    const bytes = await writeBackup(await readAll(a), meta);
+    const bytes = await backupOf(a);
     const b = await fresh();
-    const { records, manifest } = await readBackup(bytes);
-    expect(manifest.counts['modelVersions']).toBe(1);
-    const preview = await previewRestore(b, records);
+    const preview = await previewBackup(b, bytes);
+    expect(preview.manifest.counts['modelVersions']).toBe(1);
     expect(preview.stores.find((s) => s.store === 'datasetColumns')).toMatchObject({
       fresh: 1,
       conflicts: 0,
     });
-    await applyRestore(b, 'bo', records, 'replace', 'restore');
+    await restoreBackup(b, 'bo', bytes, preview, { mode: 'replace', summary: 'restore' });
     expect(await canonicalDump(b)).toBe(before);
     const cols = (await b.getAll('datasetColumns'))[0]!.columns[0] as { values: Float64Array };
     expect(Number.isNaN(cols.values[3]!)).toBe(true);
@@ -129,18 +167,21 @@ describe('backup and restore', () => {
 
   it('previews new, identical and conflicting records, and merges only the new ones', async () => {
     const a = await filled(1);
-    const records = (await readBackup(await writeBackup(await readAll(a), meta))).records;
-    const again = await previewRestore(a, records);
+    const records = await readAll(a);
+    const again = await previewBackup(a, await backupOf(a));
     expect(again.stores.every((s) => s.fresh === 0 && s.conflicts === 0)).toBe(true);
     const b = await filled(2);
-    const conflicting = {
-      ...records,
-      settings: [{ key: 'userName', value: 'Someone else', updatedAt: meta.createdAt }],
-    };
-    const p = await previewRestore(b, conflicting);
+    const conflicting = await writeBackup(
+      {
+        ...records,
+        settings: [{ key: 'userName', value: 'Someone else', updatedAt: meta.createdAt }],
+      },
+      meta,
+    );
+    const p = await previewBackup(b, conflicting);
     expect(p.stores.find((s) => s.store === 'settings')).toMatchObject({ conflicts: 1 });
     expect(p.stores.find((s) => s.store === 'models')).toMatchObject({ fresh: 1 });
-    await applyRestore(b, 'bo', conflicting, 'merge', 'merge');
+    await restore(b, conflicting, 'merge');
     expect((await b.getAll('models')).map((m) => m.name).sort()).toEqual(['tree 1', 'tree 2']);
     expect((await b.get('settings', 'userName'))?.value).toBe('Amy');
   });
@@ -149,21 +190,24 @@ describe('backup and restore', () => {
     const a = await filled();
     const bytes = await writeBackup(await readAll(a), meta);
     const before = await canonicalDump(a);
+    const models = memberOf(bytes, 'models');
+    const trials = memberOf(bytes, 'trials');
+    const studies = memberOf(bytes, 'studies');
     const cases: [Uint8Array, RegExp][] = [
       [new Uint8Array(0), /empty/],
       [strToU8('id,name\n1,x'), /not a zip/],
-      [bytes.slice(0, Math.floor(bytes.length / 2)), /damaged|not a zip|cannot be unpacked/],
+      [bytes.slice(0, Math.floor(bytes.length / 2)), /cut short|damaged|cannot be unpacked/],
       [
-        alter(bytes, 'records/models.json', (s) => s.replace('tree', 'TREE')),
-        /records\/models.json" does not match its checksum/,
+        alter(bytes, models, (s) => s.replace('tree', 'TREE')),
+        new RegExp(`${models}" does not match its checksum`),
       ],
       [
-        alter(bytes, 'manifest.json', (s) => s.replace(/"version": 1/, '"version": 9')),
+        alter(bytes, 'manifest.json', (s) => s.replace(/"version": 2/, '"version": 9')),
         /format version 9, made by a newer Orpheus/,
       ],
       [
         alter(bytes, 'manifest.json', (s) =>
-          s.replace(/("records\/trials.json": ")[0-9a-f]/, '$1x'),
+          s.replace(new RegExp(`("${trials}": ")[0-9a-f]`), '$1x'),
         ),
         /does not match its checksum/,
       ],
@@ -179,8 +223,8 @@ describe('backup and restore', () => {
     cases.push([zipSync(files), new RegExp(`${cols}" does not match its checksum`)]);
     // A missing member.
     const missing = unzipSync(bytes);
-    delete missing['records/studies.json'];
-    cases.push([zipSync(missing), /"records\/studies.json" listed in the manifest is missing/]);
+    delete missing[studies];
+    cases.push([zipSync(missing), new RegExp(`"${studies}" listed in the manifest is missing`)]);
     for (const [input, message] of cases) expect(await failure(input)).toMatch(message);
     expect(await canonicalDump(a)).toBe(before);
   });
@@ -192,7 +236,7 @@ describe('backup and restore', () => {
     const models = records.models as Record<string, unknown>[];
     expect(
       await failure(await write({ ...records, models: [{ ...models[0], name: 42 }] })),
-    ).toMatch(/records\/models.json, record 1: the field "name"/);
+    ).toMatch(/records\/models\/\d+.json, record 1: the field "name"/);
     expect(
       await failure(await write({ ...records, models: [{ ...models[0], extra: true }] })),
     ).toMatch(/record 1/);
@@ -213,14 +257,29 @@ describe('backup and restore', () => {
     });
     expect(await failure(ctor)).toMatch(/"constructor"/);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-    // A member declaring 1 GB: refused from its header, before inflating.
+    // A member declaring 1 GB: refused from the zip's directory, before inflating anything.
     const bytes = await write(records);
     const bomb = bytes.slice();
     const view = new DataView(bomb.buffer);
     for (let i = 0; i < bomb.length - 4; i++)
-      if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 1_000_000_000, true); // central directory: uncompressed size
-    expect(await failure(bomb)).toMatch(
-      /unpacks to 1000 MB|more than Orpheus accepts|more than 1 GB/,
+      if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 1_000_000_000, true); // directory: uncompressed size
+    expect(await failure(bomb)).toMatch(/says it unpacks to 1000 MB, more than Orpheus accepts/);
+    // A member that inflates past what its header declares: stopped while inflating.
+    const zeros = zipSync(
+      { ...unzipSync(bytes), [memberOf(bytes, 'models')]: new Uint8Array(200 * 1024 * 1024) },
+      { level: 1 },
+    );
+    expect(zeros.length).toBeLessThan(2e6);
+    const zv = new DataView(zeros.buffer);
+    for (let i = 0; i < zeros.length - 4; i++)
+      for (const [sig, at] of [
+        [0x02014b50, 24], // directory: uncompressed size
+        [0x04034b50, 22], // local header: uncompressed size
+      ] as const)
+        if (zv.getUint32(i, true) === sig && zv.getUint32(i + at, true) === 200 * 1024 * 1024)
+          zv.setUint32(i + at, 1000, true);
+    expect(await failure(zeros)).toMatch(
+      /unpacks to more than the 1,000 bytes its header declares/,
     );
   });
 });
@@ -252,9 +311,8 @@ describe('backup round trip, property', () => {
       for (const t of trials) await saveTrial(a, word() || 'x', study, t);
       await writeSetting(a, 'amy', 'userName', word() || 'x');
       const before = await canonicalDump(a);
-      const { records } = await readBackup(await writeBackup(await readAll(a), meta));
       const b = await fresh();
-      await applyRestore(b, 'bo', records, 'replace', 'restore');
+      await restore(b, await backupOf(a), 'replace');
       expect(await canonicalDump(b)).toBe(before);
     }
   });
@@ -300,8 +358,80 @@ describe('exporting one model', () => {
     expect(part.events.length).toBeGreaterThan(2);
     // It restores into an empty store and reads back.
     const b = await fresh();
-    const { records } = await readBackup(await writeBackup(part, meta));
-    await applyRestore(b, 'bo', records, 'merge', 'merge');
+    const streamed = await readBackup(await backupOf(a, model.id));
+    expect(canonical(streamed.records)).toBe(canonical(part));
+    await restore(b, await writeBackup(part, meta), 'merge');
     expect((await b.getAll('models')).map((m) => m.name)).toEqual(['tree 1']);
+  });
+});
+
+describe('merging into a store that changed since the backup', () => {
+  it('keeps both: a model edited here comes in as a copy with its versions and predictions', async () => {
+    const { annotateVersion } = await import('../../src/store/models');
+    const a = await filled(1);
+    const bytes = await backupOf(a);
+    const model = (await a.getAll('models'))[0]!;
+    const version = (await a.getAll('modelVersions'))[0]!;
+    await annotateVersion(a, 'amy', model, version, { note: 'edited after the backup', tags: [] });
+    const edited = await canonicalDump(a);
+
+    // Keep this browser's: nothing changes (every other record is identical).
+    const skipped = await restore(a, bytes, 'merge', 'skip');
+    expect(skipped).toEqual({ written: 0, copied: 0 });
+    expect(await canonicalDump(a)).toBe(edited);
+
+    const preview = await previewBackup(a, bytes);
+    expect(preview.conflictNames).toEqual(['model “tree 1”']);
+    const both = await restore(a, bytes, 'merge', 'both');
+    // The model, its version and its prediction.
+    expect(both.copied).toBe(3);
+    const models = await a.getAll('models');
+    expect(models.map((m) => m.name).sort()).toEqual(['tree 1', 'tree 1 (copy from backup)']);
+    const copy = models.find((m) => m.name.endsWith('(copy from backup)'))!;
+    const copyVersions = await a.db.getAllFromIndex('modelVersions', 'by-model', copy.id);
+    expect(copyVersions.map((v) => v.number)).toEqual([1]);
+    expect(copyVersions[0]!.id).not.toBe(version.id);
+    expect(Object.values(copy.aliases).every((id) => id === copyVersions[0]!.id)).toBe(true);
+    const predictions = await a.getAll('predictions');
+    expect(predictions.map((p) => p.modelVersionId).sort()).toEqual(
+      [version.id, copyVersions[0]!.id].sort(),
+    );
+    // The original is untouched.
+    expect((await a.get('models', model.id))?.notes[version.id]?.note).toBe(
+      'edited after the backup',
+    );
+  });
+
+  it('writes nothing when the file turns out bad after records were already sent to the store', async () => {
+    const a = await filled(1);
+    const bytes = await backupOf(a);
+    const b = await fresh();
+    await writeSetting(b, 'bo', 'userName', 'Bo');
+    const before = await canonicalDump(b);
+    const preview = await previewBackup(b, bytes);
+    // The last member (events) damaged: every other member is read and written before it.
+    const files = unzipSync(bytes);
+    const last = Object.keys(files)
+      .filter((n) => n.startsWith('records/events/'))
+      .pop()!;
+    files[last] = strToU8(new TextDecoder().decode(files[last]).replace('amy', 'eve'));
+    const damaged = zipSync(files);
+    for (const mode of ['replace', 'merge'] as const) {
+      const e = await restoreBackup(b, 'bo', damaged, preview, { mode, summary: mode }).catch(
+        (x: unknown) => x,
+      );
+      expect((e as Error).message).toMatch(/does not match its checksum/);
+      expect(await canonicalDump(b)).toBe(before);
+    }
+    // A cancel midway: the same.
+    const controller = new AbortController();
+    const e = await restoreBackup(b, 'bo', bytes, preview, {
+      mode: 'replace',
+      summary: 'cancelled',
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    }).catch((x: unknown) => x);
+    expect((e as Error).name).toBe('AbortError');
+    expect(await canonicalDump(b)).toBe(before);
   });
 });

@@ -1,21 +1,38 @@
 /**
- * The `.orpheus` backup file: a zip (fflate) with `manifest.json` (format, version, app
- * version, time, author, counts, the SHA-256 of every member), one JSON member of records per
- * store, and the rows of dataset versions as raw binary members, so numbers come back
- * bit for bit. Reading checks everything before anything is written: the envelope, the format
- * version, every checksum, member sizes before they are inflated, every record's shape, and
- * keys that could pollute prototypes.
+ * The `.orpheus` backup file: a zip with `manifest.json` (format, version, app version, time,
+ * author, counts, the SHA-256 of every member), the records of each store as JSON parts of a
+ * few MB, and the rows of dataset versions as raw binary members, so numbers come back bit for
+ * bit. Both directions stream (zip.js: native deflate, a reader that reads the zip's directory
+ * first and each member by its offset): the writer sends the file piece by piece to a sink, the
+ * reader takes a member at a time, so memory holds about one member, never the store. Reading
+ * checks everything: the envelope, the format version, the member list, declared and actual
+ * sizes, every checksum, every record's shape, and keys that could pollute prototypes.
+ *
+ * Layouts: version 1 kept each store in one member `records/<store>.json`; version 2 splits it
+ * into parts `records/<store>/<n>.json`. `recordsMember` reads both.
  */
-import { strFromU8, strToU8, unzip, zipSync, type Unzipped } from 'fflate';
+import {
+  BlobReader,
+  configure,
+  Uint8ArrayReader,
+  ZipReader,
+  ZipWriter,
+  type Entry,
+} from '@zip.js/zip.js';
 import * as v from 'valibot';
 import type { StoredColumn } from '../data/content';
 import type { DatasetColumnsRecord } from '../records';
 
+// Native CompressionStream does the deflating; no extra workers.
+configure({ useWebWorkers: false });
+
 export const FORMAT = 'orpheus-backup';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 /** No member may inflate past this; no file may declare more in total. */
 export const MAX_MEMBER_BYTES = 512 * 1024 * 1024;
 export const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
+/** Records are written in parts of about this many bytes of JSON. */
+const PART_BYTES = 4 * 1024 * 1024;
 
 export const BACKUP_STORES = [
   'settings',
@@ -60,44 +77,154 @@ type ColumnMeta =
   | { kind: 'text'; values: (string | null)[] };
 
 function bytesOf(a: Float64Array | Int32Array): Uint8Array {
-  return new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** Builds the backup file from every store's records. */
+/** Where the writer sends the file, piece by piece (a file on disk, a list of blob parts …). */
+export type Sink = (chunk: Uint8Array) => Promise<void>;
+
+/**
+ * Writes a backup record by record. Records of a store are gathered into parts of about
+ * `PART_BYTES` of JSON; each part, and each column of each dataset version, is a member,
+ * hashed and deflated on its own (stored when it does not compress, as random numbers do), and
+ * its zip bytes go to the sink before the next begins. `finish` adds the manifest.
+ */
+export class BackupWriter {
+  readonly #zip: ZipWriter<unknown>;
+  readonly #members: Record<string, string> = {};
+  readonly #counts: Record<string, number> = Object.fromEntries(BACKUP_STORES.map((s) => [s, 0]));
+  #part: { store: BackupStore; json: string[]; bytes: number } | null = null;
+  #parts = 0;
+  /** Bytes of records (JSON and binary columns) written so far, before compression. */
+  rawBytes = 0;
+  /** Bytes of the file sent to the sink so far. */
+  fileBytes = 0;
+  /** The size of the largest member, before compression. */
+  largestMember = 0;
+
+  constructor(sink: Sink) {
+    this.#zip = new ZipWriter(
+      new WritableStream<Uint8Array>({
+        write: async (chunk) => {
+          this.fileBytes += chunk.length;
+          await sink(chunk);
+        },
+      }),
+    );
+  }
+
+  async add(store: BackupStore, record: unknown): Promise<void> {
+    this.#counts[store]!++;
+    if (store === 'datasetColumns') {
+      await this.#columns(record as DatasetColumnsRecord);
+      return;
+    }
+    if (this.#part && this.#part.store !== store) await this.#flushPart();
+    const json = JSON.stringify(record);
+    this.#part ??= { store, json: [], bytes: 0 };
+    this.#part.json.push(json);
+    this.#part.bytes += json.length;
+    if (this.#part.bytes >= PART_BYTES) await this.#flushPart();
+  }
+
+  async #columns(record: DatasetColumnsRecord): Promise<void> {
+    await this.#flushPart();
+    const n = this.#parts++;
+    const columns: ColumnMeta[] = [];
+    for (const [j, c] of record.columns.entries()) {
+      if (c.kind === 'text') {
+        columns.push({ kind: 'text', values: c.values });
+        continue;
+      }
+      const member = `columns/${n}/${j}.bin`;
+      await this.#member(member, bytesOf(c.kind === 'numeric' ? c.values : c.codes), true);
+      columns.push(
+        c.kind === 'numeric'
+          ? { kind: 'numeric', member }
+          : { kind: 'categorical', categories: c.categories, member },
+      );
+    }
+    await this.#member(
+      `records/datasetColumns/${n}.json`,
+      new TextEncoder().encode(JSON.stringify([{ id: record.id, columns }])),
+    );
+  }
+
+  async #flushPart(): Promise<void> {
+    const part = this.#part;
+    if (!part) return;
+    this.#part = null;
+    await this.#member(
+      `records/${part.store}/${this.#parts++}.json`,
+      new TextEncoder().encode(`[${part.json.join(',')}]`),
+    );
+  }
+
+  async #member(name: string, bytes: Uint8Array, binary = false): Promise<void> {
+    this.#members[name] = await sha256(bytes);
+    this.rawBytes += bytes.length;
+    this.largestMember = Math.max(this.largestMember, bytes.length);
+    // JSON is deflated (level 6: the browser's own deflate); a binary column at level 1 when a
+    // sample shows it compresses, stored otherwise (random numbers do not compress, and level 6
+    // on numbers runs at a quarter of level 1's speed for little gain).
+    const level = !binary ? 6 : (await compresses(bytes.subarray(0, 64 * 1024))) ? 1 : 0;
+    await this.#zip.add(name, new Uint8ArrayReader(bytes), { level });
+  }
+
+  /** Writes the manifest and the zip's directory; the file is complete after this. */
+  async finish(meta: { app: string; author: string; createdAt: string }): Promise<Manifest> {
+    await this.#flushPart();
+    const manifest: Manifest = {
+      format: FORMAT,
+      version: FORMAT_VERSION,
+      app: meta.app,
+      createdAt: meta.createdAt,
+      author: meta.author,
+      counts: { ...this.#counts },
+      members: { ...this.#members },
+    };
+    await this.#zip.add(
+      'manifest.json',
+      new Uint8ArrayReader(new TextEncoder().encode(JSON.stringify(manifest, null, 1))),
+    );
+    await this.#zip.close();
+    return manifest;
+  }
+}
+
+/** True when deflating the sample saves at least a tenth of it. */
+async function compresses(sample: Uint8Array): Promise<boolean> {
+  const packed = new Blob([sample as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new CompressionStream('deflate-raw'));
+  const size = (await new Response(packed).arrayBuffer()).byteLength;
+  return size < sample.length * 0.9;
+}
+
+/** Builds a whole backup file in memory (tests, small selections). */
 export async function writeBackup(
   records: BackupRecords,
   meta: { app: string; author: string; createdAt: string },
 ): Promise<Uint8Array> {
-  const files: Record<string, Uint8Array> = {};
-  for (const store of BACKUP_STORES) {
-    if (store === 'datasetColumns') {
-      const rows = (records.datasetColumns as DatasetColumnsRecord[]).map((r, i) => ({
-        id: r.id,
-        columns: r.columns.map((c, j): ColumnMeta => {
-          if (c.kind === 'text') return { kind: 'text', values: c.values };
-          const member = `columns/${i}/${j}.bin`;
-          files[member] = bytesOf(c.kind === 'numeric' ? c.values : c.codes);
-          return c.kind === 'numeric'
-            ? { kind: 'numeric', member }
-            : { kind: 'categorical', categories: c.categories, member };
-        }),
-      }));
-      files['records/datasetColumns.json'] = strToU8(JSON.stringify(rows));
-    } else files[`records/${store}.json`] = strToU8(JSON.stringify(records[store]));
+  const chunks: Uint8Array[] = [];
+  const writer = new BackupWriter((c) => {
+    chunks.push(c);
+    return Promise.resolve();
+  });
+  for (const store of BACKUP_STORES) for (const r of records[store]) await writer.add(store, r);
+  await writer.finish(meta);
+  return concat(chunks);
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
   }
-  const members: Record<string, string> = {};
-  for (const [name, bytes] of Object.entries(files)) members[name] = await sha256(bytes);
-  const manifest: Manifest = {
-    format: FORMAT,
-    version: FORMAT_VERSION,
-    app: meta.app,
-    createdAt: meta.createdAt,
-    author: meta.author,
-    counts: Object.fromEntries(BACKUP_STORES.map((s) => [s, records[s].length])),
-    members,
-  };
-  files['manifest.json'] = strToU8(JSON.stringify(manifest, null, 1));
-  return zipSync(files, { level: 6 });
+  return out;
 }
 
 // ---- reading
@@ -259,61 +386,72 @@ const COLUMNS = v.array(
   }),
 );
 
-function unzipChecked(bytes: Uint8Array): Promise<Unzipped> {
-  let total = 0;
-  return new Promise((resolve, reject) => {
-    try {
-      unzip(
-        bytes,
-        {
-          filter(file) {
-            total += file.originalSize;
-            if (file.originalSize > MAX_MEMBER_BYTES)
-              throw new BackupError(
-                `The member "${file.name}" says it unpacks to ${(file.originalSize / 1e6).toFixed(0)} MB, more than Orpheus accepts (${MAX_MEMBER_BYTES / 1e6} MB): it was not unpacked.`,
-              );
-            if (total > MAX_TOTAL_BYTES)
-              throw new BackupError(
-                `The file says it unpacks to more than ${MAX_TOTAL_BYTES / 1e9} GB: it was not unpacked.`,
-              );
-            return true;
-          },
-        },
-        (err, data) => {
-          if (err)
-            reject(new BackupError(`The file is damaged: it cannot be unpacked (${err.message}).`));
-          else resolve(data);
-        },
-      );
-    } catch (e) {
-      reject(
-        e instanceof BackupError
-          ? e
-          : new BackupError(
-              `This is not an Orpheus backup: it is not a zip file (${e instanceof Error ? e.message : String(e)}).`,
-            ),
-      );
-    }
+const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+/** Some records of one store, as they come out of the file (columns with their typed arrays). */
+export interface BackupItem {
+  store: BackupStore;
+  records: unknown[];
+}
+
+/** The store whose records a member holds, in either layout; null for other members. */
+function recordsMember(name: string): BackupStore | null {
+  const m = /^records\/([A-Za-z]+)(?:\.json|\/\d+\.json)$/.exec(name);
+  if (!m) return null;
+  const store = BACKUP_STORES.find((s) => s === m[1]);
+  if (!store) throw new BackupError(`The member "${name}" names no kind of record Orpheus keeps.`);
+  return store;
+}
+
+function parseRecords(store: BackupStore, name: string, data: Uint8Array): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text(data));
+  } catch {
+    throw new BackupError(`${name} is not valid JSON.`);
+  }
+  checkKeys(parsed, name);
+  if (!Array.isArray(parsed)) throw new BackupError(`${name} is not a list of records.`);
+  if (store === 'datasetColumns') {
+    const r = v.safeParse(COLUMNS, parsed);
+    if (!r.success) throw new BackupError(`${name}: ${describe(r.issues[0]!)}.`);
+    return r.output;
+  }
+  const schema = SCHEMAS[store];
+  parsed.forEach((rec, i) => {
+    const r = v.safeParse(schema, rec);
+    if (!r.success) throw new BackupError(`${name}, record ${i + 1}: ${describe(r.issues[0]!)}.`);
   });
+  return parsed;
 }
 
-export interface ReadBackup {
-  manifest: Manifest;
-  records: BackupRecords;
+/** Rebuilds the typed arrays of dataset columns from their binary members (taken from `bins`). */
+function withColumns(
+  metas: v.InferOutput<typeof COLUMNS>,
+  bins: Map<string, Uint8Array>,
+): DatasetColumnsRecord[] {
+  return metas.map((rec) => ({
+    id: rec.id,
+    columns: rec.columns.map((c): StoredColumn => {
+      if (c.kind === 'text') return { kind: 'text', values: c.values };
+      const raw = bins.get(c.member);
+      if (!raw) throw new BackupError(`The member "${c.member}" is missing.`);
+      bins.delete(c.member);
+      const buf = raw.slice().buffer;
+      if (c.kind === 'numeric') {
+        if (raw.byteLength % 8) throw new BackupError(`"${c.member}" is not a column of numbers.`);
+        return { kind: 'numeric', values: new Float64Array(buf) };
+      }
+      if (raw.byteLength % 4) throw new BackupError(`"${c.member}" is not a column of codes.`);
+      return { kind: 'categorical', categories: c.categories, codes: new Int32Array(buf) };
+    }),
+  }));
 }
 
-/** Reads and checks a backup file; throws a BackupError naming the problem. */
-export async function readBackup(bytes: Uint8Array): Promise<ReadBackup> {
-  if (bytes.length === 0) throw new BackupError('The file is empty.');
-  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
-    throw new BackupError('This is not an Orpheus backup: it is not a zip file.');
-  const files = await unzipChecked(bytes);
-  const manifestBytes = files['manifest.json'];
-  if (!manifestBytes)
-    throw new BackupError('The file has no manifest.json: it is not an Orpheus backup.');
+function checkManifest(bytes: Uint8Array): Manifest {
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(strFromU8(manifestBytes)) as Manifest;
+    manifest = JSON.parse(text(bytes)) as Manifest;
   } catch {
     throw new BackupError('The manifest is not valid JSON.');
   }
@@ -326,62 +464,148 @@ export async function readBackup(bytes: Uint8Array): Promise<ReadBackup> {
     );
   if (!manifest.members || typeof manifest.members !== 'object')
     throw new BackupError('The manifest lists no members.');
-  for (const name of Object.keys(files))
-    if (name !== 'manifest.json' && !(name in manifest.members))
+  return manifest;
+}
+
+/**
+ * Inflates one member, stopping as soon as it gives more bytes than its header declared (or
+ * than any member may have): a bomb is refused while it inflates, not after.
+ */
+async function inflate(entry: Entry): Promise<Uint8Array> {
+  const limit = Math.min(entry.uncompressedSize, MAX_MEMBER_BYTES);
+  const out = new Uint8Array(limit);
+  let size = 0;
+  const sink = new WritableStream<Uint8Array>({
+    write(chunk) {
+      if (size + chunk.length > limit)
+        throw new BackupError(
+          `The member "${entry.filename}" unpacks to more than the ${limit.toLocaleString('en')} bytes its header declares: unpacking was stopped.`,
+        );
+      out.set(chunk, size);
+      size += chunk.length;
+    },
+  });
+  try {
+    if (entry.directory) throw new BackupError(`"${entry.filename}" is a folder, not a member.`);
+    await entry.getData(sink);
+  } catch (e) {
+    if (e instanceof BackupError) throw e;
+    if (e instanceof Error && /uncompressed size/i.test(e.message))
+      throw new BackupError(
+        `The member "${entry.filename}" unpacks to more than the ${limit.toLocaleString('en')} bytes its header declares: unpacking was stopped.`,
+      );
+    throw new BackupError(
+      `The member "${entry.filename}" is damaged: it cannot be unpacked (${e instanceof Error ? e.message : String(e)}).`,
+    );
+  }
+  if (size !== entry.uncompressedSize)
+    throw new BackupError(
+      `The member "${entry.filename}" is shorter than its header says: the file is damaged.`,
+    );
+  return out;
+}
+
+/**
+ * Reads a backup file member by member, checking as it goes: the zip's directory and the
+ * manifest first (format, version, the member list, declared sizes: nothing is inflated from a
+ * file that fails those), then each member in turn against its checksum and its schema, handing
+ * its records to `onItem`. Throws a BackupError naming the problem. A caller writing the
+ * records as they come must discard them if this throws.
+ */
+export async function scanBackup(
+  file: Blob | Uint8Array,
+  onItem: (item: BackupItem) => Promise<void> | void,
+  onProgress?: (read: number, total: number) => void,
+): Promise<Manifest> {
+  const size = file instanceof Blob ? file.size : file.length;
+  if (size === 0) throw new BackupError('The file is empty.');
+  const head = file instanceof Blob ? new Uint8Array(await file.slice(0, 2).arrayBuffer()) : file;
+  if (head[0] !== 0x50 || head[1] !== 0x4b)
+    throw new BackupError('This is not an Orpheus backup: it is not a zip file.');
+  const reader = new ZipReader(
+    file instanceof Blob ? new BlobReader(file) : new Uint8ArrayReader(file),
+  );
+  let entries: Entry[];
+  try {
+    entries = await reader.getEntries();
+  } catch (e) {
+    throw new BackupError(
+      `The file is damaged or cut short: its zip directory cannot be read (${e instanceof Error ? e.message : String(e)}).`,
+    );
+  }
+  let total = 0;
+  for (const e of entries) {
+    if (e.uncompressedSize > MAX_MEMBER_BYTES)
+      throw new BackupError(
+        `The member "${e.filename}" says it unpacks to ${(e.uncompressedSize / 1e6).toFixed(0)} MB, more than Orpheus accepts (${MAX_MEMBER_BYTES / 1e6} MB): it was not unpacked.`,
+      );
+    total += e.uncompressedSize;
+    if (total > MAX_TOTAL_BYTES)
+      throw new BackupError(
+        `The file says it unpacks to more than ${MAX_TOTAL_BYTES / 1e9} GB: it was not unpacked.`,
+      );
+  }
+  const manifestEntry = entries.find((e) => e.filename === 'manifest.json');
+  if (!manifestEntry)
+    throw new BackupError('The file has no manifest.json: it is not an Orpheus backup.');
+  const manifest = checkManifest(await inflate(manifestEntry));
+  const names = new Set(entries.map((e) => e.filename));
+  for (const name of names)
+    if (name !== 'manifest.json' && !Object.hasOwn(manifest.members, name))
       throw new BackupError(
         `The member "${name}" is not listed in the manifest: the file was altered.`,
       );
-  for (const [name, sum] of Object.entries(manifest.members)) {
-    const data = files[name];
-    if (!data) throw new BackupError(`The member "${name}" listed in the manifest is missing.`);
-    if ((await sha256(data)) !== sum)
+  for (const name of Object.keys(manifest.members))
+    if (!names.has(name))
+      throw new BackupError(`The member "${name}" listed in the manifest is missing.`);
+
+  const counts = new Map<string, number>();
+  const bins = new Map<string, Uint8Array>();
+  let done = 0;
+  for (const entry of entries) {
+    const name = entry.filename;
+    if (name === 'manifest.json') continue;
+    const bytes = await inflate(entry);
+    if ((await sha256(bytes)) !== manifest.members[name])
       throw new BackupError(
         `The member "${name}" does not match its checksum: the file is damaged or was altered.`,
       );
+    done += entry.compressedSize;
+    if (name.startsWith('columns/')) bins.set(name, bytes);
+    else {
+      const store = recordsMember(name);
+      if (store) {
+        let records = parseRecords(store, name, bytes);
+        if (store === 'datasetColumns')
+          records = withColumns(records as v.InferOutput<typeof COLUMNS>, bins);
+        counts.set(store, (counts.get(store) ?? 0) + records.length);
+        await onItem({ store, records });
+      }
+    }
+    onProgress?.(done, size);
   }
-  const records = {} as BackupRecords;
+  await reader.close();
   for (const store of BACKUP_STORES) {
-    const data = files[`records/${store}.json`];
-    if (!data) throw new BackupError(`The member records/${store}.json is missing.`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(strFromU8(data));
-    } catch {
-      throw new BackupError(`records/${store}.json is not valid JSON.`);
-    }
-    checkKeys(parsed, `records/${store}.json`);
-    if (!Array.isArray(parsed))
-      throw new BackupError(`records/${store}.json is not a list of records.`);
-    if (store === 'datasetColumns') {
-      const r = v.safeParse(COLUMNS, parsed);
-      if (!r.success)
-        throw new BackupError(`records/datasetColumns.json: ${describe(r.issues[0]!)}.`);
-      records.datasetColumns = r.output.map((rec) => ({
-        id: rec.id,
-        columns: rec.columns.map((c): StoredColumn => {
-          if (c.kind === 'text') return { kind: 'text', values: c.values };
-          const raw = files[c.member];
-          if (!raw) throw new BackupError(`The member "${c.member}" is missing.`);
-          const buf = raw.slice().buffer;
-          if (c.kind === 'numeric') {
-            if (raw.byteLength % 8)
-              throw new BackupError(`"${c.member}" is not a column of numbers.`);
-            return { kind: 'numeric', values: new Float64Array(buf) };
-          }
-          if (raw.byteLength % 4) throw new BackupError(`"${c.member}" is not a column of codes.`);
-          return { kind: 'categorical', categories: c.categories, codes: new Int32Array(buf) };
-        }),
-      }));
-      continue;
-    }
-    const schema = SCHEMAS[store];
-    parsed.forEach((rec, i) => {
-      const r = v.safeParse(schema, rec);
-      if (!r.success)
-        throw new BackupError(`records/${store}.json, record ${i + 1}: ${describe(r.issues[0]!)}.`);
-    });
-    records[store] = parsed;
+    const want = manifest.counts?.[store] ?? 0;
+    if ((counts.get(store) ?? 0) !== want)
+      throw new BackupError(
+        `The manifest counts ${want} ${store} records but the file holds ${counts.get(store) ?? 0}.`,
+      );
   }
+  return manifest;
+}
+
+export interface ReadBackup {
+  manifest: Manifest;
+  records: BackupRecords;
+}
+
+/** Reads and checks a whole backup into memory (tests and small files). */
+export async function readBackup(bytes: Uint8Array): Promise<ReadBackup> {
+  const records = Object.fromEntries(BACKUP_STORES.map((s) => [s, []])) as unknown as BackupRecords;
+  const manifest = await scanBackup(bytes, ({ store, records: r }) => {
+    records[store].push(...r);
+  });
   return { manifest, records };
 }
 
@@ -390,25 +614,32 @@ function describe(issue: v.BaseIssue<unknown>): string {
   return `${path ? `the field "${path}" ` : ''}${issue.message.replace(/^Invalid /, 'has an invalid ')}`;
 }
 
+type Rec = Record<string, unknown>;
+
 /**
  * The part of a store one model needs: the model, its versions, the data versions (with
  * their rows and datasets) they were trained on and the versions those came from, its
- * studies and their trials, its predictions, and the events naming any of them.
+ * studies and their trials, its predictions, and the events naming any of them. Decided from
+ * the model's own records and the small stores, so the large ones can be streamed past it.
  */
-export function selectModel(all: BackupRecords, modelId: string): BackupRecords {
-  type Rec = Record<string, unknown>;
-  const by = (store: BackupStore) => all[store] as Rec[];
-  const models = by('models').filter((m) => m['id'] === modelId);
-  const versions = by('modelVersions').filter((v) => v['modelId'] === modelId);
+export function selection(
+  part: {
+    models: unknown[];
+    modelVersions: unknown[];
+    studies: unknown[];
+    datasetVersions: unknown[];
+  },
+  modelId: string,
+): (store: BackupStore, record: unknown) => boolean {
+  const versions = (part.modelVersions as Rec[]).filter((v) => v['modelId'] === modelId);
   const versionIds = new Set(versions.map((v) => v['id']));
-  const studies = by('studies').filter(
+  const studies = (part.studies as Rec[]).filter(
     (s) => s['modelId'] === modelId || versionIds.has(s['bestVersionId']),
   );
   const studyIds = new Set(studies.map((s) => s['id']));
   const dataIds = new Set<unknown>([...versions, ...studies].map((r) => r['datasetVersionId']));
   // The lineage of each data version: its parents too.
-  const dataVersions = by('datasetVersions');
-  const byId = new Map(dataVersions.map((d) => [d['id'], d]));
+  const byId = new Map((part.datasetVersions as Rec[]).map((d) => [d['id'], d]));
   for (const id of [...dataIds]) {
     let parent = byId.get(id)?.['parentId'];
     while (parent && !dataIds.has(parent)) {
@@ -416,28 +647,40 @@ export function selectModel(all: BackupRecords, modelId: string): BackupRecords 
       parent = byId.get(parent)?.['parentId'];
     }
   }
-  const keptData = dataVersions.filter((d) => dataIds.has(d['id']));
-  const datasetIds = new Set(keptData.map((d) => d['datasetId']));
-  const trials = by('trials').filter((t) => studyIds.has(t['studyId']));
-  const predictions = by('predictions').filter((p) => versionIds.has(p['modelVersionId']));
-  const named = new Set<unknown>([
-    modelId,
-    ...versionIds,
-    ...studyIds,
-    ...dataIds,
-    ...datasetIds,
-    ...trials.map((t) => t['id']),
-  ]);
-  return {
-    settings: [],
-    datasets: by('datasets').filter((d) => datasetIds.has(d['id'])),
-    datasetVersions: keptData,
-    datasetColumns: by('datasetColumns').filter((c) => dataIds.has(c['id'])),
-    models,
-    modelVersions: versions,
-    studies,
-    trials,
-    predictions,
-    events: by('events').filter((e) => named.has(e['recordId'])),
+  const datasetIds = new Set([...dataIds].map((id) => byId.get(id)?.['datasetId']));
+  const named = new Set<unknown>([modelId, ...versionIds, ...studyIds, ...dataIds, ...datasetIds]);
+  return (store, record) => {
+    const r = record as Rec;
+    switch (store) {
+      case 'settings':
+        return false;
+      case 'datasets':
+        return datasetIds.has(r['id']);
+      case 'datasetVersions':
+      case 'datasetColumns':
+        return dataIds.has(r['id']);
+      case 'models':
+        return r['id'] === modelId;
+      case 'modelVersions':
+        return versionIds.has(r['id']);
+      case 'studies':
+        return studyIds.has(r['id']);
+      case 'trials':
+        if (!studyIds.has(r['studyId'])) return false;
+        named.add(r['id']);
+        return true;
+      case 'predictions':
+        return versionIds.has(r['modelVersionId']);
+      case 'events':
+        return named.has(r['recordId']);
+    }
   };
+}
+
+/** `selection` applied to records in memory. */
+export function selectModel(all: BackupRecords, modelId: string): BackupRecords {
+  const keep = selection(all, modelId);
+  return Object.fromEntries(
+    BACKUP_STORES.map((s) => [s, all[s].filter((r) => keep(s, r))]),
+  ) as BackupRecords;
 }

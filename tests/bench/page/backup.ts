@@ -1,0 +1,185 @@
+/**
+ * Runs in Chromium (served by Vite), driven by tests/bench/backup.bench.ts: fills a real
+ * IndexedDB store of ~100 MB, exports it the way the app downloads a backup, and restores the
+ * file into an empty store the way the app does (check and preview, then restore).
+ */
+import { downloadTarget } from '../../../src/app/backup.svelte';
+import type {
+  ModelRecord,
+  ModelVersionRecord,
+  StudyRecord,
+  TrialRecord,
+} from '../../../src/core/records';
+import { seededRandom } from '../../../src/core/random';
+import { exportBackup, previewBackup, restoreBackup } from '../../../src/store/backup';
+import { Store, type Write } from '../../../src/store/db';
+import { versionFixture } from '../../unit/fixtures';
+
+let file: Blob | null = null;
+
+/** 20 datasets of 100,000 rows × 5 numbers, 10,000 model versions, 100,000 trials. */
+export async function generate(): Promise<number> {
+  const store = await Store.open('backup-bench');
+  const random = seededRandom(3);
+  const now = new Date(2026, 0, 1).toISOString();
+  let bytes = 0;
+  for (let d = 0; d < 20; d++) {
+    const rows = 100_000;
+    const id = d.toString(16).padStart(64, '0');
+    const columns = Array.from({ length: 5 }, () => ({
+      kind: 'numeric' as const,
+      values: Float64Array.from({ length: rows }, () => Math.round(random() * 1e4) / 100),
+    }));
+    bytes += rows * 5 * 8;
+    const dataset = {
+      id: `ds${d}`,
+      name: `data ${d}`,
+      description: '',
+      author: 'bench',
+      createdAt: now,
+    };
+    await store.commit('bench', [
+      { store: 'datasets', value: dataset, action: 'create', summary: '' },
+      {
+        store: 'datasetColumns',
+        value: { id, columns },
+        action: 'create',
+        summary: '',
+        logged: false,
+      },
+    ]);
+  }
+  const base = versionFixture('data');
+  for (let m = 0; m < 100; m++) {
+    const model: ModelRecord = {
+      id: `m${m}`,
+      name: `model ${m}`,
+      task: 'classification',
+      metric: 'accuracy',
+      aliases: {},
+      notes: {},
+      author: 'bench',
+      createdAt: now,
+    };
+    const writes: Write[] = [{ store: 'models', value: model, action: 'create', summary: '' }];
+    for (let n = 1; n <= 100; n++) {
+      const v: ModelVersionRecord = {
+        ...base,
+        id: `m${m}v${n}`,
+        modelId: model.id,
+        number: n,
+        parentId: null,
+        author: 'bench',
+        createdAt: now,
+      };
+      writes.push({
+        store: 'modelVersions',
+        value: v,
+        action: 'create',
+        summary: '',
+        logged: false,
+      });
+    }
+    bytes += JSON.stringify(writes).length;
+    await store.commit('bench', writes);
+  }
+  const study = {
+    id: 's',
+    name: 's',
+    datasetVersionId: 'x',
+    space: {},
+    sampler: 'tpe',
+    gridPoints: 5,
+    seed: 1,
+    metric: 'accuracy',
+    direction: 'maximize',
+    budget: 100_000,
+    halving: { eta: 1, rungs: [1] },
+    evaluation: { folds: 5, testFraction: 0.2 },
+    state: 'complete',
+    modelId: null,
+    bestVersionId: null,
+    author: 'bench',
+    createdAt: now,
+  } as StudyRecord;
+  await store.commit('bench', [{ store: 'studies', value: study, action: 'create', summary: '' }]);
+  for (let b = 0; b < 100; b++) {
+    const writes: Write[] = Array.from({ length: 1000 }, (_, i): Write => {
+      const t: TrialRecord = {
+        id: `s/${b * 1000 + i}`,
+        studyId: 's',
+        number: b * 1000 + i,
+        params: {
+          maxDepth: Math.floor(random() * 20),
+          criterion: 'gini',
+          minImpurityDecrease: random() / 50,
+        },
+        value: random(),
+        state: 'complete',
+        durationMs: random() * 20,
+        intermediate: [random()],
+        author: 'bench',
+        createdAt: now,
+      };
+      return { store: 'trials', value: t, action: 'complete', summary: '', logged: false };
+    });
+    bytes += JSON.stringify(writes).length;
+    await store.commit('bench', writes);
+  }
+  store.close();
+  return bytes;
+}
+
+export async function exportStore(): Promise<{
+  seconds: number;
+  raw: number;
+  file: number;
+  largest: number;
+}> {
+  const store = await Store.open('backup-bench');
+  const target = downloadTarget();
+  const t0 = performance.now();
+  const r = await exportBackup(store, target.sink, {
+    app: 'bench',
+    author: 'bench',
+    createdAt: new Date().toISOString(),
+  });
+  file = await target.close();
+  const seconds = (performance.now() - t0) / 1000;
+  store.close();
+  return { seconds, raw: r.rawBytes, file: r.fileBytes, largest: r.largestMember };
+}
+
+export async function importStore(): Promise<{ check: number; restore: number; trials: number }> {
+  if (!file) throw new Error('export first');
+  const store = await Store.open('backup-bench-restore');
+  let t0 = performance.now();
+  const preview = await previewBackup(store, file);
+  const check = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  await restoreBackup(store, 'bench', file, preview, { mode: 'replace', summary: 'bench' });
+  const restore = (performance.now() - t0) / 1000;
+  const trials = await store.count('trials');
+  store.close();
+  return { check, restore, trials };
+}
+
+/**
+ * The reference: the browser's own IndexedDB putting the same trials and model versions in one
+ * transaction, with nothing else to do (no file, no checks). A restore cannot be faster.
+ */
+export async function rawPuts(): Promise<{ seconds: number; bytes: number }> {
+  const src = await Store.open('backup-bench');
+  const trials = await src.getAll('trials');
+  const versions = await src.getAll('modelVersions');
+  src.close();
+  const dst = await Store.open('backup-bench-raw');
+  const t0 = performance.now();
+  const tx = dst.db.transaction(['trials', 'modelVersions'], 'readwrite');
+  for (const r of trials) void tx.objectStore('trials').put(r);
+  for (const r of versions) void tx.objectStore('modelVersions').put(r);
+  await tx.done;
+  const seconds = (performance.now() - t0) / 1000;
+  dst.close();
+  return { seconds, bytes: JSON.stringify(trials).length + JSON.stringify(versions).length };
+}
