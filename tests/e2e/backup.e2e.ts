@@ -104,6 +104,36 @@ describe('backup and restore', () => {
     expect(a.errors).toEqual([]);
   });
 
+  it('a database upgrade from another tab asks the old tab to reload instead of blocking it', async () => {
+    const a = await openBrowser();
+    sessions.push(a);
+    await startAs(a, 'Kim');
+    const other = await a.context.newPage();
+    await other.goto(`${a.baseUrl}/#/data`);
+    await other.getByRole('heading', { level: 1, name: 'Data' }).waitFor();
+    // A newer Orpheus opens the database with a higher version in the first tab's place.
+    const upgraded = await a.page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const probe = indexedDB.open('orpheus');
+          probe.onsuccess = () => {
+            const next = probe.result.version + 1;
+            probe.result.close();
+            const r = indexedDB.open('orpheus', next);
+            r.onsuccess = () => {
+              r.result.close();
+              resolve(next);
+            };
+            r.onblocked = () => reject(new Error('blocked by the old tab'));
+            r.onerror = () => reject(r.error);
+          };
+        }),
+    );
+    expect(upgraded).toBeGreaterThan(1);
+    await waitText(other.getByRole('alert'), /A newer Orpheus was opened in another tab/);
+    await other.getByRole('button', { name: 'Reload' }).waitFor();
+  });
+
   it('reminds to back up after the chosen number of new versions', async () => {
     const a = await openBrowser();
     sessions.push(a);
