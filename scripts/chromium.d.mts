@@ -6,3 +6,5 @@ export declare function launchOptions(): {
   args: string[];
 };
 export declare function ensureChromium(): void;
+export declare function aptInstall(packages: string[]): void;
+export declare function ensureOnnxChecker(): void;

@@ -19,10 +19,8 @@ export function launchOptions() {
   return { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS };
 }
 
-/** Installs Debian's chromium when it is missing (as root, on Debian). Never downloads a browser build. */
-export function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
-  console.log(`${CHROMIUM} is missing: installing Debian's chromium with apt-get…`);
+/** Runs apt-get (through sudo unless root) to install Debian packages. */
+export function aptInstall(packages) {
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   const run = (args) => {
     const cmd = [...sudo, ...args];
@@ -33,7 +31,24 @@ export function ensureChromium() {
     if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed (exit ${r.status})`);
   };
   run(['apt-get', 'update', '-qq']);
-  run(['apt-get', 'install', '-y', '--no-install-recommends', 'chromium', 'fonts-liberation']);
+  run(['apt-get', 'install', '-y', '--no-install-recommends', ...packages]);
+}
+
+/** Installs Debian's chromium when it is missing (as root, on Debian). Never downloads a browser build. */
+export function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  console.log(`${CHROMIUM} is missing: installing Debian's chromium with apt-get…`);
+  aptInstall(['chromium', 'fonts-liberation']);
   if (!existsSync(CHROMIUM))
     throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
+}
+
+/** Installs Debian's python3-onnx (the ONNX checker the export tests run) when it is missing. */
+export function ensureOnnxChecker() {
+  const probe = () => spawnSync('/usr/bin/python3', ['-c', 'import onnx']).status === 0;
+  if (probe()) return;
+  console.log('python3-onnx is missing: installing it with apt-get…');
+  aptInstall(['python3-onnx']);
+  if (!probe())
+    throw new Error('apt-get installed python3-onnx, but /usr/bin/python3 cannot import onnx');
 }

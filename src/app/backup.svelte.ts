@@ -84,6 +84,8 @@ export class BackupFlow {
   readonly exporting = new Job<ExportResult>();
   readonly reading = new Job<{ preview: Preview; file: File }>();
   readonly restoring = new Job<string>();
+  /** The history (model versions, studies, trials) as an MLflow file store in a zip. */
+  readonly mlflow = new Job<Blob>();
   lastBackupAt = $state<string | null>(null);
   reminder = $state<{ days: number; versions: number }>({ ...DEFAULT_REMINDER });
   /** Versions (data and model) made since the last backup. */
@@ -181,6 +183,13 @@ export class BackupFlow {
         if (marked) await mark(previous, 'update', 'backup failed: last backup time put back');
         throw e;
       }
+    });
+  }
+
+  exportMlflow(): Promise<Blob | null> {
+    return this.mlflow.run(async (signal, progress) => {
+      const { mlflowZip } = await import('./exports');
+      return mlflowZip(this.#store, signal, progress);
     });
   }
 

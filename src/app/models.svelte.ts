@@ -26,6 +26,7 @@ import { StoreError } from '../store/errors';
 import {
   annotateVersion,
   listModels,
+  setIntendedUse,
   modelEvents,
   moveAlias,
   type AliasMove,
@@ -34,6 +35,7 @@ import {
   saveNextVersion,
   versionsTrainedOn,
 } from '../store/models';
+import type { ModelCard } from '../core/export/card';
 import { Job } from './job.svelte';
 import type { StudyRun } from './search.svelte';
 import {
@@ -488,5 +490,32 @@ export class ModelView {
     const { model, version } = this;
     if (!model || !version) return;
     this.model = await annotateVersion(this.#store, this.#author(), model, version, { note, tags });
+  }
+
+  /** Writes what the model is for (the card's first section). */
+  async describe(text: string): Promise<void> {
+    if (!this.model) return;
+    this.model = await setIntendedUse(this.#store, this.#author(), this.model, text);
+  }
+
+  /** The open version's model card. */
+  async card(): Promise<ModelCard | null> {
+    const { model, version: v } = this;
+    if (!model || !v) return null;
+    const { versionCard } = await import('./exports');
+    return versionCard(
+      this.#store,
+      model,
+      v,
+      this.versions.find((p) => p.id === v.parentId) ?? null,
+    );
+  }
+
+  /** The open version as an ONNX model (the writer is loaded on first use). */
+  async onnx(): Promise<Uint8Array | null> {
+    const { model, version: v } = this;
+    if (!model || !v) return null;
+    const { versionOnnx } = await import('./exports');
+    return versionOnnx(model, v);
   }
 }

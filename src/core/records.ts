@@ -93,6 +93,8 @@ export interface ModelRecord extends Authored {
   notes: Record<string, VersionNote>;
   /** Retrain triggers and the promotion gate (defaults when absent). */
   monitor?: MonitorSettings;
+  /** What the model is for, in its owner's words (the model card's first section). */
+  intendedUse?: string;
 }
 
 /** Sizes and parts of a trained tree. */

@@ -176,6 +176,27 @@ export async function annotateVersion(
   return updated;
 }
 
+/** Sets what the model is for (its card's "Intended use"); empty clears it. */
+export async function setIntendedUse(
+  store: Store,
+  author: string,
+  model: ModelRecord,
+  text: string,
+): Promise<ModelRecord> {
+  const updated: ModelRecord = { ...model };
+  if (text.trim()) updated.intendedUse = text.trim();
+  else delete updated.intendedUse;
+  await store.commit(author, [
+    {
+      store: 'models',
+      value: updated,
+      action: 'describe',
+      summary: `${model.name}: intended use ${text.trim() ? 'written' : 'cleared'}`,
+    },
+  ]);
+  return updated;
+}
+
 /** Which model versions were trained on a data version, by model name and number. */
 export async function modelsTrainedOn(
   store: Store,

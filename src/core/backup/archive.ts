@@ -283,6 +283,7 @@ const SCHEMAS: Record<Exclude<BackupStore, 'datasetColumns'>, v.GenericSchema> =
     aliases: v.record(str, str),
     notes: v.record(str, v.strictObject({ note: str, tags: v.array(str) })),
     monitor: v.optional(json),
+    intendedUse: v.optional(str),
     ...authored,
   }),
   modelVersions: v.strictObject({

@@ -7,3 +7,8 @@ export function download(blob: Blob, name: string): void {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/** A file name for an export of a model version: `<model>-v<n>.<ext>`, safe on every system. */
+export function exportName(model: { name: string }, v: { number: number }, ext: string): string {
+  return `${model.name.replace(/[^\w-]+/g, '_')}-v${v.number}.${ext}`;
+}

@@ -1,0 +1,218 @@
+import { strFromU8, unzipSync } from 'fflate';
+import * as ort from 'onnxruntime-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { mlflowZip, versionCard } from '../../src/app/exports';
+import { cardHtml, cardMarkdown } from '../../src/core/export/card';
+import { finish } from '../../src/core/data/pipeline';
+import { saveImport } from '../../src/store/datasets';
+import { Store } from '../../src/store/db';
+import { annotateVersion, moveAlias, saveNewModel, setIntendedUse } from '../../src/store/models';
+import { createStudy, saveTrial } from '../../src/store/studies';
+import { tinyContent, versionFixture } from './fixtures';
+
+const opened: Store[] = [];
+afterEach(() => {
+  for (const s of opened.splice(0)) s.close();
+});
+
+/** A store with a dataset, a model of two versions (one noted), and a study of three trials. */
+async function history() {
+  const store = await Store.open(`export-${Math.random().toString(36).slice(2)}`);
+  opened.push(store);
+  const content = tinyContent(3);
+  const built = await finish(content, {
+    kind: 'import',
+    rowsAdded: 60,
+    rowsRemoved: 0,
+    columnsChanged: [],
+    summary: 'imported',
+  });
+  const saved = await saveImport(
+    store,
+    'amy',
+    { name: 'tiny', description: '', source: 'tiny.csv' },
+    built,
+  );
+  if (!saved.saved) throw new Error('not saved');
+  const saved2 = await saveNewModel(
+    store,
+    'amy',
+    { name: 'tiny tree', task: 'classification', metric: 'accuracy' },
+    versionFixture(saved.version.id, content),
+  );
+  const version = saved2.version;
+  let model = await annotateVersion(store, 'amy', saved2.model, version, {
+    note: 'first',
+    tags: ['demo'],
+  });
+  model = await setIntendedUse(store, 'amy', model, 'Teaching <b>splits</b> in class.');
+  model = await moveAlias(store, 'amy', model, 'champion', version, 'promote', 'the first');
+  const study = await createStudy(store, 'amy', {
+    name: 'depth search',
+    datasetVersionId: saved.version.id,
+    space: { maxDepth: { kind: 'int', low: 1, high: 5, step: 1, log: false } },
+    sampler: 'tpe',
+    gridPoints: 5,
+    seed: 1,
+    metric: 'accuracy',
+    direction: 'maximize',
+    budget: 3,
+    halving: { eta: 3, rungs: [0.33, 1] },
+    evaluation: { folds: 3, testFraction: 0.2 },
+    modelId: model.id,
+  });
+  for (const [number, value, state] of [
+    [0, 0.8, 'complete'],
+    [1, null, 'pruned'],
+    [2, 0.9, 'complete'],
+  ] as const)
+    await saveTrial(store, 'amy', study, {
+      number,
+      params: { maxDepth: number + 1 },
+      value,
+      state,
+      durationMs: 5,
+      intermediate: [0.5],
+    });
+  return { store, model, version, study };
+}
+
+describe('model card', () => {
+  it('has every section, with the data, settings, scores and caveats of the version', async () => {
+    const { store, model, version } = await history();
+    const card = await versionCard(store, model, version, null);
+    expect(card.sections.map((s) => s.id)).toEqual([
+      'intended-use',
+      'data',
+      'training',
+      'evaluation',
+      'confusion',
+      'limitations',
+      'lineage',
+      'people',
+    ]);
+    const facts = Object.fromEntries(card.sections.flatMap((s) => s.facts ?? []));
+    expect(card.sections[0]!.text).toEqual(['Teaching <b>splits</b> in class.']);
+    expect(facts['Data version']).toMatch(/^tiny v1/);
+    expect(facts['Class balance']).toMatch(/^(high|low) \d+ \(\d+\.\d %\), (high|low) \d+/);
+    expect(facts['Max depth']).toBeDefined();
+    expect(facts['Seed']).toBe(String(version.seed));
+    const scores = card.sections.find((s) => s.id === 'evaluation')!.table!;
+    expect(scores.rows.find((r) => r[0] === 'Accuracy')![1]).toMatch(/^[\d.]+ ± [\d.]+$/);
+    const caveats = card.sections.find((s) => s.id === 'limitations')!.text!.join(' ');
+    expect(caveats).toMatch(/Missing values/);
+    expect(caveats).toMatch(/trainer/);
+    expect(facts['Version made by']).toMatch(/^amy, /);
+    const md = cardMarkdown(card);
+    expect(md).toMatch(/^# Model card: tiny tree v1\n/);
+    expect(md).toMatch(/\n## Evaluation\n/);
+    expect(md).toMatch(/\| Accuracy \| [\d.]+ ± [\d.]+ \|/);
+    const html = cardHtml(card);
+    expect(html).toContain('Teaching &#60;b&#62;splits&#60;/b&#62; in class.');
+    expect(html).not.toContain('<b>splits');
+  });
+});
+
+describe('MLflow export', () => {
+  it('lays out one run per version and per trial as an MLflow file store', async () => {
+    const { store, model, version, study } = await history();
+    const steps: number[] = [];
+    const zip = await mlflowZip(store, new AbortController().signal, (d) => steps.push(d));
+    expect(steps).toEqual([1, 2]);
+    const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+    const text = (p: string): string => strFromU8(files[p]!);
+    const yamlOf = (p: string) => parse(text(p)) as Record<string, unknown>;
+    const names = Object.keys(files);
+    expect(names.every((n) => n.startsWith('mlruns/'))).toBe(true);
+
+    // Experiments: the model, then the study.
+    expect(yamlOf('mlruns/1/meta.yaml')).toMatchObject({
+      experiment_id: '1',
+      name: 'tiny tree',
+      lifecycle_stage: 'active',
+      artifact_location: 'mlruns/1',
+    });
+    expect(yamlOf('mlruns/2/meta.yaml')).toMatchObject({ name: 'depth search (search)' });
+
+    const runsOf = (exp: string): string[] => [
+      ...new Set(
+        names
+          .filter((n) => n.startsWith(`mlruns/${exp}/`) && n.split('/').length > 3)
+          .map((n) => n.split('/')[2]!),
+      ),
+    ];
+    const [run] = runsOf('1');
+    expect(run).toMatch(/^[0-9a-f]{32}$/);
+    const dir = `mlruns/1/${run}`;
+    const meta = yamlOf(`${dir}/meta.yaml`);
+    expect(meta).toMatchObject({
+      run_id: run,
+      run_uuid: run,
+      experiment_id: '1',
+      run_name: 'tiny tree v1',
+      user_id: 'amy',
+      status: 3,
+      lifecycle_stage: 'active',
+      artifact_uri: `mlruns/1/${run}/artifacts`,
+    });
+    expect(meta['end_time']).toBe(Date.parse(version.createdAt));
+    expect(text(`${dir}/params/maxDepth`)).toBe(String(version.hyperparameters.maxDepth ?? 'None'));
+    expect(text(`${dir}/params/seed`)).toBe(String(version.seed));
+    const metricLine = /^\d{13} -?\d+(\.\d+)?(e-?\d+)? \d+$/;
+    const folds = text(`${dir}/metrics/cv_accuracy_fold`).trim().split('\n');
+    expect(folds).toHaveLength(version.evaluation.folds);
+    folds.forEach((l, i) => {
+      expect(l).toMatch(metricLine);
+      expect(l.split(' ')[2]).toBe(String(i));
+    });
+    expect(Number(text(`${dir}/metrics/cv_accuracy_mean`).split(' ')[1])).toBeCloseTo(
+      version.scores.cv.accuracy!.mean,
+    );
+    expect(text(`${dir}/tags/mlflow.user`)).toBe('amy');
+    expect(text(`${dir}/tags/mlflow.runName`)).toBe('tiny tree v1');
+    expect(text(`${dir}/tags/mlflow.note.content`)).toBe('first');
+    expect(text(`${dir}/tags/orpheus.version_id`)).toBe(version.id);
+    expect(text(`${dir}/tags/orpheus.aliases`)).toBe('champion');
+    const logged = JSON.parse(text(`${dir}/tags/mlflow.log-model.history`)) as {
+      artifact_path: string;
+      flavors: Record<string, unknown>;
+    }[];
+    expect(logged[0]!.artifact_path).toBe('model');
+    const mlmodel = yamlOf(`${dir}/artifacts/model/MLmodel`) as {
+      artifact_path: string;
+      run_id: string;
+      flavors: { onnx: { data: string }; python_function: { loader_module: string } };
+    };
+    expect(mlmodel.artifact_path).toBe('model');
+    expect(mlmodel.run_id).toBe(run);
+    expect(mlmodel.flavors.onnx.data).toBe('model.onnx');
+    expect(mlmodel.flavors.python_function.loader_module).toBe('mlflow.onnx');
+    // The artifact is a model ONNX Runtime loads, with the version's features as inputs.
+    const session = await ort.InferenceSession.create(files[`${dir}/artifacts/model/model.onnx`]!);
+    expect(session.inputNames).toEqual(['x', 'z']);
+    expect(text(`${dir}/artifacts/model_card.md`)).toMatch(/^# Model card: tiny tree v1/);
+
+    // The study: a parent run, and one child run per trial with its history.
+    const runs = runsOf('2').map((r) => ({
+      r,
+      tags: (t: string) => files[`mlruns/2/${r}/tags/${t}`],
+    }));
+    const parent = runs.find((x) => !x.tags('mlflow.parentRunId'))!;
+    const children = runs.filter((x) => x.tags('mlflow.parentRunId'));
+    expect(children).toHaveLength(3);
+    for (const c of children) expect(strFromU8(c.tags('mlflow.parentRunId')!)).toBe(parent.r);
+    expect(text(`mlruns/2/${parent.r}/metrics/best_accuracy`).split(' ')[1]).toBe('0.9');
+    expect(text(`mlruns/2/${parent.r}/params/sampler`)).toBe(study.sampler);
+    const first = children.find((c) => strFromU8(c.tags('orpheus.trial')!) === '0')!;
+    expect(
+      text(`mlruns/2/${first.r}/metrics/accuracy`)
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ').slice(1).join(' ')),
+    ).toEqual(['0.5 0', '0.8 1']);
+    const pruned = children.find((c) => strFromU8(c.tags('orpheus.trial')!) === '1')!;
+    expect(yamlOf(`mlruns/2/${pruned.r}/meta.yaml`)['status']).toBe(5);
+    expect(model.id).toBe(text(`${dir}/tags/orpheus.model_id`));
+  });
+});

@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { buildContent, cellText, type DatasetContent } from '../../src/core/data/content';
+import { suggestSchema } from '../../src/core/data/infer';
+import { encodeValue } from '../../src/core/data/matrix';
+import { parseTable } from '../../src/core/data/parse';
+import { SAMPLES } from '../../src/core/data/samples';
+import { toOnnx } from '../../src/core/export/onnx';
+import { predictEncoded } from '../../src/core/predict/predict';
+import { defaultMetric, defaultParams, trainModel } from '../../src/core/train/model';
+
+async function sample(file: string): Promise<DatasetContent> {
+  const raw = await parseTable(readFileSync(`public/${file}`, 'utf8'), { fileName: file });
+  const s = suggestSchema(raw);
+  return buildContent(raw.columns, s.columns, s.task, raw.rowCount);
+}
+
+/** Debian's python3 with python3-onnx, when this machine has it. */
+const PYTHON = '/usr/bin/python3';
+const hasChecker = spawnSync(PYTHON, ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
+
+describe('ONNX export', () => {
+  for (const s of SAMPLES)
+    it(`${s.name}: ONNX Runtime predicts every row as Orpheus does, and the checker passes`, async () => {
+      const content = await sample(s.file);
+      const params = { ...defaultParams(content.task), maxDepth: 6 };
+      const result = trainModel(content, {
+        params,
+        plan: { folds: 3, testFraction: 0.2, seed: 1 },
+        metric: defaultMetric(content.task, null),
+      });
+      const { tree, encoding } = result;
+      const bytes = toOnnx({
+        tree,
+        encoding,
+        name: `${s.name} tree`,
+        producerVersion: 'test',
+        meta: { orpheus_model: `${s.name} tree`, orpheus_version: '1' },
+      });
+      const session = await ort.InferenceSession.create(bytes);
+      expect(session.inputNames).toEqual(encoding.features.map((f) => f.name));
+
+      // Every row of the sample, as raw text, through both.
+      const n = content.rowCount;
+      const columns = new Map(content.schema.map((c, i) => [c.name, content.columns[i]!]));
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const f of encoding.features) {
+        const col = columns.get(f.name)!;
+        const cells = Array.from({ length: n }, (_, r) => cellText(col, r));
+        feeds[f.name] =
+          f.kind === 'numeric'
+            ? new ort.Tensor(
+                'float64',
+                Float64Array.from(cells, (c) => (c === null ? NaN : Number(c))),
+                [n, 1],
+              )
+            : new ort.Tensor(
+                'string',
+                cells.map((c) => c ?? ''),
+                [n, 1],
+              );
+      }
+      const out = await session.run(feeds);
+      let missing = 0;
+      for (let r = 0; r < n; r++) {
+        const x = encoding.features.map((f) => encodeValue(f, cellText(columns.get(f.name)!, r)));
+        missing += x.some(Number.isNaN) ? 1 : 0;
+        const mine = predictEncoded(tree, encoding, x);
+        if (encoding.classes) {
+          expect((out['label']!.data as string[])[r]).toBe(mine.output);
+          const k = encoding.classes.length;
+          const p = Array.from(
+            (out['probabilities']!.data as Float32Array).slice(r * k, r * k + k),
+          );
+          expect(p).toEqual(mine.probabilities!.map(Math.fround));
+        } else {
+          expect((out['prediction']!.data as Float32Array)[r]).toBe(
+            Math.fround(Number(mine.output)),
+          );
+        }
+      }
+      if (s.id === 'penguins') expect(missing).toBeGreaterThan(0); // missing values took their learned side
+
+      if (hasChecker) {
+        const file = join(mkdtempSync(join(tmpdir(), 'orpheus-onnx-')), 'model.onnx');
+        writeFileSync(file, bytes);
+        const check = spawnSync(
+          PYTHON,
+          [
+            '-c',
+            'import onnx, sys; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print("ok")',
+            file,
+          ],
+          { encoding: 'utf8' },
+        );
+        expect(check.stderr).toBe('');
+        expect(check.stdout.trim()).toBe('ok');
+      }
+    });
+
+  it.runIf(!hasChecker)('is checked by python3-onnx (not installed here)', () => {
+    expect.fail(`${PYTHON} cannot import onnx: npm test installs python3-onnx on Debian.`);
+  });
+});
