@@ -36,6 +36,8 @@ import {
   versionsTrainedOn,
 } from '../store/models';
 import type { ModelCard } from '../core/export/card';
+import { shareLink } from '../core/export/share';
+import { hrefFor } from './routes';
 import { Job } from './job.svelte';
 import type { StudyRun } from './search.svelte';
 import {
@@ -509,6 +511,17 @@ export class ModelView {
       v,
       this.versions.find((p) => p.id === v.parentId) ?? null,
     );
+  }
+
+  /** A link that carries the open version (its tree, encoding, settings and scores). */
+  async shareLink(): Promise<string | null> {
+    const { model, version } = this;
+    if (!model || !version) return null;
+    const payload = await shareLink({
+      model: { id: model.id, name: model.name, task: model.task, metric: model.metric },
+      version,
+    });
+    return `${location.origin}${location.pathname}${location.search}${hrefFor('shared', [payload])}`;
   }
 
   /** The open version as an ONNX model (the writer is loaded on first use). */

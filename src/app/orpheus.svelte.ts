@@ -4,6 +4,7 @@ import { Activity } from './activity.svelte';
 import { DataLibrary, DatasetView, ImportFlow } from './datasets.svelte';
 import { AuditionView } from './audition.svelte';
 import { BackupFlow } from './backup.svelte';
+import { SharedView } from './share.svelte';
 import { CompareView } from './compare.svelte';
 import { Job } from './job.svelte';
 import { MonitorView, PredictFlow, PredictionLog } from './predict.svelte';
@@ -38,6 +39,7 @@ export class Orpheus {
   readonly models: ModelLibrary;
   readonly trainFlow: TrainFlow;
   readonly modelView: ModelView;
+  readonly shared: SharedView;
   readonly compare: CompareView;
   readonly audition: AuditionView;
   readonly predict: PredictFlow;
@@ -68,6 +70,7 @@ export class Orpheus {
     this.studyRun = new StudyRun(searchPool, store, author, this.models, this.studies);
     this.trainFlow = new TrainFlow(pool, store, author, this.models, this.studyRun);
     this.modelView = new ModelView(pool, store, author);
+    this.shared = new SharedView(store, author, () => this.refreshAll());
     this.compare = new CompareView(pool, store);
     this.audition = new AuditionView(pool, store, this.models);
     this.predict = new PredictFlow(store, author);

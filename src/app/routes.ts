@@ -15,10 +15,15 @@ export const SCREENS = [
   'settings',
 ] as const;
 
-export type ScreenId = (typeof SCREENS)[number];
+/** Screens reached by a link only, not from the navigation. */
+export const LINK_SCREENS = ['shared'] as const;
+
+export type ScreenId = (typeof SCREENS)[number] | (typeof LINK_SCREENS)[number];
 
 function isScreen(s: string): s is ScreenId {
-  return (SCREENS as readonly string[]).includes(s);
+  return (
+    (SCREENS as readonly string[]).includes(s) || (LINK_SCREENS as readonly string[]).includes(s)
+  );
 }
 
 /** Reads a location hash such as `#/models?x=1` as a screen; anything else is the Data screen. */

@@ -6,7 +6,7 @@ import type {
   Task,
   VersionNote,
 } from '../core/records';
-import type { Store } from './db';
+import type { Store, Write } from './db';
 import { isConstraintError, StoreError, toStoreError } from './errors';
 
 /** A trained version before the store gives it an id, a number and its parent. */
@@ -174,6 +174,68 @@ export async function annotateVersion(
     },
   ]);
   return updated;
+}
+
+/**
+ * Adds a version received by link, with its model when this browser has none of that id.
+ * The version keeps its id, number, author and dates; the data it was trained on stays where
+ * it was made (the version page says so). A model name taken here gets " (shared)".
+ */
+export async function importShared(
+  store: Store,
+  author: string,
+  shared: {
+    model: Pick<ModelRecord, 'id' | 'name' | 'task' | 'metric'>;
+    version: ModelVersionRecord;
+  },
+  now = new Date(),
+): Promise<{ model: ModelRecord; version: ModelVersionRecord; added: boolean }> {
+  const here = await store.get('modelVersions', shared.version.id);
+  let model = await store.get('models', shared.model.id);
+  if (here && model) return { model, version: here, added: false };
+  const writes: Write[] = [];
+  if (!model) {
+    const taken = await store.db.getAllFromIndex('models', 'by-name', shared.model.name);
+    model = {
+      ...shared.model,
+      name: taken.length ? `${shared.model.name} (shared)` : shared.model.name,
+      aliases: {},
+      notes: {},
+      author,
+      createdAt: now.toISOString(),
+    };
+    writes.push({
+      store: 'models',
+      value: model,
+      action: 'import',
+      summary: `${model.name}, from a link`,
+    });
+  } else {
+    const clash = await store.db.getFromIndex('modelVersions', 'by-model-number', [
+      model.id,
+      shared.version.number,
+    ]);
+    if (clash)
+      throw new StoreError(
+        `${model.name} already has a v${shared.version.number}, different from the shared one; nothing was added.`,
+      );
+  }
+  const parent = shared.version.parentId
+    ? await store.get('modelVersions', shared.version.parentId)
+    : undefined;
+  const version: ModelVersionRecord = {
+    ...shared.version,
+    modelId: model.id,
+    parentId: parent ? shared.version.parentId : null,
+  };
+  writes.push({
+    store: 'modelVersions',
+    value: version,
+    action: 'import',
+    summary: `${summary(model, version)}, from a link`,
+  });
+  await store.commit(author, writes, now);
+  return { model, version, added: true };
 }
 
 /** Sets what the model is for (its card's "Intended use"); empty clears it. */

@@ -80,4 +80,58 @@ describe('taking a model elsewhere', () => {
     ).toBeGreaterThan(5);
     expect(s.errors).toEqual([]);
   });
+
+  it('shares a version as a link that another browser opens, predicts with and adds', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Iris' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByRole('button', { name: 'Search and train' }).click();
+    const result = page.getByTestId('train-result');
+    await waitText(result, /Saved as Iris tree v1/);
+    await result.getByRole('link', { name: /Open Iris tree v1/ }).click();
+    await page.getByRole('button', { name: 'Make a share link' }).click();
+    const link = await page.getByTestId('share-link').inputValue();
+    expect(link).toMatch(/#\/shared\/[A-Za-z0-9_-]+$/);
+
+    // Another browser, nothing stored: the link shows the model.
+    const other = await openBrowser();
+    try {
+      await startAs(other, 'Lee');
+      await other.page.goto(link);
+      const shared = other.page.getByTestId('shared-model');
+      await waitText(shared, /Iris tree v1/);
+      await waitText(shared, /Made by Noor/);
+      await other.page.getByLabel('petal_length', { exact: true }).fill('1.4');
+      await other.page.getByLabel('petal_width', { exact: true }).fill('0.2');
+      await other.page.getByLabel('sepal_length', { exact: true }).fill('5.1');
+      await other.page.getByLabel('sepal_width', { exact: true }).fill('3.5');
+      await other.page.getByRole('button', { name: 'Predict', exact: true }).click();
+      await waitText(other.page.getByTestId('shared-prediction'), /species:\s+setosa/);
+      await shared.getByRole('button', { name: 'Add to my Orpheus' }).click();
+      await waitText(other.page.getByTestId('shared-imported'), /Added: Iris tree v1/);
+      await other.page.getByTestId('shared-imported').getByRole('link').click();
+      await waitText(other.page.getByTestId('metadata'), /Made by\s+Noor/);
+
+      // A damaged link, and one too long: a message, nothing added.
+      const cut = link.slice(0, link.length - 40);
+      await other.page.goto(cut);
+      await waitText(other.page.getByTestId('shared-error'), /damaged|cut/);
+      await other.page.goto(`${s.baseUrl}/#/shared/${'A'.repeat(61_000)}`);
+      await waitText(other.page.getByTestId('shared-error'), /too long/);
+      await other.page.goto(`${s.baseUrl}/#/models`);
+      expect(await other.page.getByRole('link', { name: /^Iris tree/ }).count()).toBe(1);
+      // Screens that list versions cope with one whose data stayed elsewhere.
+      for (const screen of ['overview', 'predict', 'monitor', 'compare']) {
+        await other.page.goto(`${s.baseUrl}/#/${screen}`);
+        await other.page.getByRole('heading', { level: 1 }).first().waitFor();
+      }
+      await other.page.waitForTimeout(500);
+      expect(other.errors).toEqual([]);
+    } finally {
+      await other.close();
+    }
+    expect(s.errors).toEqual([]);
+  });
 });

@@ -216,3 +216,85 @@ describe('MLflow export', () => {
     expect(model.id).toBe(text(`${dir}/tags/orpheus.model_id`));
   });
 });
+
+describe('share by link', () => {
+  it('round-trips a version, and adds it to another store once', async () => {
+    const { readShareLink, shareLink } = await import('../../src/core/export/share');
+    const { importShared } = await import('../../src/store/models');
+    const { model, version } = await history();
+    const link = await shareLink({
+      model: { id: model.id, name: model.name, task: model.task, metric: model.metric },
+      version,
+    });
+    expect(link).toMatch(/^[A-Za-z0-9_-]+$/);
+    const back = await readShareLink(link);
+    expect(back.version).toEqual(version);
+    expect(back.model.name).toBe('tiny tree');
+
+    const other = await Store.open(`share-${Math.random().toString(36).slice(2)}`);
+    opened.push(other);
+    const first = await importShared(other, 'lee', back);
+    expect(first.added).toBe(true);
+    expect(first.model.name).toBe('tiny tree');
+    expect((await other.get('modelVersions', version.id))?.tree).toEqual(version.tree);
+    const again = await importShared(other, 'lee', back);
+    expect(again.added).toBe(false);
+    expect(await other.count('modelVersions')).toBe(1);
+  });
+
+  it('says what is wrong with a malformed, changed or too large link', async () => {
+    const { readShareLink, shareLink, MAX_LINK_CHARS } =
+      await import('../../src/core/export/share');
+    const { model, version } = await history();
+    const link = await shareLink({
+      model: { id: model.id, name: model.name, task: model.task, metric: model.metric },
+      version,
+    });
+    const fail = (text: string) =>
+      readShareLink(text).then(
+        () => '',
+        (e: Error) => e.message,
+      );
+    expect(await fail('abc%20def')).toMatch(/not a model link from Orpheus/);
+    expect(await fail(link.slice(0, Math.floor(link.length / 2)))).toMatch(/cut short|damaged/);
+    expect(await fail('x'.repeat(MAX_LINK_CHARS + 1))).toMatch(/too long/);
+    // A well-formed link whose version has a wrong field.
+    const pack = async (o: unknown): Promise<string> => {
+      const s = new Blob([JSON.stringify(o)])
+        .stream()
+        .pipeThrough(new CompressionStream('deflate-raw'));
+      const b = new Uint8Array(await new Response(s).arrayBuffer());
+      return Buffer.from(b).toString('base64url');
+    };
+    const good = {
+      format: 'orpheus-share',
+      formatVersion: 1,
+      model: { id: model.id, name: model.name, task: model.task, metric: model.metric },
+      version,
+    };
+    expect(await fail(await pack({ ...good, version: { ...version, number: 'one' } }))).toMatch(
+      /version the field "number"/,
+    );
+    expect(await fail(await pack({ ...good, formatVersion: 7 }))).toMatch(/newer Orpheus/);
+    expect(
+      await fail(
+        await pack(JSON.parse(`{"__proto__": {"polluted": 1}, "format": "orpheus-share"}`)),
+      ),
+    ).toMatch(/"__proto__"/);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    // A version too large for a link is refused when the link is made.
+    const big = {
+      ...version,
+      holdout: {
+        rows: Array.from({ length: 60_000 }, (_, i) => i * 7919),
+        predictions: Array.from({ length: 60_000 }, () => Math.random()),
+      },
+    };
+    await expect(
+      shareLink({
+        model: { id: model.id, name: model.name, task: model.task, metric: model.metric },
+        version: big,
+      }),
+    ).rejects.toThrow(/too large for a link/);
+  });
+});

@@ -232,7 +232,7 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Refuses keys that could reach an object's prototype when records are copied. */
-function checkKeys(value: unknown, where: string): void {
+export function checkKeys(value: unknown, where: string): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     value.forEach((x) => checkKeys(x, where));
@@ -253,7 +253,7 @@ const authored = { author: str, createdAt: time };
 const json = v.unknown();
 
 /** The shape of each kind of record: required fields, their types, no extra fields. */
-const SCHEMAS: Record<Exclude<BackupStore, 'datasetColumns'>, v.GenericSchema> = {
+export const SCHEMAS: Record<Exclude<BackupStore, 'datasetColumns'>, v.GenericSchema> = {
   settings: v.strictObject({ key: str, value: json, updatedAt: time }),
   datasets: v.strictObject({ id: str, name: str, description: str, ...authored }),
   datasetVersions: v.strictObject({
@@ -610,7 +610,7 @@ export async function readBackup(bytes: Uint8Array): Promise<ReadBackup> {
   return { manifest, records };
 }
 
-function describe(issue: v.BaseIssue<unknown>): string {
+export function describe(issue: v.BaseIssue<unknown>): string {
   const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
   return `${path ? `the field "${path}" ` : ''}${issue.message.replace(/^Invalid /, 'has an invalid ')}`;
 }

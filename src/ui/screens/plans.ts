@@ -52,4 +52,8 @@ export const SCREEN_INFO: Record<ScreenId, ScreenInfo> = {
     title: 'Settings',
     purpose: 'Your name, this browser’s storage, and a check of the background workers.',
   },
+  shared: {
+    title: 'Shared model',
+    purpose: 'A model version someone sent as a link: look at it, predict with it, keep it.',
+  },
 };

@@ -1,0 +1,115 @@
+/**
+ * A model version in a link: the version record (tree, encoding, settings, scores …) and its
+ * model's name, task and metric, as JSON, deflated (the browser's CompressionStream) and
+ * written in base64url, carried in the URL's fragment (never sent to a server). Reading a link
+ * checks its size before and after inflating, refuses keys that could pollute prototypes, and
+ * validates the version against the same schema a backup uses.
+ */
+import * as v from 'valibot';
+import { checkKeys, describe, SCHEMAS } from '../backup/archive';
+import type { ModelRecord, ModelVersionRecord } from '../records';
+import { METRICS, type MetricName } from '../train/metrics';
+
+export const SHARE_FORMAT = 'orpheus-share';
+/** The longest link fragment Orpheus writes or reads: links longer break in mail and chat. */
+export const MAX_LINK_CHARS = 60_000;
+const MAX_JSON_BYTES = 2 * 1024 * 1024;
+
+export interface SharedModel {
+  model: Pick<ModelRecord, 'id' | 'name' | 'task' | 'metric'>;
+  version: ModelVersionRecord;
+}
+
+export class ShareError extends Error {
+  override name = 'ShareError';
+}
+
+async function through(bytes: Uint8Array, stream: GenericTransformStream): Promise<Uint8Array> {
+  const out = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream);
+  return new Uint8Array(await new Response(out).arrayBuffer());
+}
+
+function base64url(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64url(text: string): Uint8Array {
+  const b = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(b, (c) => c.charCodeAt(0));
+}
+
+/** The fragment payload of a version, or a ShareError when it is too large for a link. */
+export async function shareLink(shared: SharedModel): Promise<string> {
+  const json = JSON.stringify({
+    format: SHARE_FORMAT,
+    formatVersion: 1,
+    model: shared.model,
+    version: shared.version,
+  });
+  const text = base64url(
+    await through(new TextEncoder().encode(json), new CompressionStream('deflate-raw')),
+  );
+  if (text.length > MAX_LINK_CHARS)
+    throw new ShareError(
+      `This version is too large for a link (${Math.ceil(text.length / 1000)} k characters; a link holds at most ${MAX_LINK_CHARS / 1000} k). Share it as a backup of one model instead (Backup screen).`,
+    );
+  return text;
+}
+
+const MODEL = v.strictObject({
+  id: v.string(),
+  name: v.pipe(v.string(), v.minLength(1)),
+  task: v.picklist(['classification', 'regression']),
+  metric: v.picklist(Object.keys(METRICS) as MetricName[]),
+});
+
+/** Reads a link's payload; a ShareError says what is wrong with it. */
+export async function readShareLink(text: string): Promise<SharedModel> {
+  if (text.length > MAX_LINK_CHARS)
+    throw new ShareError(
+      `This link is too long (${Math.ceil(text.length / 1000)} k characters; Orpheus reads at most ${MAX_LINK_CHARS / 1000} k).`,
+    );
+  if (!/^[A-Za-z0-9_-]+$/.test(text))
+    throw new ShareError(
+      'This link is not a model link from Orpheus: it has characters such links never contain. It may have been cut or changed when it was copied.',
+    );
+  let json: string;
+  try {
+    const inflated = await through(fromBase64url(text), new DecompressionStream('deflate-raw'));
+    if (inflated.length > MAX_JSON_BYTES)
+      throw new ShareError('This link unpacks to more than a model link can hold.');
+    json = new TextDecoder('utf-8', { fatal: true }).decode(inflated);
+  } catch (e) {
+    if (e instanceof ShareError) throw e;
+    throw new ShareError(
+      'This link is damaged: its model cannot be unpacked. It may have been cut short when it was copied; ask for the whole link again.',
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new ShareError('This link is damaged: its model is not readable.');
+  }
+  try {
+    checkKeys(parsed, 'The link');
+  } catch (e) {
+    throw new ShareError(
+      `${(e as Error).message.replace(/: the file was altered\.$/, '')}: it was changed.`,
+    );
+  }
+  const p = parsed as Record<string, unknown>;
+  if (p['format'] !== SHARE_FORMAT) throw new ShareError('This is not a model link from Orpheus.');
+  if (p['formatVersion'] !== 1)
+    throw new ShareError(
+      `This link was made by a newer Orpheus (link format ${String(p['formatVersion'])}); update Orpheus to open it.`,
+    );
+  const m = v.safeParse(MODEL, p['model']);
+  if (!m.success) throw new ShareError(`The link's model ${describe(m.issues[0]!)}.`);
+  const ver = v.safeParse(SCHEMAS.modelVersions, p['version']);
+  if (!ver.success) throw new ShareError(`The link's version ${describe(ver.issues[0]!)}.`);
+  return { model: m.output, version: ver.output as ModelVersionRecord };
+}
