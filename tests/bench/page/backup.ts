@@ -17,13 +17,13 @@ import { versionFixture } from '../../unit/fixtures';
 
 let file: Blob | null = null;
 
-/** 20 datasets of 100,000 rows × 5 numbers, 10,000 model versions, 100,000 trials. */
-export async function generate(): Promise<number> {
-  const store = await Store.open('backup-bench');
+/** At scale 1: 20 datasets of 100,000 rows × 5 numbers, 10,000 model versions, 100,000 trials. */
+export async function generate(scale: number): Promise<number> {
+  const store = await Store.open(`backup-bench-${scale}`);
   const random = seededRandom(3);
   const now = new Date(2026, 0, 1).toISOString();
   let bytes = 0;
-  for (let d = 0; d < 20; d++) {
+  for (let d = 0; d < 20 * scale; d++) {
     const rows = 100_000;
     const id = d.toString(16).padStart(64, '0');
     const columns = Array.from({ length: 5 }, () => ({
@@ -50,7 +50,7 @@ export async function generate(): Promise<number> {
     ]);
   }
   const base = versionFixture('data');
-  for (let m = 0; m < 100; m++) {
+  for (let m = 0; m < 100 * scale; m++) {
     const model: ModelRecord = {
       id: `m${m}`,
       name: `model ${m}`,
@@ -103,7 +103,7 @@ export async function generate(): Promise<number> {
     createdAt: now,
   } as StudyRecord;
   await store.commit('bench', [{ store: 'studies', value: study, action: 'create', summary: '' }]);
-  for (let b = 0; b < 100; b++) {
+  for (let b = 0; b < 100 * scale; b++) {
     const writes: Write[] = Array.from({ length: 1000 }, (_, i): Write => {
       const t: TrialRecord = {
         id: `s/${b * 1000 + i}`,
@@ -130,13 +130,13 @@ export async function generate(): Promise<number> {
   return bytes;
 }
 
-export async function exportStore(): Promise<{
+export async function exportStore(scale: number): Promise<{
   seconds: number;
   raw: number;
   file: number;
   largest: number;
 }> {
-  const store = await Store.open('backup-bench');
+  const store = await Store.open(`backup-bench-${scale}`);
   const target = downloadTarget();
   const t0 = performance.now();
   const r = await exportBackup(store, target.sink, {
@@ -150,9 +150,11 @@ export async function exportStore(): Promise<{
   return { seconds, raw: r.rawBytes, file: r.fileBytes, largest: r.largestMember };
 }
 
-export async function importStore(): Promise<{ check: number; restore: number; trials: number }> {
+export async function importStore(
+  scale: number,
+): Promise<{ check: number; restore: number; trials: number }> {
   if (!file) throw new Error('export first');
-  const store = await Store.open('backup-bench-restore');
+  const store = await Store.open(`backup-bench-restore-${scale}`);
   let t0 = performance.now();
   const preview = await previewBackup(store, file);
   const check = (performance.now() - t0) / 1000;
@@ -169,7 +171,7 @@ export async function importStore(): Promise<{ check: number; restore: number; t
  * transaction, with nothing else to do (no file, no checks). A restore cannot be faster.
  */
 export async function rawPuts(): Promise<{ seconds: number; bytes: number }> {
-  const src = await Store.open('backup-bench');
+  const src = await Store.open('backup-bench-1');
   const trials = await src.getAll('trials');
   const versions = await src.getAll('modelVersions');
   src.close();
