@@ -1,37 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openBrowser, startAs, waitText, type Session } from './browser';
+import { dumpStore, openBrowser, startAs, waitText, type Session } from './browser';
 
 const sessions: Session[] = [];
 afterEach(async () => {
   for (const s of sessions.splice(0)) await s.close();
 });
-
-/** Every store of the page's IndexedDB as one canonical text (the restore events left out). */
-async function dump(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('orpheus');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const out: Record<string, unknown[]> = {};
-    for (const name of Array.from(db.objectStoreNames).sort()) {
-      const all = await new Promise<unknown[]>((resolve) => {
-        const r = db.transaction(name).objectStore(name).getAll();
-        r.onsuccess = () => resolve(r.result);
-      });
-      out[name] = all.filter((x) => (x as { action?: string }).action !== 'restore');
-    }
-    db.close();
-    return JSON.stringify(out, (_k, x: unknown) =>
-      x instanceof Float64Array || x instanceof Int32Array
-        ? Array.from(x, (n) => (Number.isNaN(n) ? 'NaN' : n))
-        : x,
-    );
-  });
-}
 
 describe('backup and restore', () => {
   it('restores the last backup into a browser with no data, every record identical; bad files change nothing', async () => {
@@ -50,7 +24,7 @@ describe('backup and restore', () => {
     await a.page.getByRole('button', { name: 'Download a backup (.orpheus)' }).click();
     const file = await (await download).path();
     await waitText(a.page.getByTestId('last-backup'), /Last backup:/);
-    const before = await dump(a.page);
+    const before = await dumpStore(a.page);
     const bytes = await readFile(file);
 
     // Another browser, data cleared: a fresh profile.
@@ -58,7 +32,7 @@ describe('backup and restore', () => {
     sessions.push(b);
     await startAs(b, 'Kim');
     await b.page.goto(`${b.baseUrl}/#/backup`);
-    const empty = await dump(b.page);
+    const empty = await dumpStore(b.page);
     // A file that is not a backup: a clear message, nothing written.
     await b.page.getByLabel('Backup file (.orpheus)').setInputFiles({
       name: 'notes.orpheus',
@@ -69,7 +43,7 @@ describe('backup and restore', () => {
       b.page.getByTestId('restore-error'),
       /not an Orpheus backup: it is not a zip file/,
     );
-    expect(await dump(b.page)).toBe(empty);
+    expect(await dumpStore(b.page)).toBe(empty);
 
     await b.page
       .getByLabel('Backup file (.orpheus)')
@@ -83,7 +57,7 @@ describe('backup and restore', () => {
     await b.page.getByLabel('I want to replace everything in this browser with the backup').check();
     await b.page.getByRole('button', { name: 'Replace everything' }).click();
     await waitText(b.page.getByTestId('restore-result'), /Everything was replaced/);
-    expect(await dump(b.page)).toBe(before);
+    expect(await dumpStore(b.page)).toBe(before);
     await b.page.goto(`${b.baseUrl}/#/models`);
     await b.page.getByRole('link', { name: 'Palmer penguins tree' }).waitFor();
     expect(a.errors).toEqual([]);

@@ -62,3 +62,50 @@ export async function startAs(s: Session, name: string): Promise<void> {
 export async function waitText(locator: Locator, pattern: RegExp): Promise<void> {
   await locator.filter({ hasText: pattern }).first().waitFor();
 }
+
+/** Every store of the page's IndexedDB as one text (the events a restore adds left out). */
+export function dumpStore(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('orpheus');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const out: Record<string, unknown[]> = {};
+    for (const name of Array.from(db.objectStoreNames).sort()) {
+      const all = await new Promise<unknown[]>((resolve) => {
+        const r = db.transaction(name).objectStore(name).getAll();
+        r.onsuccess = () => resolve(r.result);
+      });
+      out[name] = all.filter((x) => (x as { action?: string }).action !== 'restore');
+    }
+    db.close();
+    return JSON.stringify(out, (_k, x: unknown) =>
+      x instanceof Float64Array || x instanceof Int32Array
+        ? Array.from(x, (n) => (Number.isNaN(n) ? 'NaN' : n))
+        : x,
+    );
+  });
+}
+
+/**
+ * Imports a bundled sample and trains a model on it through the automatic search (v1), from
+ * any screen; with `open`, ends on the new version's page.
+ */
+export async function trainOnSample(
+  page: Page,
+  sample: string,
+  model?: string,
+  open = false,
+): Promise<void> {
+  await page.getByRole('link', { name: 'Data', exact: true }).click();
+  await page.getByRole('button', { name: sample }).click();
+  await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+  await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+  await page.getByRole('link', { name: 'Train a model on this version' }).click();
+  if (model) await page.getByLabel('Name of the new model').fill(model);
+  await page.getByRole('button', { name: 'Search and train' }).click();
+  const result = page.getByTestId('train-result');
+  await waitText(result, /Saved as .* v1/);
+  if (open) await result.getByRole('link', { name: /^Open .* v1$/ }).click();
+}

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { strFromU8, unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBrowser, startAs, waitText, type Session } from './browser';
+import { openBrowser, startAs, trainOnSample, waitText, type Session } from './browser';
 
 let s: Session;
 beforeEach(async () => {
@@ -23,14 +23,7 @@ async function downloaded(click: () => Promise<void>): Promise<{ name: string; b
 describe('taking a model elsewhere', () => {
   it('downloads ONNX, writes and downloads the model card, and exports the history for MLflow', async () => {
     const { page } = s;
-    await page.getByRole('button', { name: 'Palmer penguins' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
-    await page.getByRole('link', { name: 'Train a model on this version' }).click();
-    await page.getByRole('button', { name: 'Search and train' }).click();
-    const result = page.getByTestId('train-result');
-    await waitText(result, /Saved as Palmer penguins tree v1/);
-    await result.getByRole('link', { name: /Open Palmer penguins tree v1/ }).click();
+    await trainOnSample(page, 'Palmer penguins', undefined, true);
 
     // ONNX: a model ONNX Runtime loads, one input per feature, categories as strings.
     const elsewhere = page.getByTestId('elsewhere');
@@ -83,14 +76,7 @@ describe('taking a model elsewhere', () => {
 
   it('shares a version as a link that another browser opens, predicts with and adds', async () => {
     const { page } = s;
-    await page.getByRole('button', { name: 'Iris' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
-    await page.getByRole('link', { name: 'Train a model on this version' }).click();
-    await page.getByRole('button', { name: 'Search and train' }).click();
-    const result = page.getByTestId('train-result');
-    await waitText(result, /Saved as Iris tree v1/);
-    await result.getByRole('link', { name: /Open Iris tree v1/ }).click();
+    await trainOnSample(page, 'Iris', undefined, true);
     await page.getByRole('button', { name: 'Make a share link' }).click();
     const link = await page.getByTestId('share-link').inputValue();
     expect(link).toMatch(/#\/shared\/[A-Za-z0-9_-]+$/);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openBrowser, startAs, waitText, type Session } from './browser';
+import { dumpStore, openBrowser, startAs, trainOnSample, waitText, type Session } from './browser';
 
 const sessions: Session[] = [];
 afterEach(async () => {
@@ -15,41 +15,6 @@ async function session(name = 'Kim'): Promise<Session> {
   sessions.push(s);
   await startAs(s, name);
   return s;
-}
-
-/** Every store of the page's IndexedDB as one text (the restore events left out). */
-function dump(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('orpheus');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const out: Record<string, unknown[]> = {};
-    for (const name of Array.from(db.objectStoreNames).sort()) {
-      const all = await new Promise<unknown[]>((resolve) => {
-        const r = db.transaction(name).objectStore(name).getAll();
-        r.onsuccess = () => resolve(r.result);
-      });
-      out[name] = all.filter((x) => (x as { action?: string }).action !== 'restore');
-    }
-    db.close();
-    return JSON.stringify(out, (_k, x: unknown) =>
-      x instanceof Float64Array || x instanceof Int32Array ? Array.from(x, String) : x,
-    );
-  });
-}
-
-/** Imports a sample and trains a model on it through the automatic search. */
-async function sampleModel(page: Page, sample: string, model: string): Promise<void> {
-  await page.getByRole('link', { name: 'Data', exact: true }).click();
-  await page.getByRole('button', { name: sample }).click();
-  await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-  await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
-  await page.getByRole('link', { name: 'Train a model on this version' }).click();
-  await page.getByLabel('Name of the new model').fill(model);
-  await page.getByRole('button', { name: 'Search and train' }).click();
-  await waitText(page.getByTestId('train-result'), /Saved as .* v1/);
 }
 
 async function downloadBackup(s: Session): Promise<Buffer> {
@@ -82,12 +47,12 @@ describe('restore: bad files, names, one model, keep both, a full disk', () => {
   it('names the problem of each bad file and changes nothing; names with HTML stay text', async () => {
     const evil = '<img src=x onerror="window.__pwned=1">tree';
     const a = await session();
-    await sampleModel(a.page, 'Iris', evil);
+    await trainOnSample(a.page, 'Iris', evil);
     const bytes = new Uint8Array(await downloadBackup(a));
 
     const b = await session();
     await b.page.goto(`${b.baseUrl}/#/backup`);
-    const empty = await dump(b.page);
+    const empty = await dumpStore(b.page);
     const models = memberOf(unzipSync(bytes), 'models');
     const withManifest = (change: (m: Record<string, unknown>) => void): Uint8Array =>
       alter(bytes, (f) => {
@@ -161,7 +126,7 @@ describe('restore: bad files, names, one model, keep both, a full disk', () => {
     for (const [name, file, message] of cases) {
       await open(b.page, `${name}.orpheus`, file);
       await waitText(b.page.getByTestId('restore-error'), message);
-      expect(await dump(b.page), name).toBe(empty);
+      expect(await dumpStore(b.page), name).toBe(empty);
     }
     expect(await b.page.evaluate(() => ({}) as Record<string, unknown>)).toEqual({});
     expect(await b.page.evaluate(() => (({}) as Record<string, unknown>)['polluted'])).toBe(
@@ -200,14 +165,14 @@ describe('restore: bad files, names, one model, keep both, a full disk', () => {
       };
     });
     await startAs(a, 'Kim');
-    await sampleModel(a.page, 'Iris', 'Iris tree');
+    await trainOnSample(a.page, 'Iris', 'Iris tree');
     await a.page
       .getByTestId('train-result')
       .getByRole('link', { name: /Open Iris tree v1/ })
       .click();
     await a.page.getByTestId('metadata').waitFor();
     const versionUrl = a.page.url();
-    await sampleModel(a.page, 'Palmer penguins', 'Penguin tree');
+    await trainOnSample(a.page, 'Palmer penguins', 'Penguin tree');
 
     await a.page.goto(`${a.baseUrl}/#/backup`);
     await a.page
@@ -266,7 +231,7 @@ describe('restore: bad files, names, one model, keep both, a full disk', () => {
     await s.page.goto(`${s.baseUrl}/#/data`);
     await s.page.getByRole('button', { name: 'Iris' }).click();
     await s.page.getByText('150 rows × 5 columns').waitFor();
-    const before = await dump(s.page);
+    const before = await dumpStore(s.page);
     // The browser refuses every write as a full disk does (DevTools' quota override does not
     // limit IndexedDB in this Chromium, so the refusal itself is stood in for).
     await s.page.evaluate(() => {
@@ -279,7 +244,7 @@ describe('restore: bad files, names, one model, keep both, a full disk', () => {
     await s.page.getByRole('button', { name: 'Save as a new dataset' }).click();
     const banner = s.page.getByTestId('storage-full');
     await waitText(banner, /no room left for Orpheus data/);
-    expect(await dump(s.page)).toBe(before);
+    expect(await dumpStore(s.page)).toBe(before);
     const download = s.page.waitForEvent('download');
     await banner.getByRole('button', { name: 'Download a backup' }).click();
     expect((await download).suggestedFilename()).toMatch(/\.orpheus$/);

@@ -474,14 +474,15 @@ function checkManifest(bytes: Uint8Array): Manifest {
  */
 async function inflate(entry: Entry): Promise<Uint8Array> {
   const limit = Math.min(entry.uncompressedSize, MAX_MEMBER_BYTES);
+  const tooBig = (): BackupError =>
+    new BackupError(
+      `The member "${entry.filename}" unpacks to more than the ${limit.toLocaleString('en')} bytes its header declares: unpacking was stopped.`,
+    );
   const out = new Uint8Array(limit);
   let size = 0;
   const sink = new WritableStream<Uint8Array>({
     write(chunk) {
-      if (size + chunk.length > limit)
-        throw new BackupError(
-          `The member "${entry.filename}" unpacks to more than the ${limit.toLocaleString('en')} bytes its header declares: unpacking was stopped.`,
-        );
+      if (size + chunk.length > limit) throw tooBig();
       out.set(chunk, size);
       size += chunk.length;
     },
@@ -491,10 +492,7 @@ async function inflate(entry: Entry): Promise<Uint8Array> {
     await entry.getData(sink);
   } catch (e) {
     if (e instanceof BackupError) throw e;
-    if (e instanceof Error && /uncompressed size/i.test(e.message))
-      throw new BackupError(
-        `The member "${entry.filename}" unpacks to more than the ${limit.toLocaleString('en')} bytes its header declares: unpacking was stopped.`,
-      );
+    if (e instanceof Error && /uncompressed size/i.test(e.message)) throw tooBig();
     throw new BackupError(
       `The member "${entry.filename}" is damaged: it cannot be unpacked (${e instanceof Error ? e.message : String(e)}).`,
     );
