@@ -423,7 +423,7 @@ export class ModelView {
   }
 
   dataLabel(v: ModelVersionRecord): string {
-    return this.data.get(v.datasetVersionId)?.label ?? 'data no longer stored';
+    return this.data.get(v.datasetVersionId)?.label ?? 'data not in this browser';
   }
 
   /** Where the open version was made by another trainer or tree library than the running one. */
@@ -433,7 +433,10 @@ export class ModelView {
 
   async #content(v: ModelVersionRecord) {
     const dv = this.data.get(v.datasetVersionId)?.version;
-    if (!dv) throw new StoreError('The data this version was trained on is no longer stored.');
+    if (!dv)
+      throw new StoreError(
+        'The data this version was trained on is not in this browser (a version received by link or a partial backup brings its tree, not its rows). Restore a backup that holds the data to do this.',
+      );
     return loadContent(this.#store, dv);
   }
 

@@ -99,6 +99,7 @@ describe('taking a model elsewhere', () => {
       await waitText(other.page.getByTestId('shared-imported'), /Added: Iris tree v1/);
       await other.page.getByTestId('shared-imported').getByRole('link').click();
       await waitText(other.page.getByTestId('metadata'), /Made by\s+Noor/);
+      await waitText(other.page.getByTestId('metadata'), /data not in this browser/);
 
       // A damaged link, and one too long: a message, nothing added.
       const cut = link.slice(0, link.length - 40);
