@@ -435,3 +435,41 @@ describe('merging into a store that changed since the backup', () => {
     expect(await canonicalDump(b)).toBe(before);
   });
 });
+
+describe('older format versions', () => {
+  it('reads a version-1 file (one member per store) into the same store', async () => {
+    const { createHash } = await import('node:crypto');
+    const a = await filled(4);
+    const before = await canonicalDump(a);
+    const files = unzipSync(await backupOf(a));
+    // Version 1 kept each store's records in one member, records/<store>.json.
+    const v1: Record<string, Uint8Array> = {};
+    const stores = new Map<string, unknown[]>();
+    for (const [name, data] of Object.entries(files)) {
+      const m = /^records\/(\w+)\/\d+\.json$/.exec(name);
+      if (m)
+        stores.set(m[1]!, [...(stores.get(m[1]!) ?? []), ...(JSON.parse(text(data)) as unknown[])]);
+      else if (name !== 'manifest.json') v1[name] = data;
+    }
+    for (const [store, records] of stores)
+      v1[`records/${store}.json`] = strToU8(JSON.stringify(records));
+    const manifest = JSON.parse(text(files['manifest.json']!)) as {
+      version: number;
+      members: Record<string, string>;
+    };
+    manifest.version = 1;
+    manifest.members = Object.fromEntries(
+      Object.entries(v1).map(([n, d]) => [n, createHash('sha256').update(d).digest('hex')]),
+    );
+    v1['manifest.json'] = strToU8(JSON.stringify(manifest));
+    const old = zipSync(v1);
+    expect(Object.keys(v1).some((n) => n === 'records/models.json')).toBe(true);
+    const b = await fresh();
+    await restore(b, old, 'replace');
+    expect(await canonicalDump(b)).toBe(before);
+  });
+});
+
+function text(b: Uint8Array): string {
+  return new TextDecoder().decode(b);
+}
