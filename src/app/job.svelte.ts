@@ -1,3 +1,5 @@
+import { noteFailure } from './failures';
+
 /** The life of one long job as the page shows it: progress, result, error, cancel. */
 export type JobState = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -12,8 +14,6 @@ function isCancel(e: unknown): boolean {
  * it runs cancels the old run first; a stale run's late progress is ignored.
  */
 export class Job<T> {
-  /** Called when a job fails because the browser's storage is full (the shell offers a backup). */
-  static onStorageFull: (() => void) | null = null;
   state = $state<JobState>('idle');
   done = $state(0);
   total = $state(0);
@@ -63,7 +63,7 @@ export class Job<T> {
       } else {
         this.state = 'failed';
         this.error = e instanceof Error ? e.message : String(e);
-        if (e instanceof Error && e.name === 'StorageFullError') Job.onStorageFull?.();
+        noteFailure(e);
       }
       return null;
     } finally {

@@ -1,3 +1,5 @@
+import { noteFailure } from './failures';
+
 export interface Notice {
   id: number;
   kind: 'error' | 'info';
@@ -8,8 +10,6 @@ export interface Notice {
 export class Notices {
   list = $state<Notice[]>([]);
   #next = 1;
-  /** Called for an error saying the browser's storage is full. */
-  onStorageFull: (() => void) | null = null;
 
   add(kind: Notice['kind'], text: string): void {
     this.list.push({ id: this.#next++, kind, text });
@@ -18,7 +18,7 @@ export class Notices {
   /** Shows an error's own message (store errors are written for people). */
   error(e: unknown): void {
     this.add('error', e instanceof Error ? e.message : String(e));
-    if (e instanceof Error && e.name === 'StorageFullError') this.onStorageFull?.();
+    noteFailure(e);
   }
 
   dismiss(id: number): void {

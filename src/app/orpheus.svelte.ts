@@ -6,6 +6,7 @@ import { AuditionView } from './audition.svelte';
 import { BackupFlow } from './backup.svelte';
 import { SharedView } from './share.svelte';
 import { CompareView } from './compare.svelte';
+import { onStorageFull } from './failures';
 import { Job } from './job.svelte';
 import { MonitorView, PredictFlow, PredictionLog } from './predict.svelte';
 import { ModelLibrary, ModelView, TrainFlow } from './models.svelte';
@@ -77,9 +78,7 @@ export class Orpheus {
     this.predictionLog = new PredictionLog(store, author);
     this.monitor = new MonitorView(store, author);
     this.backup = new BackupFlow(store, author, () => this.refreshAll());
-    const full = (): void => void (this.backup.storageFull = true);
-    Job.onStorageFull = full;
-    this.notices.onStorageFull = full;
+    onStorageFull(() => void (this.backup.storageFull = true));
   }
 
   static async start(): Promise<Orpheus> {

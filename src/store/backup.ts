@@ -12,10 +12,13 @@ import type { Store } from './db';
 
 type Progress = (done: number, total: number) => void;
 
-/** The key of a record in its store. */
+/** The field that is a store's key. */
+const keyField = (s: BackupStore): string =>
+  s === 'settings' ? 'key' : s === 'events' ? 'seq' : 'id';
+
+/** The key of a record in its store, as text. */
 function keyOf(s: BackupStore, r: unknown): string {
-  const rec = r as Record<string, unknown>;
-  return String(s === 'settings' ? rec['key'] : s === 'events' ? rec['seq'] : rec['id']);
+  return String((r as Record<string, unknown>)[keyField(s)]);
 }
 
 /**
@@ -30,8 +33,7 @@ async function* pages(store: Store, name: BackupStore): AsyncGenerator<unknown[]
     const page: unknown[] = await store.db.getAll(name, range, size);
     if (page.length === 0) return;
     yield page;
-    const last = page[page.length - 1] as Record<string, IDBValidKey>;
-    after = last[name === 'settings' ? 'key' : name === 'events' ? 'seq' : 'id'];
+    after = (page[page.length - 1] as Record<string, IDBValidKey>)[keyField(name)];
   }
 }
 
@@ -78,10 +80,8 @@ async function modelSelection(
   store: Store,
   modelId: string,
 ): Promise<(s: BackupStore, r: unknown) => boolean> {
-  const model = await store.get('models', modelId);
   return selection(
     {
-      models: model ? [model] : [],
       modelVersions: await store.db.getAllFromIndex('modelVersions', 'by-model', modelId),
       studies: await store.getAll('studies'),
       datasetVersions: await store.getAll('datasetVersions'),
@@ -137,9 +137,12 @@ export interface Preview {
   present: Record<BackupStore, Set<string>>;
   /** Keys here with other content, per store. */
   conflicting: Record<BackupStore, Set<string>>;
-  /** Names of the models and studies in conflict, for the person to read. */
+  /** Names of the models and studies in conflict (those "keep both" copies), for the person to read. */
   conflictNames: string[];
 }
+
+/** Stores whose records in conflict can come in as copies (with everything under them). */
+const COPYABLE: ReadonlySet<BackupStore> = new Set(['models', 'studies']);
 
 /** Reads and checks a backup file and compares every record with the store; writes nothing. */
 export async function previewBackup(
@@ -186,7 +189,7 @@ export async function previewBackup(
         else {
           c.conflicts++;
           conflicting[s].add(keys[i]!);
-          if ((s === 'models' || s === 'studies') && conflictNames.length < 20)
+          if (COPYABLE.has(s) && conflictNames.length < 20)
             conflictNames.push(
               `${s === 'models' ? 'model' : 'study'} “${String((r as { name: unknown }).name)}”`,
             );
@@ -201,8 +204,6 @@ export async function previewBackup(
 /** What to do with records that exist here with other content, when merging. */
 export type ConflictChoice = 'skip' | 'both';
 
-/** Stores whose records in conflict can come in as copies (with everything under them). */
-const COPYABLE: ReadonlySet<BackupStore> = new Set(['models', 'studies']);
 /** Fields that name another record, rewritten when that record comes in as a copy. */
 const REFERENCES = [
   'modelId',

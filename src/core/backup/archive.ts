@@ -20,6 +20,7 @@ import {
   type Entry,
 } from '@zip.js/zip.js';
 import * as v from 'valibot';
+import { sha256Hex, transform } from '../bytes';
 import type { StoredColumn } from '../data/content';
 import type { DatasetColumnsRecord } from '../records';
 
@@ -63,11 +64,6 @@ export interface Manifest {
 
 export class BackupError extends Error {
   override name = 'BackupError';
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** A column as JSON metadata plus, for numbers and codes, a binary member. */
@@ -161,7 +157,7 @@ export class BackupWriter {
   }
 
   async #member(name: string, bytes: Uint8Array, binary = false): Promise<void> {
-    this.#members[name] = await sha256(bytes);
+    this.#members[name] = await sha256Hex(bytes);
     this.rawBytes += bytes.length;
     this.largestMember = Math.max(this.largestMember, bytes.length);
     // JSON is deflated (level 6: the browser's own deflate); a binary column at level 1 when a
@@ -194,11 +190,8 @@ export class BackupWriter {
 
 /** True when deflating the sample saves at least a tenth of it. */
 async function compresses(sample: Uint8Array): Promise<boolean> {
-  const packed = new Blob([sample as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new CompressionStream('deflate-raw'));
-  const size = (await new Response(packed).arrayBuffer()).byteLength;
-  return size < sample.length * 0.9;
+  const packed = await transform(sample, new CompressionStream('deflate-raw'));
+  return packed.length < sample.length * 0.9;
 }
 
 /** Builds a whole backup file in memory (tests, small selections). */
@@ -565,7 +558,7 @@ export async function scanBackup(
     const name = entry.filename;
     if (name === 'manifest.json') continue;
     const bytes = await inflate(entry);
-    if ((await sha256(bytes)) !== manifest.members[name])
+    if ((await sha256Hex(bytes)) !== manifest.members[name])
       throw new BackupError(
         `The member "${name}" does not match its checksum: the file is damaged or was altered.`,
       );
@@ -623,7 +616,6 @@ type Rec = Record<string, unknown>;
  */
 export function selection(
   part: {
-    models: unknown[];
     modelVersions: unknown[];
     studies: unknown[];
     datasetVersions: unknown[];

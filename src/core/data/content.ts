@@ -6,6 +6,7 @@
  */
 import type { ColumnSchema, ColumnType, Task } from '../records';
 import { DataError, isNumeric } from './parse';
+import { sha256Hex } from '../bytes';
 
 export type StoredColumn =
   | { kind: 'numeric'; values: Float64Array }
@@ -242,11 +243,7 @@ export function canonicalBytes(content: DatasetContent): Uint8Array {
 
 /** The version id: SHA-256 of the canonical bytes, in hex (WebCrypto). */
 export async function contentHash(content: DatasetContent): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    'SHA-256',
-    canonicalBytes(content) as Uint8Array<ArrayBuffer>,
-  );
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(canonicalBytes(content));
 }
 
 /** The buffers behind a content's typed-array columns, to transfer it to or from a worker. */

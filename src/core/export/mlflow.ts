@@ -16,6 +16,7 @@
  */
 import { BlobWriter, TextReader, Uint8ArrayReader, ZipWriter } from '@zip.js/zip.js';
 import { stringify } from 'yaml';
+import { sha256Hex } from '../bytes';
 import type { ModelRecord, ModelVersionRecord, StudyRecord, TrialRecord } from '../records';
 import { scalarScores } from '../train/metrics';
 
@@ -34,11 +35,9 @@ const FAILED = 4;
 const KILLED = 5;
 const LOCAL = 4;
 
+/** 32 hex digits, as MLflow's run ids: the start of the SHA-256 of an Orpheus id. */
 async function runId(id: string): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(id));
-  return Array.from(new Uint8Array(d).slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join(
-    '',
-  );
+  return (await sha256Hex(new TextEncoder().encode(id))).slice(0, 32);
 }
 
 /** Keys MLflow accepts: letters, digits, `_ - . / ` and space. */

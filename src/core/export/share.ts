@@ -7,6 +7,7 @@
  */
 import * as v from 'valibot';
 import { checkKeys, describe, SCHEMAS } from '../backup/archive';
+import { transform } from '../bytes';
 import type { ModelRecord, ModelVersionRecord } from '../records';
 import { METRICS, type MetricName } from '../train/metrics';
 
@@ -22,11 +23,6 @@ export interface SharedModel {
 
 export class ShareError extends Error {
   override name = 'ShareError';
-}
-
-async function through(bytes: Uint8Array, stream: GenericTransformStream): Promise<Uint8Array> {
-  const out = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream);
-  return new Uint8Array(await new Response(out).arrayBuffer());
 }
 
 function base64url(bytes: Uint8Array): string {
@@ -50,7 +46,7 @@ export async function shareLink(shared: SharedModel): Promise<string> {
     version: shared.version,
   });
   const text = base64url(
-    await through(new TextEncoder().encode(json), new CompressionStream('deflate-raw')),
+    await transform(new TextEncoder().encode(json), new CompressionStream('deflate-raw')),
   );
   if (text.length > MAX_LINK_CHARS)
     throw new ShareError(
@@ -78,7 +74,7 @@ export async function readShareLink(text: string): Promise<SharedModel> {
     );
   let json: string;
   try {
-    const inflated = await through(fromBase64url(text), new DecompressionStream('deflate-raw'));
+    const inflated = await transform(fromBase64url(text), new DecompressionStream('deflate-raw'));
     if (inflated.length > MAX_JSON_BYTES)
       throw new ShareError('This link unpacks to more than a model link can hold.');
     json = new TextDecoder('utf-8', { fatal: true }).decode(inflated);
