@@ -68,7 +68,7 @@ export default ts.config(
     rules: forbid(UI_MESSAGE, '**/store/**', '**/workers/**', 'idb', 'comlink'),
   },
   {
-    files: ['scripts/**', 'tests/**', '*.config.*'],
+    files: ['scripts/**', 'tests/**', '*.config.*', '.dependency-cruiser.cjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: { 'no-console': 'off' },
   },

@@ -24,6 +24,10 @@ const checks = [
   ['typecheck: workers and core (tsc)', ['tsc', '-p', 'tsconfig.worker.json']],
   ['typecheck: tests and configs (tsc)', ['tsc', '-p', 'tsconfig.node.json']],
   ['lint (eslint, zero warnings)', ['eslint', '--max-warnings', '0', '.']],
+  [
+    'import cycles (dependency-cruiser)',
+    ['depcruise', 'src', 'workers', '--config', '.dependency-cruiser.cjs'],
+  ],
   ['format (prettier --check)', ['prettier', '--check', '.']],
 ];
 

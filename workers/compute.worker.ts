@@ -14,7 +14,10 @@ import {
   type Inspection,
   type SchemaChoice,
 } from '../src/core/data/pipeline';
-import { matrixFor, type Encoding } from '../src/core/data/matrix';
+import { learnerFor } from '../src/core/learners/registry';
+import type { Predictor } from '../src/core/predict/predict';
+import { predictRows, scoreOn } from '../src/core/predict/score';
+import type { Params } from '../src/core/records';
 import {
   prepareSearch,
   runTrial,
@@ -24,16 +27,9 @@ import {
 } from '../src/core/search/objective';
 import type { Halving } from '../src/core/search/pruning';
 import { countPrimes, type PrimeCount } from '../src/core/smoke';
-import type { CartParams } from '../src/core/train/cart';
 import { learningCurve, type CurvePoint, type EvaluationPlan } from '../src/core/train/evaluate';
-import {
-  classificationScores,
-  regressionScores,
-  scalarScores,
-  type MetricName,
-} from '../src/core/train/metrics';
+import type { MetricName } from '../src/core/train/metrics';
 import { trainingSet, trainModel, type TrainResult, type TrainSpec } from '../src/core/train/model';
-import { predictTree, type TreeModel } from '../src/core/train/tree';
 
 export type ProgressCallback = (done: number, total: number) => void;
 
@@ -90,7 +86,7 @@ const api = {
     return transferred(await derive(parent, how, report(onProgress)));
   },
 
-  /** Trains one configuration on a version: cross-validation, then the final tree. */
+  /** Trains one configuration on a version: cross-validation, then the final model. */
   train(content: DatasetContent, spec: TrainSpec, onProgress: ProgressCallback): TrainResult {
     return trainModel(content, spec, report(onProgress));
   },
@@ -98,57 +94,24 @@ const api = {
   /** Score against training-set size. */
   learningCurve(
     content: DatasetContent,
-    params: CartParams,
+    family: string,
+    params: Params,
     plan: EvaluationPlan,
     metric: MetricName,
     onProgress: ProgressCallback,
   ): CurvePoint[] {
     const { set } = trainingSet(content);
-    return learningCurve(set, params, plan, metric, 8, report(onProgress));
+    return learningCurve(set, params, plan, metric, 8, report(onProgress), family);
   },
 
-  /** What a saved tree predicts for some rows of a version, encoded with the tree's own encoding. */
-  predictRows(
-    content: DatasetContent,
-    tree: TreeModel,
-    encoding: Encoding,
-    rows: number[],
-  ): number[] {
-    const m = matrixFor(content, encoding);
-    const p = m.features;
-    const x = new Float64Array(rows.length * p);
-    rows.forEach((r, i) => x.set(m.x.subarray(r * p, (r + 1) * p), i * p));
-    const classes = encoding.classes?.length ?? 0;
-    return Array.from(predictTree(tree, x, rows.length, p, classes).predictions);
+  /** What a saved version predicts for some rows of a data version, encoded its own way. */
+  predictRows(content: DatasetContent, version: Predictor, rows: number[]): number[] {
+    return predictRows(version, content, rows);
   },
 
-  /**
-   * A saved tree's score on a data version (rows whose class the tree never saw count as
-   * wrong predictions: they are scored with the class it predicts).
-   */
-  scoreOn(
-    content: DatasetContent,
-    tree: TreeModel,
-    encoding: Encoding,
-    metric: MetricName,
-  ): number | null {
-    const m = matrixFor(content, encoding);
-    if (m.rows === 0) return null;
-    const classes = encoding.classes?.length ?? 0;
-    const { predictions, probabilities } = predictTree(tree, m.x, m.rows, m.features, classes);
-    if (classes === 0) return scalarScores(regressionScores(m.y, predictions))[metric] ?? null;
-    // A class the model never saw cannot be right: its truth becomes a code no prediction has.
-    const truth = Array.from(m.y, (c) => (c < 0 ? classes : c));
-    const padded = probabilities
-      ? Float64Array.from({ length: m.rows * (classes + 1) }, (_, i) =>
-          i % (classes + 1) === classes
-            ? 0
-            : probabilities[Math.floor(i / (classes + 1)) * classes + (i % (classes + 1))]!,
-        )
-      : null;
-    return (
-      scalarScores(classificationScores(truth, predictions, padded, classes + 1))[metric] ?? null
-    );
+  /** A saved version's score on a data version. */
+  scoreOn(content: DatasetContent, version: Predictor, metric: MetricName): number | null {
+    return scoreOn(version, content, metric);
   },
 
   /**
@@ -159,7 +122,8 @@ const api = {
     key: string,
     content: DatasetContent | null,
     plan: EvaluationPlan,
-    params: CartParams,
+    family: string,
+    params: Params,
     metric: MetricName,
     halving: Halving,
     report: Report,
@@ -168,7 +132,7 @@ const api = {
       if (!content) return null;
       searchCache = { key, data: prepareSearch(content, plan) };
     }
-    return runTrial(searchCache.data, params, metric, halving, (step, value) =>
+    return runTrial(searchCache.data, learnerFor(family), params, metric, halving, (step, value) =>
       report(step, value),
     );
   },

@@ -4,6 +4,7 @@ import {
   type AuditionResult,
   type Requirements,
 } from '../core/compare/audition';
+import { predictorOf } from '../core/predict/predict';
 import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord } from '../core/records';
 import { isBetter } from '../core/train/evaluate';
 import type { MetricName } from '../core/train/metrics';
@@ -11,7 +12,7 @@ import { defaultMetric } from '../core/train/model';
 import { loadContent } from '../store/datasets';
 import type { Store } from '../store/db';
 import { Job } from './job.svelte';
-import type { ModelLibrary } from './models.svelte';
+import type { ModelLibrary } from './modelLibrary.svelte';
 import type { ComputePool } from './workers';
 
 export interface Candidate {
@@ -87,7 +88,7 @@ export class AuditionView {
       for (const [i, c] of candidates.entries()) {
         progress(i, candidates.length);
         const score = await this.#pool.run(
-          (api) => api.scoreOn(content, c.version.tree, c.version.encoding, metric),
+          (api) => api.scoreOn(content, predictorOf(c.version), metric),
           { signal },
         );
         out.push({ ...c, score });

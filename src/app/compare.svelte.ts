@@ -1,5 +1,6 @@
 import type { DatasetContent } from '../core/data/content';
 import { cellText } from '../core/data/content';
+import { predictorOf } from '../core/predict/predict';
 import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord } from '../core/records';
 import { labelDataVersions, loadContent, type DataLabel } from '../store/datasets';
 import type { Store } from '../store/db';
@@ -95,7 +96,7 @@ export class CompareView {
             `${it.model.name} v${it.version.number} predicts "${it.version.encoding.target}", which ${dataLabel} does not have as its target.`,
           );
         const p = await this.#pool.run(
-          (api) => api.predictRows(content, it.version.tree, it.version.encoding, all),
+          (api) => api.predictRows(content, predictorOf(it.version), all),
           { signal },
         );
         predictions.push(p.map((x) => label(it.version, x)));

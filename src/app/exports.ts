@@ -4,7 +4,7 @@
  */
 import { buildCard, cardMarkdown, type ModelCard } from '../core/export/card';
 import { mlflowFiles, zipFiles } from '../core/export/mlflow';
-import { toOnnx } from '../core/export/onnx';
+import { modelToOnnx } from '../core/export/onnx';
 import type { ModelRecord, ModelVersionRecord } from '../core/records';
 import { labelDataVersions } from '../store/datasets';
 import type { Store } from '../store/db';
@@ -13,9 +13,10 @@ import { listStudies, listTrials } from '../store/studies';
 import { isoNow } from './time';
 
 /** The version as an ONNX model, with where it came from in the model's metadata. */
-export function versionOnnx(model: ModelRecord, v: ModelVersionRecord): Uint8Array {
-  return toOnnx({
-    tree: v.tree,
+export function versionOnnx(model: ModelRecord, v: ModelVersionRecord): Promise<Uint8Array> {
+  return modelToOnnx({
+    family: v.family,
+    fitted: v.fitted,
     encoding: v.encoding,
     name: `${model.name} v${v.number}`,
     producerVersion: __APP_VERSION__,

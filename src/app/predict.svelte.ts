@@ -97,7 +97,9 @@ export class PredictFlow {
   }
 
   get differences(): VersionDifference[] {
-    return this.version ? environmentDifferences(this.version.libraryVersions) : [];
+    return this.version
+      ? environmentDifferences(this.version.libraryVersions, this.version.family)
+      : [];
   }
 
   /** Predicts the form's row; logs it when it could be predicted. */
@@ -105,7 +107,7 @@ export class PredictFlow {
     const { model, version } = this;
     if (!model || !version) return;
     const row: RawRow = { ...this.form };
-    const result = predictRaw(version.tree, version.encoding, row, handlesMissing(version));
+    const result = predictRaw(version, row, handlesMissing(version));
     let record: PredictionRecord | null = null;
     if (result.ok) {
       const draft = draftFor(model, version, row, result.prediction, {
@@ -137,7 +139,7 @@ export class PredictFlow {
       rows.forEach((row, i) => {
         if (i % 500 === 0) progress(i, rows.length);
         if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
-        const r = predictRaw(version.tree, version.encoding, row, handlesMissing(version));
+        const r = predictRaw(version, row, handlesMissing(version));
         if (r.ok)
           drafts.push(
             draftFor(model, version, row, r.prediction, {
@@ -199,12 +201,12 @@ export class PredictionLog {
   reproduce(p: PredictionRecord): ReproduceCheck | null {
     const v = this.versions[p.modelVersionId]?.version;
     if (!v) return null;
-    const now = predictRaw(v.tree, v.encoding, p.inputs, handlesMissing(v));
+    const now = predictRaw(v, p.inputs, handlesMissing(v));
     const check = {
       prediction: p,
       same: now.ok && samePrediction(now.prediction, p),
       now,
-      differences: environmentDifferences(v.libraryVersions),
+      differences: environmentDifferences(v.libraryVersions, v.family),
     };
     this.check = check;
     return check;
@@ -354,7 +356,7 @@ export class MonitorView {
         if (label === null) continue;
         const row: Record<string, string | null> = {};
         content.schema.forEach((s, c) => (row[s.name] = cellText(content.columns[c]!, r)));
-        const res = predictRaw(version.tree, version.encoding, row, true);
+        const res = predictRaw(version, row, true);
         if (res.ok)
           drafts.push(
             draftFor(model, version, row, res.prediction, {

@@ -9,9 +9,9 @@ import type {
 } from '../core/records';
 import { promotable } from '../core/search/pruning';
 import { suggest, type Observation } from '../core/search/samplers';
-import { paramsToCart, type Params } from '../core/search/space';
+import { learnerFor } from '../core/learners/registry';
+import type { Params } from '../core/search/space';
 import { isBetter } from '../core/train/evaluate';
-import { defaultParams } from '../core/train/model';
 import { loadContent } from '../store/datasets';
 import type { Store } from '../store/db';
 import { listModelVersions, saveNewModel, saveNextVersion } from '../store/models';
@@ -24,7 +24,7 @@ import {
   type StudyDraft,
 } from '../store/studies';
 import { Job } from './job.svelte';
-import type { ModelLibrary } from './models.svelte';
+import type { ModelLibrary } from './modelLibrary.svelte';
 import { versionDraft } from './training';
 import type { ComputePool } from './workers';
 
@@ -325,11 +325,22 @@ export class StudyRun {
     const started = performance.now();
     const key = `${study.id}:${study.datasetVersionId}`;
     const plan = { ...study.evaluation, seed: study.seed };
-    const cart = paramsToCart(params, defaultParams(this.#data!.task));
+    const learner = learnerFor(study.family);
+    const full = learner.withParams(params, learner.defaults(this.#data!.task));
     const report = proxy((step: number, value: number) => this.#report(number, step, value));
     const call = (content: DatasetContent | null) =>
       this.#pool.run(
-        (api) => api.searchTrial(key, content, plan, cart, study.metric, study.halving, report),
+        (api) =>
+          api.searchTrial(
+            key,
+            content,
+            plan,
+            study.family,
+            full,
+            study.metric,
+            study.halving,
+            report,
+          ),
         { signal: controller.signal },
       );
     let record: Omit<TrialRecord, 'id' | 'author' | 'createdAt' | 'studyId'> | null = null;
@@ -406,10 +417,12 @@ export class StudyRun {
       const dv = data ?? (await this.#store.get('datasetVersions', study.datasetVersionId));
       if (!dv) throw new Error('The data version of this study is no longer stored.');
       const rows = content ?? (await loadContent(this.#store, dv));
-      const params = paramsToCart(best.params, defaultParams(dv.task));
+      const learner = learnerFor(study.family);
+      const params = learner.withParams(best.params, learner.defaults(dv.task));
       const plan = { ...study.evaluation, seed: study.seed };
+      const family = study.family;
       const result = await this.#pool.run(
-        (api) => api.train(rows, { params, plan, metric: study.metric }, proxy(progress)),
+        (api) => api.train(rows, { family, params, plan, metric: study.metric }, proxy(progress)),
         { signal },
       );
       const author = this.#author();

@@ -36,9 +36,7 @@ export class SharedView {
 
   predict(row: RawRow): RowResult | null {
     const s = this.shared;
-    return s
-      ? predictRaw(s.version.tree, s.version.encoding, row, handlesMissing(s.version))
-      : null;
+    return s ? predictRaw(s.version, row, handlesMissing(s.version)) : null;
   }
 
   async import(): Promise<void> {

@@ -2,24 +2,18 @@
  * From a training result to the version the store keeps, and the checks made when a version is
  * opened later: which library versions made it, whether the running ones differ.
  */
-import type { Encoding } from '../core/data/matrix';
-import type { ModelVersionRecord } from '../core/records';
-import type { CartParams } from '../core/train/cart';
+import { learnerFor } from '../core/learners/registry';
+import type { ModelVersionRecord, Params } from '../core/records';
 import type { EvaluationPlan } from '../core/train/evaluate';
 import { METRICS, scalarScores, type MetricName } from '../core/train/metrics';
-import { ALGORITHM, TRAINER_VERSION, type TrainResult } from '../core/train/model';
+import type { TrainResult } from '../core/train/model';
 import type { Scenario } from '../core/train/scenario';
 import type { VersionDraft } from '../store/models';
 
-/** The versions of what trains and predicts in this build of Orpheus. */
-export const RUNNING_VERSIONS: Readonly<Record<string, string>> = {
-  orpheus: __APP_VERSION__,
-  trainer: TRAINER_VERSION,
-  'ml-cart': __ML_CART_VERSION__,
-};
-
-/** Libraries whose version decides what a tree predicts (the app version alone does not). */
-const DECISIVE = ['trainer', 'ml-cart'];
+/** The versions of what trains and predicts a family's models in this build of Orpheus. */
+export function runningVersions(family: string): Record<string, string> {
+  return { orpheus: __APP_VERSION__, ...learnerFor(family).libraries() };
+}
 
 export interface VersionDifference {
   name: string;
@@ -27,33 +21,23 @@ export interface VersionDifference {
   running: string;
 }
 
-/** Where the version's recorded trainer or tree library differs from the running one. */
+/**
+ * Where the version's recorded trainer or libraries differ from the running ones: those its
+ * family names decide what it predicts (the app version alone does not).
+ */
 export function environmentDifferences(
   recorded: Readonly<Record<string, string>>,
-  running: Readonly<Record<string, string>> = RUNNING_VERSIONS,
+  family: string,
+  running: Readonly<Record<string, string>> = runningVersions(family),
 ): VersionDifference[] {
-  return DECISIVE.filter((n) => recorded[n] !== running[n]).map((name) => ({
-    name,
-    recorded: recorded[name] ?? 'unknown',
-    running: running[name] ?? 'unknown',
-  }));
-}
-
-/** What happens to a raw row before the tree sees it, in words a person can check. */
-export function describePreprocessing(encoding: Encoding): string[] {
-  const lines = [`Features in this order: ${encoding.features.map((f) => f.name).join(', ')}.`];
-  for (const f of encoding.features)
-    if (f.kind === 'categorical')
-      lines.push(
-        `"${f.name}" is coded 0 … ${f.categories.length - 1} in the order ${f.categories.join(', ')}; an unseen value counts as missing.`,
-      );
-  lines.push(
-    'Missing values are kept as missing; each split sends them to the side learned in training.',
-  );
-  if (encoding.classes)
-    lines.push(`Classes are coded in the order ${encoding.classes.join(', ')}.`);
-  lines.push(`Rows without a value for "${encoding.target}" are not used.`);
-  return lines;
+  const decisive = Object.keys(learnerFor(family).libraries());
+  return decisive
+    .filter((n) => recorded[n] !== running[n])
+    .map((name) => ({
+      name,
+      recorded: recorded[name] ?? 'unknown',
+      running: running[name] ?? 'unknown',
+    }));
 }
 
 function environment(): { userAgent: string; platform: string } {
@@ -67,7 +51,7 @@ function environment(): { userAgent: string; platform: string } {
 
 export interface DraftInput {
   result: TrainResult;
-  params: CartParams;
+  params: Params;
   plan: EvaluationPlan;
   metric: MetricName;
   scenario: Scenario;
@@ -85,23 +69,23 @@ export function versionDraft(input: DraftInput): VersionDraft {
   result.importances.forEach((v, i) => {
     importances[names[i]!] = v;
   });
+  const learner = learnerFor(result.family);
   return {
     datasetVersionId: dataVersionId,
     scenario,
-    algorithm: ALGORITHM,
-    libraryVersions: { ...RUNNING_VERSIONS },
+    family: result.family,
+    algorithm: learner.algorithm,
+    libraryVersions: runningVersions(result.family),
     hyperparameters: { ...params },
     evaluation: { folds: plan.folds, testFraction: plan.testFraction },
     metric,
-    tree: result.tree,
+    fitted: result.fitted,
     encoding: result.encoding,
-    preprocessing: describePreprocessing(result.encoding),
+    preprocessing: learner.preprocessing(result.encoding),
     modelParameters: {
-      depth: result.shape.depth,
-      nodes: result.shape.nodes,
-      leaves: result.shape.leaves,
-      featuresUsed: result.shape.featuresUsed.map((i) => names[i]!),
+      featuresUsed: result.featuresUsed.map((i) => names[i]!),
       importances,
+      size: { ...result.size },
     },
     scores: { cv: result.cv, holdout: result.holdout },
     holdout: { rows: result.holdoutRows, predictions: result.holdoutPredictions },

@@ -8,13 +8,20 @@ import {
   type Manifest,
   type Sink,
 } from '../core/backup/archive';
+import {
+  KEY_FIELDS,
+  REFERENCES,
+  referencedIds,
+  rewriteReferences,
+  targetStore,
+  type RecordStoreName,
+} from '../core/records';
 import type { Store } from './db';
 
 type Progress = (done: number, total: number) => void;
 
 /** The field that is a store's key. */
-const keyField = (s: BackupStore): string =>
-  s === 'settings' ? 'key' : s === 'events' ? 'seq' : 'id';
+const keyField = (s: BackupStore): string => KEY_FIELDS[s];
 
 /** The key of a record in its store, as text. */
 function keyOf(s: BackupStore, r: unknown): string {
@@ -204,34 +211,31 @@ export async function previewBackup(
 /** What to do with records that exist here with other content, when merging. */
 export type ConflictChoice = 'skip' | 'both';
 
-/** Fields that name another record, rewritten when that record comes in as a copy. */
-const REFERENCES = [
-  'modelId',
-  'modelVersionId',
-  'studyId',
-  'bestVersionId',
-  'parentId',
-  'recordId',
-];
-
 /**
  * Decides, record by record as the file is read again, what a merge writes: new records as
  * they are; identical ones not at all; in conflict, this browser's record is kept and, with
- * `both`, a model or study from the file comes in as a copy under a new id, with its versions,
- * trials and predictions, every reference to them rewritten. Activity-log entries are a
- * history, never a choice: one that differs from the entry with the same number here is added
- * as a new entry.
+ * `both`, a model or study from the file comes in as a copy under a new id, with everything it
+ * owns (versions, trials, predictions: the `owner` references), and every reference to a copied
+ * record (as declared in `REFERENCES`) rewritten to the copy. Which records are copied is known
+ * before the records that point at them arrive: models and studies from the preview, owned
+ * records from their owner, and a copied model's aliases and notes point at its own versions.
+ * Activity-log entries are a history, never a choice: one that differs from the entry with the
+ * same number here is added as a new entry.
  */
 class MergePlan {
   readonly #preview: Preview;
-  readonly #choice: ConflictChoice;
-  readonly #copies = new Map<string, string>();
+  readonly #copied = new Map<RecordStoreName, Set<string>>();
   readonly #suffix = `-copy-${Date.now().toString(36)}`;
   copied = 0;
 
   constructor(preview: Preview, choice: ConflictChoice) {
     this.#preview = preview;
-    this.#choice = choice;
+    for (const s of COPYABLE)
+      this.#copied.set(s, new Set(choice === 'both' ? preview.conflicting[s] : []));
+  }
+
+  #isCopied(s: RecordStoreName | undefined, id: string): boolean {
+    return s !== undefined && (this.#copied.get(s)?.has(id) ?? false);
   }
 
   records(s: BackupStore, records: readonly unknown[]): unknown[] {
@@ -243,49 +247,42 @@ class MergePlan {
         if (this.#preview.conflicting.events.has(key)) {
           const rest = { ...rec };
           delete rest['seq']; // a new entry, numbered by the log
-          out.push(this.#rewrite(rest));
-        } else if (!this.#preview.present.events.has(key)) out.push(this.#rewrite(rec));
+          out.push(this.#rewrite(s, rest, false));
+        } else if (!this.#preview.present.events.has(key)) out.push(this.#rewrite(s, rec, false));
         continue;
       }
-      const owner =
-        s === 'modelVersions'
-          ? rec['modelId']
-          : s === 'trials'
-            ? rec['studyId']
-            : s === 'predictions'
-              ? rec['modelVersionId']
-              : null;
-      const copy =
-        (this.#choice === 'both' && COPYABLE.has(s) && this.#preview.conflicting[s].has(key)) ||
-        (typeof owner === 'string' && this.#copies.has(owner));
-      if (copy) {
-        this.#copies.set(key, `${key}${this.#suffix}`);
+      const owned = REFERENCES[s].some(
+        (ref) =>
+          ref.owner &&
+          referencedIds(rec, ref).some((id) => this.#isCopied(targetStore(rec, ref), id)),
+      );
+      if (owned) {
+        if (!this.#copied.has(s)) this.#copied.set(s, new Set());
+        this.#copied.get(s)!.add(key);
+      }
+      if (this.#isCopied(s, key)) {
         this.copied++;
         const named = COPYABLE.has(s) ? { name: `${String(rec['name'])} (copy from backup)` } : {};
-        out.push(this.#rewrite({ ...rec, ...named }));
-      } else if (!this.#preview.present[s].has(key)) out.push(this.#rewrite(rec));
+        out.push(this.#rewrite(s, { ...rec, ...named }, true));
+      } else if (!this.#preview.present[s].has(key)) out.push(this.#rewrite(s, rec, false));
     }
     return out;
   }
 
-  /** The record with every reference to a copied record pointing at the copy. */
-  #rewrite(rec: Record<string, unknown>): Record<string, unknown> {
-    if (this.#copies.size === 0) return rec;
-    const to = (x: unknown): unknown => (typeof x === 'string' ? (this.#copies.get(x) ?? x) : x);
-    const out: Record<string, unknown> = { ...rec, id: to(rec['id']) };
-    if (!('id' in rec)) delete out['id'];
-    for (const f of REFERENCES) if (f in rec) out[f] = to(rec[f]);
-    if (rec['aliases'] && typeof rec['aliases'] === 'object')
-      out['aliases'] = Object.fromEntries(
-        Object.entries(rec['aliases'] as Record<string, string>).map(([k, v]) => [k, to(v)]),
+  /** The record with every reference to a copied record pointing at the copy (its own key too). */
+  #rewrite(s: BackupStore, rec: Record<string, unknown>, isCopy: boolean): Record<string, unknown> {
+    if (![...this.#copied.values()].some((set) => set.size > 0)) return rec;
+    const refs = REFERENCES[s];
+    let out = { ...rec };
+    for (const ref of refs) {
+      const to = targetStore(rec, ref);
+      // A copied model's aliases and notes name its own versions, which are all copied.
+      const all = isCopy && s === 'models' && to === 'modelVersions';
+      out = rewriteReferences(out, [ref], (id) =>
+        all || this.#isCopied(to, id) ? `${id}${this.#suffix}` : id,
       );
-    if (rec['notes'] && typeof rec['notes'] === 'object')
-      out['notes'] = Object.fromEntries(
-        Object.entries(rec['notes'] as Record<string, unknown>).map(([k, v]) => [to(k), v]),
-      );
-    const search = rec['search'] as { studyId?: unknown } | null | undefined;
-    if (search && typeof search === 'object' && 'studyId' in search)
-      out['search'] = { ...search, studyId: to(search.studyId) };
+    }
+    if (isCopy) out[keyField(s)] = `${keyOf(s, rec)}${this.#suffix}`;
     return out;
   }
 }

@@ -12,6 +12,7 @@ import type {
   StudyRecord,
   TrialRecord,
 } from '../core/records';
+import { migrate } from '../core/migrate';
 
 /** Every object store, its key and its indexes, as of the newest schema version. */
 export interface OrpheusDB extends DBSchema {
@@ -113,7 +114,24 @@ export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<OrpheusDB>, tx: Upgrade
   (db) => {
     db.createObjectStore('datasetColumns', { keyPath: 'id' });
   },
+  // v4: model versions and studies name their family; a tree from before is a decision tree.
+  (_db, tx) => {
+    migrateStore(tx, 'modelVersions');
+    migrateStore(tx, 'studies');
+  },
 ];
+
+/** Rewrites every record of a store in its current shape (`core/migrate`), within the upgrade. */
+function migrateStore(tx: UpgradeTx, name: 'modelVersions' | 'studies'): void {
+  const store = tx.objectStore(name);
+  const walk = async (): Promise<void> => {
+    for (let c = await store.openCursor(); c; c = await c.continue()) {
+      const next = migrate(name, c.value);
+      if (next !== c.value) await c.update(next as OrpheusDB[typeof name]['value']);
+    }
+  };
+  void walk();
+}
 
 /** The schema version this build of Orpheus writes. */
 export const DB_VERSION = MIGRATIONS.length;

@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DatasetContent } from '../../src/core/data/content';
 import { prepareSearch, scoreRung } from '../../src/core/search/objective';
-import { paramsToCart, type Params } from '../../src/core/search/space';
-import { defaultParams } from '../../src/core/train/model';
+import type { Params } from '../../src/core/search/space';
+import { paramsToCart } from '../../src/core/learners/tree/params';
+import { decisionTree } from '../../src/core/learners/tree';
+import type { AnyLearner } from '../../src/core/learners/learner';
 
 const raw = JSON.parse(readFileSync(workerData as string, 'utf8')) as DatasetContent;
 const content: DatasetContent = {
@@ -18,8 +20,9 @@ const content: DatasetContent = {
   ),
 };
 const data = prepareSearch(content, { folds: 5, testFraction: 0.2, seed: 0 });
-const base = defaultParams('classification');
+const base = decisionTree.defaults('classification');
+const tree = decisionTree as unknown as AnyLearner;
 parentPort!.postMessage('ready');
 parentPort!.on('message', (p: Params) => {
-  parentPort!.postMessage(scoreRung(data, paramsToCart(p, base), 'f1_macro', 1));
+  parentPort!.postMessage(scoreRung(data, tree, paramsToCart(p, base), 'f1_macro', 1));
 });

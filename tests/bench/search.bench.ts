@@ -29,14 +29,11 @@ import {
   type Direction,
   type Observation,
 } from '../../src/core/search/samplers';
-import {
-  defaultTreeSpace,
-  paramsToCart,
-  type Params,
-  type SearchSpace,
-} from '../../src/core/search/space';
+import { type Params, type SearchSpace } from '../../src/core/search/space';
+import { defaultTreeSpace, paramsToCart } from '../../src/core/learners/tree/params';
+import { decisionTree } from '../../src/core/learners/tree';
+import type { AnyLearner } from '../../src/core/learners/learner';
 import { seededRandom } from '../../src/core/random';
-import { defaultParams } from '../../src/core/train/model';
 
 const PYTHON = '/usr/bin/python3';
 const SEEDS = 20;
@@ -106,8 +103,9 @@ async function sample(file: string, target: string): Promise<DatasetContent> {
 async function treeProblem(name: string, file: string, target: string): Promise<Problem> {
   const content = await sample(file, target);
   const data = prepareSearch(content, { folds: 5, testFraction: 0.2, seed: 0 });
-  const base = defaultParams('classification');
-  const f = (p: Params): number => scoreRung(data, paramsToCart(p, base), 'f1_macro', 1);
+  const base = decisionTree.defaults('classification');
+  const tree = decisionTree as unknown as AnyLearner;
+  const f = (p: Params): number => scoreRung(data, tree, paramsToCart(p, base), 'f1_macro', 1);
   return { name, space: defaultTreeSpace('classification'), direction: 'maximize', f };
 }
 

@@ -18,14 +18,11 @@ import { parseTable } from '../../src/core/data/parse';
 import { buildFromRaw, inspectRaw } from '../../src/core/data/pipeline';
 import { SAMPLES } from '../../src/core/data/samples';
 import { seededRandom } from '../../src/core/random';
-import {
-  DEFAULT_CART_PARAMS,
-  fitCart,
-  fitMlCart,
-  type TrainingSet,
-} from '../../src/core/train/cart';
+import { DEFAULT_CART_PARAMS, fitCart } from '../../src/core/learners/tree/cart';
+import type { TrainingSet } from '../../src/core/learners/training';
+import { fitMlCart } from '../oracle/mlCartRules';
 import { holdoutSplit } from '../../src/core/train/evaluate';
-import { predictTree } from '../../src/core/train/tree';
+import { predictTree } from '../../src/core/learners/tree/tree';
 import { trainingSet } from '../../src/core/train/model';
 
 const PYTHON = '/usr/bin/python3';

@@ -58,6 +58,7 @@ async function filled(seed = 1): Promise<Store> {
   const study = await createStudy(store, 'amy', {
     name: 's',
     datasetVersionId: saved.version.id,
+    family: 'decision-tree',
     space: { maxDepth: { kind: 'int', low: 1, high: 5, step: 1, log: false } },
     sampler: 'tpe',
     gridPoints: 5,

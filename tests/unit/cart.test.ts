@@ -1,16 +1,11 @@
 import { DecisionTreeClassifier, DecisionTreeRegression } from 'ml-cart';
 import { describe, expect, it } from 'vitest';
 import { seededRandom, type Random } from '../../src/core/random';
-import {
-  fitCart,
-  fitMlCart,
-  presort,
-  DEFAULT_CART_PARAMS,
-  TrainingError,
-  type MlCartParams,
-  type TrainingSet,
-} from '../../src/core/train/cart';
-import { predictTree, treeShape } from '../../src/core/train/tree';
+import { fitCart, DEFAULT_CART_PARAMS } from '../../src/core/learners/tree/cart';
+import { presort } from '../../src/core/learners/tree/presort';
+import { TrainingError, type TrainingSet } from '../../src/core/learners/training';
+import { fitMlCart, type MlCartParams } from '../oracle/mlCartRules';
+import { predictTree, treeShape } from '../../src/core/learners/tree/tree';
 
 /** A random data set: sometimes few distinct values (ties), sometimes labels tied to features. */
 function randomSet(random: Random, regression: boolean, maxRows = 300): TrainingSet {

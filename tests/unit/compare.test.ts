@@ -5,7 +5,7 @@ import { evaluate, parseQuery, QueryError } from '../../src/core/compare/query';
 import { diffTrees } from '../../src/core/compare/treeDiff';
 import type { Encoding } from '../../src/core/data/matrix';
 import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord } from '../../src/core/records';
-import type { TreeModel, TreeNode } from '../../src/core/train/tree';
+import type { TreeModel, TreeNode } from '../../src/core/learners/tree/tree';
 import { versionFixture } from './fixtures';
 
 const enc: Encoding = {

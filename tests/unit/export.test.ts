@@ -51,6 +51,7 @@ async function history() {
   const study = await createStudy(store, 'amy', {
     name: 'depth search',
     datasetVersionId: saved.version.id,
+    family: 'decision-tree',
     space: { maxDepth: { kind: 'int', low: 1, high: 5, step: 1, log: false } },
     sampler: 'tpe',
     gridPoints: 5,
@@ -236,7 +237,7 @@ describe('share by link', () => {
     const first = await importShared(other, 'lee', back);
     expect(first.added).toBe(true);
     expect(first.model.name).toBe('tiny tree');
-    expect((await other.get('modelVersions', version.id))?.tree).toEqual(version.tree);
+    expect((await other.get('modelVersions', version.id))?.fitted).toEqual(version.fitted);
     const again = await importShared(other, 'lee', back);
     expect(again.added).toBe(false);
     expect(await other.count('modelVersions')).toBe(1);

@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { compareScores, environmentDifferences, RUNNING_VERSIONS } from '../../src/app/training';
+import { compareScores, environmentDifferences, runningVersions } from '../../src/app/training';
+
+const RUNNING_VERSIONS = runningVersions('decision-tree');
+const TREE = 'decision-tree';
 import { matrixFor, toMatrix } from '../../src/core/data/matrix';
 import type { ModelVersionRecord } from '../../src/core/records';
 import { defaultParams, trainModel } from '../../src/core/train/model';
-import { predictTree } from '../../src/core/train/tree';
+import { predictTree, type TreeModel } from '../../src/core/learners/tree/tree';
 import { Store } from '../../src/store/db';
 import {
   annotateVersion,
@@ -98,7 +101,7 @@ describe('what a version records', () => {
     const x = Float64Array.from(
       v.holdout.rows.flatMap((r) => Array.from(m.x.subarray(r * p, (r + 1) * p))),
     );
-    const again = predictTree(v.tree, x, v.holdout.rows.length, p, 2).predictions;
+    const again = predictTree(v.fitted as TreeModel, x, v.holdout.rows.length, p, 2).predictions;
     expect(Array.from(again)).toEqual(v.holdout.predictions);
   });
 
@@ -119,12 +122,12 @@ describe('what a version records', () => {
 
 describe('the environment check and score comparison', () => {
   it('warns only when the trainer or the tree library differs', () => {
-    expect(environmentDifferences({ ...RUNNING_VERSIONS })).toEqual([]);
-    expect(environmentDifferences({ ...RUNNING_VERSIONS, orpheus: '0.0.1' })).toEqual([]);
-    expect(environmentDifferences({ ...RUNNING_VERSIONS, trainer: '0' })).toEqual([
+    expect(environmentDifferences({ ...RUNNING_VERSIONS }, TREE)).toEqual([]);
+    expect(environmentDifferences({ ...RUNNING_VERSIONS, orpheus: '0.0.1' }, TREE)).toEqual([]);
+    expect(environmentDifferences({ ...RUNNING_VERSIONS, trainer: '0' }, TREE)).toEqual([
       { name: 'trainer', recorded: '0', running: RUNNING_VERSIONS['trainer'] },
     ]);
-    expect(environmentDifferences({}).map((d) => d.recorded)).toEqual(['unknown', 'unknown']);
+    expect(environmentDifferences({}, TREE).map((d) => d.recorded)).toEqual(['unknown', 'unknown']);
   });
 
   it('judges a change by the metric’s direction, not by its sign', () => {
@@ -150,7 +153,7 @@ describe('the environment check and score comparison', () => {
     };
     const a = trainModel(content, spec);
     const b = trainModel(content, spec);
-    expect(JSON.stringify(b.tree)).toBe(JSON.stringify(a.tree));
+    expect(JSON.stringify(b.fitted)).toBe(JSON.stringify(a.fitted));
     const c = trainModel(content, { ...spec, plan: { ...spec.plan, seed: 6 } });
     expect(c.holdoutRows).not.toEqual(a.holdoutRows);
   });

@@ -9,7 +9,7 @@ import { suggestSchema } from '../../src/core/data/infer';
 import { encodeValue } from '../../src/core/data/matrix';
 import { parseTable } from '../../src/core/data/parse';
 import { SAMPLES } from '../../src/core/data/samples';
-import { toOnnx } from '../../src/core/export/onnx';
+import { modelToOnnx } from '../../src/core/export/onnx';
 import { predictEncoded } from '../../src/core/predict/predict';
 import { defaultMetric, defaultParams, trainModel } from '../../src/core/train/model';
 
@@ -33,9 +33,10 @@ describe('ONNX export', () => {
         plan: { folds: 3, testFraction: 0.2, seed: 1 },
         metric: defaultMetric(content.task, null),
       });
-      const { tree, encoding } = result;
-      const bytes = toOnnx({
-        tree,
+      const { family, fitted, encoding } = result;
+      const bytes = await modelToOnnx({
+        family,
+        fitted,
         encoding,
         name: `${s.name} tree`,
         producerVersion: 'test',
@@ -69,7 +70,7 @@ describe('ONNX export', () => {
       for (let r = 0; r < n; r++) {
         const x = encoding.features.map((f) => encodeValue(f, cellText(columns.get(f.name)!, r)));
         missing += x.some(Number.isNaN) ? 1 : 0;
-        const mine = predictEncoded(tree, encoding, x);
+        const mine = predictEncoded({ family, fitted, encoding }, x);
         if (encoding.classes) {
           expect((out['label']!.data as string[])[r]).toBe(mine.output);
           const k = encoding.classes.length;

@@ -15,7 +15,7 @@ const v = versionFixture('d', tinyContent());
 
 describe('predicting raw rows', () => {
   it('predicts with the path to the leaf, and repeats it exactly', () => {
-    const r = predictRaw(v.tree, v.encoding, { x: '80', z: '3' }, true);
+    const r = predictRaw(v, { x: '80', z: '3' }, true);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.prediction.output).toBe('high');

@@ -8,16 +8,12 @@ import {
   type Observation,
   type SamplerKind,
 } from '../../src/core/search/samplers';
-import {
-  checkSpace,
-  contains,
-  defaultTreeSpace,
-  paramsToCart,
-  type Params,
-  type SearchSpace,
-} from '../../src/core/search/space';
+import { checkSpace, contains, type Params, type SearchSpace } from '../../src/core/search/space';
 import { gamma, logGaussMass, observationWeights } from '../../src/core/search/tpe';
-import { DEFAULT_CART_PARAMS } from '../../src/core/train/cart';
+import { DEFAULT_CART_PARAMS } from '../../src/core/learners/tree/cart';
+import { defaultTreeSpace, paramsToCart } from '../../src/core/learners/tree/params';
+import { decisionTree } from '../../src/core/learners/tree';
+import type { AnyLearner } from '../../src/core/learners/learner';
 
 const MIXED: SearchSpace = {
   a: { kind: 'float', low: -2, high: 3, log: false },
@@ -190,6 +186,7 @@ describe('studies', () => {
     const study = await createStudy(store, 'amy', {
       name: 's',
       datasetVersionId: 'd',
+      family: 'decision-tree',
       space,
       sampler: 'tpe',
       gridPoints: 5,
@@ -234,15 +231,29 @@ describe('the trial objective', () => {
     const data = prepareSearch(tinyContent(), { folds: 3, testFraction: 0.2, seed: 1 });
     const params = { ...DEFAULT_CART_PARAMS };
     const steps: number[] = [];
-    const full = await runTrial(data, params, 'accuracy', halving(3, 3), (step) => {
-      steps.push(step);
-      return true;
-    });
+    const full = await runTrial(
+      data,
+      decisionTree as unknown as AnyLearner,
+      params,
+      'accuracy',
+      halving(3, 3),
+      (step) => {
+        steps.push(step);
+        return true;
+      },
+    );
     expect(full.state).toBe('complete');
     expect(full.intermediate).toHaveLength(3);
     expect(steps).toEqual([0, 1]);
     expect(full.value).toBe(full.intermediate[2]);
-    const pruned = await runTrial(data, params, 'accuracy', halving(3, 3), () => false);
+    const pruned = await runTrial(
+      data,
+      decisionTree as unknown as AnyLearner,
+      params,
+      'accuracy',
+      halving(3, 3),
+      () => false,
+    );
     expect(pruned).toEqual({ state: 'pruned', value: null, intermediate: [full.intermediate[0]] });
   });
 });

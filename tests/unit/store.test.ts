@@ -84,6 +84,7 @@ function sampleWrites(): Write[] {
     id: 's1',
     name: 'tune',
     datasetVersionId: dv.id,
+    family: 'decision-tree',
     space: { maxDepth: { kind: 'int', low: 1, high: 8, step: 1, log: false } },
     sampler: 'tpe',
     gridPoints: 5,

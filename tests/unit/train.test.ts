@@ -4,7 +4,7 @@ import { buildContent, type DatasetContent } from '../../src/core/data/content';
 import { suggestSchema } from '../../src/core/data/infer';
 import { parseTable } from '../../src/core/data/parse';
 import { seededRandom } from '../../src/core/random';
-import type { TrainingSet } from '../../src/core/train/cart';
+import type { TrainingSet } from '../../src/core/learners/training';
 import { holdoutSplit, learningCurve, stratifiedFolds } from '../../src/core/train/evaluate';
 import { classificationScores, regressionScores } from '../../src/core/train/metrics';
 import {
@@ -15,7 +15,7 @@ import {
   type TrainSpec,
 } from '../../src/core/train/model';
 import { scenarioFor } from '../../src/core/train/scenario';
-import { sameTree } from '../../src/core/train/tree';
+import { sameTree, type TreeModel } from '../../src/core/learners/tree/tree';
 
 async function content(text: string): Promise<DatasetContent> {
   const raw = await parseTable(text, { fileName: 'data.csv' });
@@ -105,7 +105,7 @@ describe('training a dataset version', () => {
     expect(a.holdoutRows).toHaveLength(30);
     expect(a.tags).toContain('multiclass');
     const b = trainModel(c, spec(c));
-    expect(sameTree(a.tree, b.tree)).toBe(true);
+    expect(sameTree(a.fitted as TreeModel, b.fitted as TreeModel)).toBe(true);
     expect(b.holdoutPredictions).toEqual(a.holdoutPredictions);
   });
 

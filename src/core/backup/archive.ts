@@ -21,8 +21,17 @@ import {
 } from '@zip.js/zip.js';
 import * as v from 'valibot';
 import { sha256Hex, transform } from '../bytes';
-import type { StoredColumn } from '../data/content';
-import type { DatasetColumnsRecord } from '../records';
+import { checkRecord, describeIssue, RecordError } from '../check';
+import {
+  KEY_FIELDS,
+  REFERENCES,
+  referencedIds,
+  STORE_NAMES,
+  targetStore,
+  type DatasetColumnsRecord,
+  type RecordStoreName,
+  type StoredColumn,
+} from '../records';
 
 // Native CompressionStream does the deflating; no extra workers.
 configure({ useWebWorkers: false });
@@ -35,19 +44,9 @@ export const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 /** Records are written in parts of about this many bytes of JSON. */
 const PART_BYTES = 4 * 1024 * 1024;
 
-export const BACKUP_STORES = [
-  'settings',
-  'datasets',
-  'datasetVersions',
-  'datasetColumns',
-  'models',
-  'modelVersions',
-  'studies',
-  'trials',
-  'predictions',
-  'events',
-] as const;
-export type BackupStore = (typeof BACKUP_STORES)[number];
+/** Every store, in the order a backup writes them (the order of `RECORD_SCHEMAS`). */
+export const BACKUP_STORES: readonly RecordStoreName[] = STORE_NAMES;
+export type BackupStore = RecordStoreName;
 
 export type BackupRecords = Record<BackupStore, unknown[]>;
 
@@ -241,131 +240,6 @@ export function checkKeys(value: unknown, where: string): void {
 }
 
 const str = v.string();
-const time = v.pipe(v.string(), v.isoTimestamp());
-const authored = { author: str, createdAt: time };
-const json = v.unknown();
-
-/** The shape of each kind of record: required fields, their types, no extra fields. */
-export const SCHEMAS: Record<Exclude<BackupStore, 'datasetColumns'>, v.GenericSchema> = {
-  settings: v.strictObject({ key: str, value: json, updatedAt: time }),
-  datasets: v.strictObject({ id: str, name: str, description: str, ...authored }),
-  datasetVersions: v.strictObject({
-    id: v.pipe(str, v.regex(/^[0-9a-f]{64}$/)),
-    datasetId: str,
-    number: v.pipe(v.number(), v.integer(), v.minValue(1)),
-    parentId: v.nullable(str),
-    source: str,
-    task: v.picklist(['classification', 'regression']),
-    schema: v.array(
-      v.strictObject({
-        name: str,
-        type: v.picklist(['numeric', 'categorical', 'boolean', 'text-id']),
-        role: v.picklist(['feature', 'target', 'ignored']),
-      }),
-    ),
-    rowCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
-    profile: json,
-    change: json,
-    ...authored,
-  }),
-  models: v.strictObject({
-    id: str,
-    name: str,
-    task: v.picklist(['classification', 'regression']),
-    metric: str,
-    aliases: v.record(str, str),
-    notes: v.record(str, v.strictObject({ note: str, tags: v.array(str) })),
-    monitor: v.optional(json),
-    intendedUse: v.optional(str),
-    ...authored,
-  }),
-  modelVersions: v.strictObject({
-    id: str,
-    modelId: str,
-    number: v.pipe(v.number(), v.integer(), v.minValue(1)),
-    parentId: v.nullable(str),
-    datasetVersionId: str,
-    scenario: v.picklist(['search-new', 'retrain', 'train-new', 'history']),
-    algorithm: str,
-    libraryVersions: v.record(str, str),
-    hyperparameters: json,
-    evaluation: json,
-    metric: str,
-    tree: v.looseObject({
-      name: v.picklist(['DTClassifier', 'DTRegression']),
-      options: json,
-      root: json,
-    }),
-    encoding: json,
-    preprocessing: v.array(str),
-    modelParameters: json,
-    scores: json,
-    holdout: v.strictObject({ rows: v.array(v.number()), predictions: v.array(v.number()) }),
-    trainRows: v.number(),
-    droppedRows: v.number(),
-    trainingMs: v.number(),
-    seed: v.number(),
-    tags: v.array(str),
-    environment: json,
-    search: json,
-    ...authored,
-  }),
-  studies: v.strictObject({
-    id: str,
-    name: str,
-    datasetVersionId: str,
-    space: json,
-    sampler: v.picklist(['tpe', 'tpe-multivariate', 'random', 'grid']),
-    gridPoints: v.number(),
-    seed: v.number(),
-    metric: str,
-    direction: v.picklist(['maximize', 'minimize']),
-    budget: v.number(),
-    halving: json,
-    evaluation: json,
-    state: v.picklist(['running', 'paused', 'complete', 'cancelled']),
-    modelId: v.nullable(str),
-    bestVersionId: v.nullable(str),
-    ...authored,
-  }),
-  trials: v.strictObject({
-    id: str,
-    studyId: str,
-    number: v.pipe(v.number(), v.integer(), v.minValue(0)),
-    params: v.record(str, json),
-    value: v.nullable(v.number()),
-    state: v.picklist(['complete', 'pruned', 'failed']),
-    durationMs: v.number(),
-    intermediate: v.array(v.number()),
-    error: v.optional(str),
-    ...authored,
-  }),
-  predictions: v.strictObject({
-    id: str,
-    modelId: str,
-    modelVersionId: str,
-    batchId: v.nullable(str),
-    row: v.number(),
-    rowId: v.nullable(str),
-    source: str,
-    inputs: v.record(str, v.nullable(str)),
-    output: str,
-    probabilities: v.nullable(v.array(v.number())),
-    path: v.array(str),
-    label: v.nullable(str),
-    labelledAt: v.nullable(str),
-    ...authored,
-  }),
-  events: v.strictObject({
-    seq: v.optional(v.number()),
-    at: time,
-    author: str,
-    action: str,
-    kind: str,
-    recordId: str,
-    summary: str,
-  }),
-};
 
 const COLUMNS = v.array(
   v.strictObject({
@@ -408,15 +282,18 @@ function parseRecords(store: BackupStore, name: string, data: Uint8Array): unkno
   if (!Array.isArray(parsed)) throw new BackupError(`${name} is not a list of records.`);
   if (store === 'datasetColumns') {
     const r = v.safeParse(COLUMNS, parsed);
-    if (!r.success) throw new BackupError(`${name}: ${describe(r.issues[0]!)}.`);
+    if (!r.success) throw new BackupError(`${name}: ${describeIssue(r.issues[0]!)}.`);
     return r.output;
   }
-  const schema = SCHEMAS[store];
-  parsed.forEach((rec, i) => {
-    const r = v.safeParse(schema, rec);
-    if (!r.success) throw new BackupError(`${name}, record ${i + 1}: ${describe(r.issues[0]!)}.`);
+  return parsed.map((rec, i) => {
+    try {
+      return checkRecord(store, rec);
+    } catch (e) {
+      if (e instanceof RecordError)
+        throw new BackupError(`${name}, record ${i + 1}: ${e.message}.`);
+      throw e;
+    }
   });
-  return parsed;
 }
 
 /** Rebuilds the typed arrays of dataset columns from their binary members (taken from `bins`). */
@@ -601,18 +478,15 @@ export async function readBackup(bytes: Uint8Array): Promise<ReadBackup> {
   return { manifest, records };
 }
 
-export function describe(issue: v.BaseIssue<unknown>): string {
-  const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-  return `${path ? `the field "${path}" ` : ''}${issue.message.replace(/^Invalid /, 'has an invalid ')}`;
-}
-
 type Rec = Record<string, unknown>;
 
 /**
- * The part of a store one model needs: the model, its versions, the data versions (with
- * their rows and datasets) they were trained on and the versions those came from, its
- * studies and their trials, its predictions, and the events naming any of them. Decided from
- * the model's own records and the small stores, so the large ones can be streamed past it.
+ * The part of a store one model needs, derived from the declared references (`REFERENCES`):
+ * the model, and everything that comes along with what is selected (its versions, studies,
+ * their trials, predictions, the events naming any of them), and everything a selected record
+ * points at (the data versions, their parents, their datasets). Decided from the model's own
+ * records and the small stores, so the large ones (trials, predictions, events, rows) can be
+ * streamed past it, each in store order.
  */
 export function selection(
   part: {
@@ -622,49 +496,45 @@ export function selection(
   },
   modelId: string,
 ): (store: BackupStore, record: unknown) => boolean {
-  const versions = (part.modelVersions as Rec[]).filter((v) => v['modelId'] === modelId);
-  const versionIds = new Set(versions.map((v) => v['id']));
-  const studies = (part.studies as Rec[]).filter(
-    (s) => s['modelId'] === modelId || versionIds.has(s['bestVersionId']),
-  );
-  const studyIds = new Set(studies.map((s) => s['id']));
-  const dataIds = new Set<unknown>([...versions, ...studies].map((r) => r['datasetVersionId']));
-  // The lineage of each data version: its parents too.
-  const byId = new Map((part.datasetVersions as Rec[]).map((d) => [d['id'], d]));
-  for (const id of [...dataIds]) {
-    let parent = byId.get(id)?.['parentId'];
-    while (parent && !dataIds.has(parent)) {
-      dataIds.add(parent);
-      parent = byId.get(parent)?.['parentId'];
+  const chosen = new Map<RecordStoreName, Set<string>>(STORE_NAMES.map((s) => [s, new Set()]));
+  const has = (s: RecordStoreName | undefined, id: string): boolean =>
+    s !== undefined && chosen.get(s)!.has(id);
+  chosen.get('models')!.add(modelId);
+  /** Whether a record comes along with one already chosen. */
+  const comesAlong = (s: RecordStoreName, r: Rec): boolean =>
+    REFERENCES[s].some(
+      (ref) => ref.along && referencedIds(r, ref).some((id) => has(targetStore(r, ref), id)),
+    );
+  /** Chooses a record and what it points at (never another model). */
+  const choose = (s: RecordStoreName, r: Rec): void => {
+    chosen.get(s)!.add(String(r[KEY_FIELDS[s]]));
+    for (const ref of REFERENCES[s]) {
+      const to = targetStore(r, ref);
+      if (to && to !== 'models' && to !== 'settings')
+        for (const id of referencedIds(r, ref)) chosen.get(to)!.add(id);
     }
+  };
+  const small = [
+    ['modelVersions', part.modelVersions],
+    ['studies', part.studies],
+    ['datasetVersions', part.datasetVersions],
+  ] as const;
+  const total = (): number => [...chosen.values()].reduce((n, set) => n + set.size, 0);
+  // Until a whole pass over the small stores chooses nothing new.
+  for (let before = -1; before !== total();) {
+    before = total();
+    for (const [s, records] of small)
+      for (const r of records as Rec[])
+        if (has(s, String(r[KEY_FIELDS[s]])) || comesAlong(s, r)) choose(s, r);
   }
-  const datasetIds = new Set([...dataIds].map((id) => byId.get(id)?.['datasetId']));
-  const named = new Set<unknown>([modelId, ...versionIds, ...studyIds, ...dataIds, ...datasetIds]);
   return (store, record) => {
     const r = record as Rec;
-    switch (store) {
-      case 'settings':
-        return false;
-      case 'datasets':
-        return datasetIds.has(r['id']);
-      case 'datasetVersions':
-      case 'datasetColumns':
-        return dataIds.has(r['id']);
-      case 'models':
-        return r['id'] === modelId;
-      case 'modelVersions':
-        return versionIds.has(r['id']);
-      case 'studies':
-        return studyIds.has(r['id']);
-      case 'trials':
-        if (!studyIds.has(r['studyId'])) return false;
-        named.add(r['id']);
-        return true;
-      case 'predictions':
-        return versionIds.has(r['modelVersionId']);
-      case 'events':
-        return named.has(r['recordId']);
-    }
+    if (store === 'settings') return false;
+    if (store === 'datasetColumns') return has('datasetVersions', String(r['id']));
+    if (has(store, String(r[KEY_FIELDS[store]]))) return true;
+    if (!comesAlong(store, r)) return false;
+    choose(store, r);
+    return true;
   };
 }
 

@@ -3,9 +3,9 @@
  * root ("" the root, then L/R), so a change reads as "the split at depth 2 moved from
  * petal_width < 1.75 to < 1.65" and both drawings can highlight the same places.
  */
-import type { Encoding } from '../data/matrix';
-import { conditionText, nodePrediction } from '../train/describe';
-import { isLeaf, type TreeModel, type TreeNode } from '../train/tree';
+import { conditionText, nodePrediction } from '../learners/tree/describe';
+import { isLeaf, type TreeModel, type TreeNode } from '../learners/tree/tree';
+import type { Encoding } from '../records';
 
 export type NodeChange =
   /** Same feature, another threshold. */

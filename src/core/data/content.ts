@@ -4,14 +4,11 @@
  * (−1 where missing), identifiers as strings. Also: checks that a table can train a model,
  * and the content hash that identifies a version.
  */
-import type { ColumnSchema, ColumnType, Task } from '../records';
+import type { ColumnSchema, ColumnType, StoredColumn, Task } from '../records';
+
+export type { StoredColumn };
 import { DataError, isNumeric } from './parse';
 import { sha256Hex } from '../bytes';
-
-export type StoredColumn =
-  | { kind: 'numeric'; values: Float64Array }
-  | { kind: 'categorical'; categories: string[]; codes: Int32Array }
-  | { kind: 'text'; values: (string | null)[] };
 
 export interface DatasetContent {
   task: Task;

@@ -3,21 +3,13 @@
  * keeping only the rows that pass a filter. Each returns new content (the parent is never
  * touched) and the change is described for the lineage.
  */
-import type { ColumnSchema, Task } from '../records';
+import type { ColumnSchema, Task, VersionChange } from '../records';
+
+export type { VersionChange };
 import { buildContent, cellText, columnCells, type DatasetContent } from './content';
 import { DataError, isNumeric, type RawTable } from './parse';
 
 /** What a version changed relative to its parent. */
-export interface VersionChange {
-  kind: 'import' | 'append' | 'schema' | 'filter';
-  rowsAdded: number;
-  rowsRemoved: number;
-  /** Columns whose type or role changed, e.g. `age: numeric → categorical`. */
-  columnsChanged: string[];
-  /** One sentence for people. */
-  summary: string;
-}
-
 /** Appends the rows of another table with the same columns (in any order). */
 export function appendRows(
   parent: DatasetContent,

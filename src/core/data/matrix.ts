@@ -2,22 +2,11 @@
  * From a dataset version to what a trainer needs: a numeric feature matrix and a target
  * vector, with the encoding recorded so that predictions later map raw values the same way.
  */
-import type { Task } from '../records';
+import type { Encoding, FeatureEncoding } from '../records';
+
+export type { Encoding, FeatureEncoding };
 import { cellText, type DatasetContent } from './content';
 import { DataError } from './parse';
-
-export type FeatureEncoding =
-  | { name: string; kind: 'numeric' }
-  /** Category label → its index in `categories` (ordinal code). */
-  | { name: string; kind: 'categorical'; categories: string[] };
-
-export interface Encoding {
-  task: Task;
-  features: FeatureEncoding[];
-  target: string;
-  /** Class labels in code order (classification); the trainer sees 0 … k − 1. */
-  classes: string[] | null;
-}
 
 export interface Matrix {
   /** Row-major, rows × features; NaN where a value is missing. */

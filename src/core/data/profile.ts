@@ -3,49 +3,17 @@
  * column the missing and distinct counts; for numbers min, max, mean, standard deviation and a
  * histogram; for categories the most frequent labels; for the target the class balance.
  */
-import type { ColumnSchema, Task } from '../records';
-import { cellText, isMissing, type DatasetContent, type StoredColumn } from './content';
+import type {
+  CategoryCount,
+  ColumnProfile,
+  DatasetProfile,
+  Histogram,
+  NumericSummary,
+  StoredColumn,
+} from '../records';
 
-export interface Histogram {
-  /** Bin edges: bins[i] counts values in [edges[i], edges[i+1]), the last bin closed. */
-  edges: number[];
-  counts: number[];
-}
-
-export interface NumericSummary {
-  min: number;
-  max: number;
-  mean: number;
-  /** Sample standard deviation (n − 1); 0 for a single value. */
-  std: number;
-  histogram: Histogram;
-}
-
-export interface CategoryCount {
-  value: string;
-  count: number;
-}
-
-export interface ColumnProfile {
-  name: string;
-  type: ColumnSchema['type'];
-  role: ColumnSchema['role'];
-  missing: number;
-  distinct: number;
-  numeric: NumericSummary | null;
-  /** The most frequent values, most frequent first (at most TOP_CATEGORIES). */
-  top: CategoryCount[] | null;
-}
-
-export interface DatasetProfile {
-  rowCount: number;
-  task: Task;
-  columns: ColumnProfile[];
-  /** Class counts of the target, largest first (classification only). */
-  classBalance: CategoryCount[] | null;
-  /** Rows with at least one missing value. */
-  rowsWithMissing: number;
-}
+export type { CategoryCount, ColumnProfile, DatasetProfile, Histogram, NumericSummary };
+import { cellText, isMissing, type DatasetContent } from './content';
 
 export const TOP_CATEGORIES = 10;
 export const HISTOGRAM_BINS = 12;

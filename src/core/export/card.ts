@@ -5,7 +5,7 @@
  */
 import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord } from '../records';
 import { METRICS, scalarScores, type MetricName } from '../train/metrics';
-import { PARAM_LABELS } from '../train/params';
+import { describeParams, learnerFor } from '../learners/registry';
 
 export interface CardSection {
   id: string;
@@ -84,14 +84,15 @@ export function buildCard(input: CardInput): ModelCard {
   ]);
   sections.push({ id: 'data', heading: 'Data', facts: dataFacts });
 
-  const settings: [string, string][] = Object.entries(v.hyperparameters).map(([k, x]) => [
-    PARAM_LABELS[k] ?? k,
-    x === null ? 'unlimited' : typeof x === 'number' ? num(x) : String(x),
-  ]);
+  const learner = learnerFor(v.family);
+  const settings: [string, string][] = describeParams(v.family, v.hyperparameters, (x) =>
+    num(x),
+  ).map((p) => [p.label, p.value]);
   sections.push({
     id: 'training',
     heading: 'Training',
     facts: [
+      ['Model family', learner.label],
       ['Algorithm', `${v.algorithm} (${v.encoding.task})`],
       ...settings,
       ['Seed', String(v.seed)],
@@ -108,10 +109,7 @@ export function buildCard(input: CardInput): ModelCard {
             : 'hand',
       ],
       ['Training time', `${num(v.trainingMs, 0)} ms`],
-      [
-        'Tree',
-        `${v.modelParameters.nodes} nodes, ${v.modelParameters.leaves} leaves, depth ${v.modelParameters.depth}`,
-      ],
+      ['Size', learner.describeSize(v.modelParameters.size)],
     ],
   });
 

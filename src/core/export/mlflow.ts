@@ -23,7 +23,7 @@ import { scalarScores } from '../train/metrics';
 export interface MlflowInput {
   models: { model: ModelRecord; versions: ModelVersionRecord[] }[];
   studies: { study: StudyRecord; trials: TrialRecord[] }[];
-  onnx(model: ModelRecord, version: ModelVersionRecord): Uint8Array;
+  onnx(model: ModelRecord, version: ModelVersionRecord): Promise<Uint8Array>;
   card(model: ModelRecord, version: ModelVersionRecord): string;
   app: string;
 }
@@ -210,7 +210,7 @@ export async function mlflowFiles(input: MlflowInput): Promise<Files> {
           metadata: { producer: `Orpheus ${input.app}`, orpheus_version_id: v.id },
         }),
       );
-      files.set(`${dir}/artifacts/model/model.onnx`, input.onnx(model, v));
+      files.set(`${dir}/artifacts/model/model.onnx`, await input.onnx(model, v));
       files.set(`${dir}/artifacts/model/requirements.txt`, 'mlflow\nonnx\nonnxruntime\n');
       files.set(`${dir}/artifacts/model_card.md`, input.card(model, v));
     }

@@ -6,7 +6,8 @@
  * validates the version against the same schema a backup uses.
  */
 import * as v from 'valibot';
-import { checkKeys, describe, SCHEMAS } from '../backup/archive';
+import { checkKeys } from '../backup/archive';
+import { checkRecord, describeIssue, RecordError } from '../check';
 import { transform } from '../bytes';
 import type { ModelRecord, ModelVersionRecord } from '../records';
 import { METRICS, type MetricName } from '../train/metrics';
@@ -104,8 +105,11 @@ export async function readShareLink(text: string): Promise<SharedModel> {
       `This link was made by a newer Orpheus (link format ${String(p['formatVersion'])}); update Orpheus to open it.`,
     );
   const m = v.safeParse(MODEL, p['model']);
-  if (!m.success) throw new ShareError(`The link's model ${describe(m.issues[0]!)}.`);
-  const ver = v.safeParse(SCHEMAS.modelVersions, p['version']);
-  if (!ver.success) throw new ShareError(`The link's version ${describe(ver.issues[0]!)}.`);
-  return { model: m.output, version: ver.output as ModelVersionRecord };
+  if (!m.success) throw new ShareError(`The link's model ${describeIssue(m.issues[0]!)}.`);
+  try {
+    return { model: m.output, version: checkRecord('modelVersions', p['version']) };
+  } catch (e) {
+    if (e instanceof RecordError) throw new ShareError(`The link's version ${e.message}.`);
+    throw e;
+  }
 }

@@ -2,7 +2,9 @@
  * Monitoring: a model's score on labelled predictions over time (per batch or per day),
  * retrain triggers, and the promotion gate a challenger must pass.
  */
-import type { PredictionRecord } from '../records';
+import type { Gate, MonitorSettings, PredictionRecord, TriggerRules } from '../records';
+
+export type { Gate, MonitorSettings, TriggerRules };
 import {
   classificationScores,
   regressionScores,
@@ -10,27 +12,6 @@ import {
   METRICS,
   type MetricName,
 } from '../train/metrics';
-
-export interface TriggerRules {
-  /** Fire when the champion's dataset grew by at least this share (0.2 = 20 %) since it was trained. */
-  growth: number | null;
-  /** Fire when the champion is older than this many days. */
-  maxAgeDays: number | null;
-  /** Fire when the latest monitored score is on the wrong side of this value. */
-  threshold: number | null;
-}
-
-export interface Gate {
-  /** The challenger must beat the champion's metric by at least this much. */
-  minGain: number;
-  /** No class's recall may drop by more than this. */
-  maxRecallDrop: number;
-}
-
-export interface MonitorSettings {
-  rules: TriggerRules;
-  gate: Gate;
-}
 
 export const DEFAULT_MONITOR: MonitorSettings = {
   rules: { growth: 0.2, maxAgeDays: 30, threshold: null },

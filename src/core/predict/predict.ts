@@ -1,12 +1,19 @@
 /**
  * Predicting from raw rows with a saved version: each row is checked against the version's
  * recorded encoding (a missing column, an unknown category or a word in a numeric field is a
- * problem reported for that row, never coerced), encoded, and run down the tree, keeping the
- * path it took so a person can follow the decision.
+ * problem reported for that row, never coerced), encoded, and given to the version's family,
+ * keeping the path its decision took (a tree's nodes) so a person can follow it.
  */
-import type { Encoding } from '../data/matrix';
 import { isNumeric } from '../data/parse';
-import { argmax, childFor, isLeaf, leafProbabilities, type TreeModel } from '../train/tree';
+import { learnerFor } from '../learners/registry';
+import type { Encoding } from '../records';
+
+/** What predicting needs of a version: its family, its fitted model and its encoding. */
+export interface Predictor {
+  family: string;
+  fitted: unknown;
+  encoding: Encoding;
+}
 
 /** A raw row: column name → cell text (null or empty for missing). */
 export type RawRow = Readonly<Record<string, string | null | undefined>>;
@@ -16,7 +23,7 @@ export interface RowPrediction {
   output: string;
   /** Class probabilities in class order (classification). */
   probabilities: number[] | null;
-  /** Node paths from the root ("", "L", "LR" …) to the leaf. */
+  /** The decision's path in the family's terms (a tree: node paths "", "L", "LR" … to the leaf). */
   path: string[];
 }
 
@@ -62,37 +69,20 @@ export function encodeRow(
   return problems.length ? { problems } : { x };
 }
 
-/** Runs an encoded row down the tree. */
-export function predictEncoded(
-  tree: TreeModel,
-  encoding: Encoding,
-  x: readonly number[],
-): RowPrediction {
-  const path = [''];
-  let node = tree.root;
-  let id = '';
-  while (!isLeaf(node)) {
-    const next = childFor(node, x);
-    id += next === node.left ? 'L' : 'R';
-    path.push(id);
-    node = next;
-  }
-  if (encoding.classes) {
-    const p = Array.from(leafProbabilities(node, encoding.classes.length));
-    return { output: encoding.classes[argmax(p)]!, probabilities: p, path };
-  }
-  return { output: String(node.distribution as number), probabilities: null, path };
+/** Gives an encoded row to the version's family. */
+export function predictEncoded(version: Predictor, x: readonly number[]): RowPrediction {
+  const { encoding } = version;
+  const learner = learnerFor(version.family);
+  const r = learner.predictRow(version.fitted, x, encoding.classes?.length ?? 0);
+  if (encoding.classes)
+    return { output: encoding.classes[r.value]!, probabilities: r.probabilities, path: r.path };
+  return { output: String(r.value), probabilities: null, path: r.path };
 }
 
-export function predictRaw(
-  tree: TreeModel,
-  encoding: Encoding,
-  row: RawRow,
-  handlesMissing: boolean,
-): RowResult {
-  const enc = encodeRow(encoding, row, handlesMissing);
+export function predictRaw(version: Predictor, row: RawRow, handlesMissing: boolean): RowResult {
+  const enc = encodeRow(version.encoding, row, handlesMissing);
   if ('problems' in enc) return { ok: false, problems: enc.problems };
-  return { ok: true, prediction: predictEncoded(tree, encoding, enc.x), x: enc.x };
+  return { ok: true, prediction: predictEncoded(version, enc.x), x: enc.x };
 }
 
 /** Whether a re-run gives the logged output and probabilities exactly. */
@@ -103,4 +93,9 @@ export function samePrediction(
   if (a.output !== b.output) return false;
   if ((a.probabilities === null) !== (b.probabilities === null)) return false;
   return (a.probabilities ?? []).every((p, i) => p === b.probabilities![i]);
+}
+
+/** The part of a version predicting needs (what goes to a worker instead of the whole record). */
+export function predictorOf(v: Predictor): Predictor {
+  return { family: v.family, fitted: v.fitted, encoding: v.encoding };
 }

@@ -5,8 +5,8 @@
  * Orpheus's own trainer on seeded 80 % subsets of the trials.
  */
 import { seededRandom, shuffle } from '../random';
-import { DEFAULT_CART_PARAMS, fitCart } from '../train/cart';
-import type { Observation } from './samplers';
+import { DEFAULT_CART_PARAMS, fitCart } from '../learners/tree/cart';
+import type { Observation } from './history';
 import { toInternal, type SearchSpace } from './space';
 
 export function paramImportances(

@@ -1,11 +1,13 @@
 /**
- * The tree trainer as a search objective. A worker prepares a data version once (the encoded
- * matrix, the sorted feature orders, the hold-out split and the CV folds, each fold's training
- * rows in a seeded order) and keeps it; each trial then pays only for its own trees.
+ * A family's learner as a search objective. A worker prepares a data version once (the encoded
+ * matrix, the hold-out split and the CV folds, each fold's training rows in a seeded order, and
+ * whatever a family shares between fits, such as a tree's sorted orders) and keeps it; each
+ * trial then pays only for its own fits.
  */
 import type { DatasetContent } from '../data/content';
 import { seededRandom, shuffle } from '../random';
-import { fitCart, type CartParams } from '../train/cart';
+import type { AnyLearner } from '../learners/learner';
+import type { Params } from '../records';
 import { prepare, scoreRows, type EvaluationPlan, type Prepared } from '../train/evaluate';
 import { scalarScores, type MetricName } from '../train/metrics';
 import { trainingSet } from '../train/model';
@@ -44,7 +46,8 @@ export type Report = (step: number, value: number) => boolean | Promise<boolean>
 /** The cross-validated `metric` of `params` with each fold trained on `share` of its rows. */
 export function scoreRung(
   data: SearchData,
-  params: CartParams,
+  learner: AnyLearner,
+  params: Params,
   metric: MetricName,
   share: number,
 ): number {
@@ -55,8 +58,12 @@ export function scoreRung(
     const rows = foldTrain[k]!;
     const size = Math.max(2, Math.ceil(rows.length * share));
     const subset = rows.slice(0, size).sort();
-    const fitted = fitCart(prep.set, params, { seed: prep.plan.seed, subset, orders: prep.orders });
-    const v = scalarScores(scoreRows(prep.set, fitted, fold).scores)[metric];
+    const { fitted } = learner.fit(prep.set, params, {
+      seed: prep.plan.seed,
+      subset,
+      shared: prep.shared,
+    });
+    const v = scalarScores(scoreRows(prep.set, learner, fitted, fold).scores)[metric];
     if (v !== undefined && !Number.isNaN(v)) {
       sum += v;
       count++;
@@ -68,14 +75,15 @@ export function scoreRung(
 /** Cross-validated `metric` of `params`, rung by rung, asking `report` after each but the last. */
 export async function runTrial(
   data: SearchData,
-  params: CartParams,
+  learner: AnyLearner,
+  params: Params,
   metric: MetricName,
   halving: Halving,
   report: Report,
 ): Promise<TrialOutcome> {
   const intermediate: number[] = [];
   for (let step = 0; step < halving.rungs.length; step++) {
-    const value = scoreRung(data, params, metric, halving.rungs[step]!);
+    const value = scoreRung(data, learner, params, metric, halving.rungs[step]!);
     intermediate.push(value);
     if (step === halving.rungs.length - 1) return { state: 'complete', value, intermediate };
     if (!(await report(step, value))) return { state: 'pruned', value: null, intermediate };

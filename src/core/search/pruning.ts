@@ -4,14 +4,10 @@
  * if it is among the best 1/η of the trials that reached that rung (Optuna's
  * SuccessiveHalvingPruner rule, asynchronous: no trial waits for others).
  */
-import type { Direction } from './samplers';
+import type { Halving } from '../records';
+import type { Direction } from '../vocabulary';
 
-export interface Halving {
-  /** Reduction factor η. */
-  eta: number;
-  /** Shares of the training rows, ascending, the last one 1. */
-  rungs: number[];
-}
+export type { Halving };
 
 /** η = 3 with rungs 1/9, 1/3, 1 by default. */
 export function halving(eta = 3, count = 3): Halving {

@@ -2,25 +2,16 @@
  * Samplers: given a space and the trials so far, the next trial's parameters. All are pure: the
  * seeded generator is passed in, so a study repeats exactly from its seed.
  */
-import { randomInt, seededRandom, shuffle, type Random } from '../random';
-import { toExternal, type Distribution, type Params, type SearchSpace } from './space';
+import { seededRandom, shuffle } from '../random';
+import type { Direction, SamplerKind, TrialState } from '../vocabulary';
+import { sampleRandom, sampleUniform, trialRandom } from './draw';
+import type { Observation } from './history';
+import type { Distribution, Params, SearchSpace } from './space';
 import { suggestTpe, type TpeOptions } from './tpe';
 
-export type TrialState = 'running' | 'complete' | 'pruned' | 'failed';
-export type Direction = 'maximize' | 'minimize';
+export { sampleRandom, sampleUniform, trialRandom };
 
-/** A trial as samplers see it. */
-export interface Observation {
-  number: number;
-  params: Params;
-  state: TrialState;
-  /** The final value (complete trials). */
-  value: number | null;
-  /** Intermediate values by step (successive-halving rungs). */
-  intermediate: number[];
-}
-
-export type SamplerKind = 'tpe' | 'tpe-multivariate' | 'random' | 'grid';
+export type { Direction, Observation, SamplerKind, TrialState };
 
 export const SAMPLER_LABELS: Record<SamplerKind, string> = {
   tpe: 'TPE (as in Optuna)',
@@ -40,45 +31,6 @@ export interface SamplerContext {
   /** Grid: values per numeric range. */
   gridPoints?: number;
   tpe?: Partial<TpeOptions>;
-}
-
-/** The generator for one trial of a study: the same trial number always draws the same. */
-export function trialRandom(seed: number, trialNumber: number): Random {
-  return seededRandom(
-    (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(trialNumber + 1, 0xc2b2ae35)) >>> 0,
-  );
-}
-
-function uniform(random: Random, low: number, high: number): number {
-  return low + random() * (high - low);
-}
-
-/** One value drawn uniformly from a distribution (Optuna's RandomSampler rules). */
-export function sampleUniform(d: Distribution, random: Random): Params[string] {
-  switch (d.kind) {
-    case 'categorical':
-      return toExternal(d, randomInt(random, d.choices.length));
-    case 'float':
-      return d.log
-        ? Math.exp(uniform(random, Math.log(d.low), Math.log(d.high)))
-        : uniform(random, d.low, d.high);
-    case 'int': {
-      if (d.log) {
-        const v = Math.round(
-          Math.exp(uniform(random, Math.log(d.low - 0.5), Math.log(d.high + 0.5))),
-        );
-        return Math.min(d.high, Math.max(d.low, v));
-      }
-      const count = Math.floor((d.high - d.low) / d.step) + 1;
-      return d.low + randomInt(random, count) * d.step;
-    }
-  }
-}
-
-export function sampleRandom(space: SearchSpace, random: Random): Params {
-  const out: Params = {};
-  for (const [name, d] of Object.entries(space)) out[name] = sampleUniform(d, random);
-  return out;
 }
 
 export const MAX_GRID = 10_000;

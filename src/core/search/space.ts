@@ -3,18 +3,9 @@
  * (what the trainer receives) and an internal number (what samplers compute with: a category's
  * index, or the number itself).
  */
-import type { Task } from '../records';
-import type { CartParams } from '../train/cart';
+import type { Choice, Distribution, Params, SearchSpace } from '../records';
 
-export type Choice = string | number | boolean | null;
-
-export type Distribution =
-  | { kind: 'float'; low: number; high: number; log: boolean }
-  | { kind: 'int'; low: number; high: number; step: number; log: boolean }
-  | { kind: 'categorical'; choices: Choice[] };
-
-export type SearchSpace = Record<string, Distribution>;
-export type Params = Record<string, Choice>;
+export type { Choice, Distribution, Params, SearchSpace };
 
 export function toInternal(d: Distribution, v: Choice): number {
   if (d.kind === 'categorical') return d.choices.indexOf(v);
@@ -55,43 +46,4 @@ export function contains(d: Distribution, v: Choice): boolean {
   if (d.kind === 'categorical') return d.choices.includes(v);
   if (typeof v !== 'number' || v < d.low || v > d.high) return false;
   return d.kind === 'float' || (Number.isInteger(v) && (v - d.low) % d.step === 0);
-}
-
-/**
- * The tree trainer's settings as a space. `maxDepth` 0 stands for "unlimited" so that depth
- * stays one integer range.
- */
-export function defaultTreeSpace(task: Task): SearchSpace {
-  const space: SearchSpace = {
-    maxDepth: { kind: 'int', low: 1, high: 20, step: 1, log: false },
-    minSamplesSplit: { kind: 'int', low: 2, high: 40, step: 1, log: true },
-    minSamplesLeaf: { kind: 'int', low: 1, high: 30, step: 1, log: true },
-    minImpurityDecrease: { kind: 'float', low: 0, high: 0.02, log: false },
-    maxFeatures: { kind: 'categorical', choices: ['all', 'sqrt', 'log2'] },
-  };
-  if (task === 'classification') {
-    space['criterion'] = { kind: 'categorical', choices: ['gini', 'entropy'] };
-    space['classWeight'] = { kind: 'categorical', choices: ['none', 'balanced'] };
-  }
-  return space;
-}
-
-/** Trial parameters as trainer settings (anything not searched keeps its default). */
-export function paramsToCart(params: Params, base: CartParams): CartParams {
-  const out: CartParams = { ...base };
-  const num = (k: string): number | undefined =>
-    typeof params[k] === 'number' ? (params[k] as number) : undefined;
-  if (num('maxDepth') !== undefined)
-    out.maxDepth = num('maxDepth')! === 0 ? null : num('maxDepth')!;
-  if (num('minSamplesSplit') !== undefined) out.minSamplesSplit = num('minSamplesSplit')!;
-  if (num('minSamplesLeaf') !== undefined) out.minSamplesLeaf = num('minSamplesLeaf')!;
-  if (num('minImpurityDecrease') !== undefined)
-    out.minImpurityDecrease = num('minImpurityDecrease')!;
-  if (typeof params['criterion'] === 'string')
-    out.criterion = params['criterion'] as CartParams['criterion'];
-  if (typeof params['maxFeatures'] === 'string')
-    out.maxFeatures = params['maxFeatures'] as CartParams['maxFeatures'];
-  if (typeof params['classWeight'] === 'string')
-    out.classWeight = params['classWeight'] as CartParams['classWeight'];
-  return out;
 }

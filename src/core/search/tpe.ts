@@ -19,7 +19,9 @@
 import erf from '@stdlib/math-base-special-erf';
 import erfc from '@stdlib/math-base-special-erfc';
 import type { Random } from '../random';
-import { sampleRandom, type Direction, type Observation } from './samplers';
+import type { Direction } from '../vocabulary';
+import { sampleRandom } from './draw';
+import type { Observation } from './history';
 import { toExternal, toInternal, type Distribution, type Params, type SearchSpace } from './space';
 
 export interface TpeOptions {

@@ -3,25 +3,20 @@
  * cross-validation on the rest; the final tree fitted on the training part and scored on the
  * hold-out. The sorted feature orders are computed once and shared by every fit.
  */
+import type { AnyLearner, Fit, SharedWork } from '../learners/learner';
+import { DEFAULT_FAMILY, learnerFor } from '../learners/registry';
+import { TrainingError, type TrainingSet } from '../learners/training';
 import { seededRandom, shuffle, type Random } from '../random';
-import {
-  fitCart,
-  presort,
-  TrainingError,
-  type CartParams,
-  type FittedTree,
-  type TrainingSet,
-} from './cart';
-import {
-  classificationScores,
-  regressionScores,
-  scalarScores,
-  METRICS,
-  type ClassificationScores,
-  type MetricName,
-  type RegressionScores,
-} from './metrics';
-import { predictTree, treeShape, type TreeShape } from './tree';
+import type {
+  ClassificationScores,
+  MetricName,
+  Params,
+  RegressionScores,
+  Spread,
+} from '../records';
+import { classificationScores, regressionScores, scalarScores, METRICS } from './metrics';
+
+export type { Spread };
 
 export interface EvaluationPlan {
   /** Cross-validation folds, 2 … 20. */
@@ -33,24 +28,16 @@ export interface EvaluationPlan {
 
 export const DEFAULT_PLAN: Omit<EvaluationPlan, 'seed'> = { folds: 5, testFraction: 0.2 };
 
-export interface Spread {
-  mean: number;
-  std: number;
-  /** One value per fold. */
-  folds: number[];
-}
-
 export interface Evaluation {
-  fitted: FittedTree;
-  shape: TreeShape;
+  fit: Fit<unknown>;
   /** Cross-validated scalar metrics (mean ± std over folds). */
   cv: Partial<Record<MetricName, Spread>>;
   holdout: ClassificationScores | RegressionScores;
-  /** The rows held out (indices into the training set) and what the tree predicts for them. */
+  /** The rows held out (indices into the training set) and what the model predicts for them. */
   holdoutRows: number[];
   holdoutPredictions: number[];
   trainRows: number;
-  /** Time to fit the final tree (cross-validation not included). */
+  /** Time to fit the final model (cross-validation not included). */
   fitMs: number;
 }
 
@@ -121,7 +108,8 @@ export function checkPlan(set: TrainingSet, plan: EvaluationPlan): void {
 
 export function scoreRows(
   set: TrainingSet,
-  fitted: FittedTree,
+  learner: AnyLearner,
+  fitted: unknown,
   rows: Int32Array,
 ): { scores: ClassificationScores | RegressionScores; predictions: Float64Array } {
   const p = set.features;
@@ -131,7 +119,7 @@ export function scoreRows(
     x.set(set.x.subarray(r * p, (r + 1) * p), i * p);
     y[i] = set.y[r]!;
   });
-  const { predictions, probabilities } = predictTree(fitted.tree, x, rows.length, p, set.classes);
+  const { predictions, probabilities } = learner.predict(fitted, x, rows.length, p, set.classes);
   const scores =
     set.classes > 0
       ? classificationScores(y, predictions, probabilities, set.classes)
@@ -150,7 +138,8 @@ function spread(values: number[]): Spread {
 export interface Prepared {
   set: TrainingSet;
   plan: EvaluationPlan;
-  orders: Int32Array[];
+  /** Work every family may share between its fits on this set (a tree's sorted orders). */
+  shared: SharedWork;
   train: Int32Array;
   test: Int32Array;
   folds: Int32Array[];
@@ -161,24 +150,25 @@ export function prepare(set: TrainingSet, plan: EvaluationPlan): Prepared {
   const random = seededRandom(plan.seed);
   const { train, test } = holdoutSplit(set, plan.testFraction, random);
   const folds = stratifiedFolds(set, train, plan.folds, random);
-  return { set, plan, orders: presort(set), train, test, folds };
+  return { set, plan, shared: new Map(), train, test, folds };
 }
 
 /** Cross-validated scalar metrics of one configuration. */
 export function crossValidate(
   prep: Prepared,
-  params: CartParams,
+  learner: AnyLearner,
+  params: Params,
   onFold?: () => void,
 ): Partial<Record<MetricName, Spread>> {
-  const { set, orders, train, folds, plan } = prep;
+  const { set, shared, train, folds, plan } = prep;
   const perFold: Partial<Record<MetricName, number>>[] = [];
   const inFold = new Uint8Array(set.rows);
   for (const fold of folds) {
     inFold.fill(0);
     for (const r of fold) inFold[r] = 1;
     const subset = train.filter((r) => !inFold[r]);
-    const fitted = fitCart(set, params, { seed: plan.seed, subset, orders });
-    perFold.push(scalarScores(scoreRows(set, fitted, fold).scores));
+    const { fitted } = learner.fit(set, params, { seed: plan.seed, subset, shared });
+    perFold.push(scalarScores(scoreRows(set, learner, fitted, fold).scores));
     onFold?.();
   }
   const out: Partial<Record<MetricName, Spread>> = {};
@@ -189,16 +179,19 @@ export function crossValidate(
   return out;
 }
 
-/** Fits the final tree on the training part and scores it on the hold-out. */
-export function fitAndScore(prep: Prepared, params: CartParams): Omit<Evaluation, 'cv'> {
-  const { set, orders, train, test, plan } = prep;
+/** Fits the final model on the training part and scores it on the hold-out. */
+export function fitAndScore(
+  prep: Prepared,
+  learner: AnyLearner,
+  params: Params,
+): Omit<Evaluation, 'cv'> {
+  const { set, shared, train, test, plan } = prep;
   const t0 = performance.now();
-  const fitted = fitCart(set, params, { seed: plan.seed, subset: train, orders });
+  const fit = learner.fit(set, params, { seed: plan.seed, subset: train, shared });
   const fitMs = performance.now() - t0;
-  const { scores, predictions } = scoreRows(set, fitted, test);
+  const { scores, predictions } = scoreRows(set, learner, fit.fitted, test);
   return {
-    fitted,
-    shape: treeShape(fitted.tree),
+    fit,
     holdout: scores,
     holdoutRows: Array.from(test),
     holdoutPredictions: Array.from(predictions),
@@ -210,15 +203,16 @@ export function fitAndScore(prep: Prepared, params: CartParams): Omit<Evaluation
 /** Cross-validation, then the final fit: what one training run does. */
 export function evaluate(
   set: TrainingSet,
-  params: CartParams,
+  learner: AnyLearner,
+  params: Params,
   plan: EvaluationPlan,
   onProgress: ProgressFn = () => {},
 ): Evaluation {
   const prep = prepare(set, plan);
   const total = plan.folds + 1;
   let done = 0;
-  const cv = crossValidate(prep, params, () => onProgress(++done, total));
-  const final = fitAndScore(prep, params);
+  const cv = crossValidate(prep, learner, params, () => onProgress(++done, total));
+  const final = fitAndScore(prep, learner, params);
   onProgress(total, total);
   return { ...final, cv };
 }
@@ -237,21 +231,23 @@ export interface CurvePoint {
 /** Score against training-set size: fits on growing shares of the training part. */
 export function learningCurve(
   set: TrainingSet,
-  params: CartParams,
+  params: Params,
   plan: EvaluationPlan,
   metric: MetricName,
   steps = 8,
   onProgress: ProgressFn = () => {},
+  family = DEFAULT_FAMILY,
 ): CurvePoint[] {
+  const learner = learnerFor(family);
   const prep = prepare(set, plan);
   const order = shuffle(Int32Array.from(prep.train), seededRandom(plan.seed + 1));
   const points: CurvePoint[] = [];
   for (let s = 1; s <= steps; s++) {
     const size = Math.max(2, Math.round((order.length * s) / steps));
     const subset = order.slice(0, size).sort();
-    const fitted = fitCart(set, params, { seed: plan.seed, subset, orders: prep.orders });
-    const onTrain = scalarScores(scoreRows(set, fitted, subset).scores)[metric] ?? NaN;
-    const onTest = scalarScores(scoreRows(set, fitted, prep.test).scores)[metric] ?? NaN;
+    const { fitted } = learner.fit(set, params, { seed: plan.seed, subset, shared: prep.shared });
+    const onTrain = scalarScores(scoreRows(set, learner, fitted, subset).scores)[metric] ?? NaN;
+    const onTest = scalarScores(scoreRows(set, learner, fitted, prep.test).scores)[metric] ?? NaN;
     points.push({ rows: size, train: onTrain, test: onTest });
     onProgress(s, steps);
   }

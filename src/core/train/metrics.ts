@@ -3,26 +3,10 @@
  * precision and recall per class, confusion matrix, log loss. Regression: R², RMSE, MAE.
  * Definitions follow scikit-learn's (zero division counts as 0).
  */
-import type { Task } from '../records';
+import type { ClassificationScores, MetricName, RegressionScores } from '../records';
+import type { Task } from '../vocabulary';
 
-export interface ClassificationScores {
-  accuracy: number;
-  balanced_accuracy: number;
-  f1_macro: number;
-  log_loss: number;
-  /** Per class, in class-code order. */
-  precision: number[];
-  recall: number[];
-  f1: number[];
-  /** confusion[true][predicted]. */
-  confusion: number[][];
-}
-
-export interface RegressionScores {
-  r2: number;
-  rmse: number;
-  mae: number;
-}
+export type { ClassificationScores, MetricName, RegressionScores };
 
 /** The metrics a model can be ranked by, and which way is better. */
 export const METRICS = {
@@ -33,9 +17,7 @@ export const METRICS = {
   r2: { task: 'regression', label: 'R²', higherIsBetter: true },
   rmse: { task: 'regression', label: 'RMSE', higherIsBetter: false },
   mae: { task: 'regression', label: 'MAE', higherIsBetter: false },
-} as const satisfies Record<string, { task: Task; label: string; higherIsBetter: boolean }>;
-
-export type MetricName = keyof typeof METRICS;
+} as const satisfies Record<MetricName, { task: Task; label: string; higherIsBetter: boolean }>;
 
 export function metricsFor(task: Task): MetricName[] {
   return (Object.keys(METRICS) as MetricName[]).filter((m) => METRICS[m].task === task);

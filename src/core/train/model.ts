@@ -1,30 +1,34 @@
 /**
- * A training run from a dataset version to everything a model version records: the tree, its
- * shape and importances, cross-validated and hold-out scores, the encoding that maps raw rows,
- * the capability tags. This is what the worker runs; the app saves the result.
+ * A training run from a dataset version to everything a model version records: the fitted
+ * model, its size and importances, cross-validated and hold-out scores, the encoding that maps
+ * raw rows, the capability tags. Any family, through its learner. This is what the worker
+ * runs; the app saves the result.
  */
 import { checkTrainable, type DatasetContent } from '../data/content';
-import { toMatrix, type Encoding } from '../data/matrix';
-import type { DatasetProfile } from '../data/profile';
-import type { Task } from '../records';
-import { DEFAULT_CART_PARAMS, TrainingError, type CartParams, type TrainingSet } from './cart';
+import { toMatrix } from '../data/matrix';
+import type { Fit } from '../learners/learner';
+import { DEFAULT_FAMILY, learnerFor } from '../learners/registry';
+import { TrainingError, type TrainingSet } from '../learners/training';
+import type { DatasetProfile, Encoding, MetricName, Params } from '../records';
+import type { Task } from '../vocabulary';
 import { evaluate, type Evaluation, type EvaluationPlan, type ProgressFn } from './evaluate';
-import type { MetricName } from './metrics';
 
-/** Bumped whenever the trainer could build a different tree from the same data and settings. */
-export const TRAINER_VERSION = '1';
-export const ALGORITHM = 'orpheus-cart';
-
-/** How to train: the tree's settings, how to judge it, and which metric ranks it. */
+/** How to train: the family and its settings, how to judge it, and which metric ranks it. */
 export interface TrainSpec {
-  params: CartParams;
+  /** The model family (the decision tree when absent). */
+  family?: string;
+  params: Params;
   plan: EvaluationPlan;
   metric: MetricName;
 }
 
-export interface TrainResult extends Omit<Evaluation, 'fitted'> {
-  tree: Evaluation['fitted']['tree'];
+export interface TrainResult extends Omit<Evaluation, 'fit'> {
+  family: string;
+  /** The fitted model, plain data in the family's format. */
+  fitted: unknown;
   importances: number[];
+  featuresUsed: number[];
+  size: Fit<unknown>['size'];
   encoding: Encoding;
   /** Rows left out because their target was missing. */
   droppedRows: number;
@@ -39,29 +43,12 @@ export function defaultMetric(task: Task, profile: DatasetProfile | null): Metri
   return 'accuracy';
 }
 
-export function defaultParams(task: Task): CartParams {
-  return { ...DEFAULT_CART_PARAMS, criterion: task === 'regression' ? 'squared_error' : 'gini' };
+/** A family's default settings for a task. */
+export function defaultParams(task: Task, family = DEFAULT_FAMILY): Params {
+  return learnerFor(family).defaults(task);
 }
 
-/**
- * What a version can do, like scikit-learn's estimator tags; model audition matches them with
- * a dataset's requirements.
- */
-export function capabilityTags(task: Task, classes: number, params: CartParams): string[] {
-  const tags = ['handles-missing-values', 'categorical-features', 'any-target-sign'];
-  if (task === 'regression') tags.push('regression');
-  else
-    tags.push(
-      'classification',
-      'binary',
-      'multiclass',
-      classes > 2 ? 'trained-multiclass' : 'trained-binary',
-    );
-  if (params.maxFeatures !== 'all') tags.push('seeded-randomness');
-  return tags;
-}
-
-/** The data set as the trainer sees it, after the checks that give a person a clear message. */
+/** The data set as the learners see it, after the checks that give a person a clear message. */
 export function trainingSet(content: DatasetContent): {
   set: TrainingSet;
   encoding: Encoding;
@@ -79,39 +66,28 @@ export function trainingSet(content: DatasetContent): {
   };
 }
 
-function checkParams(p: CartParams, task: Task): void {
-  const int = (v: number, min: number, what: string): void => {
-    if (!Number.isInteger(v) || v < min)
-      throw new TrainingError(`${what} must be a whole number of at least ${min}.`);
-  };
-  if (p.maxDepth !== null) int(p.maxDepth, 1, 'Max depth');
-  int(p.minSamplesSplit, 2, 'Min samples to split');
-  int(p.minSamplesLeaf, 1, 'Min samples per leaf');
-  if (!(p.minImpurityDecrease >= 0))
-    throw new TrainingError('Min impurity decrease cannot be negative.');
-  if ((task === 'regression') !== (p.criterion === 'squared_error'))
-    throw new TrainingError(
-      task === 'regression'
-        ? 'Regression uses the squared-error criterion.'
-        : 'Classification uses the gini or entropy criterion.',
-    );
-}
-
-/** Trains one configuration: cross-validation, then the final tree on the training part. */
+/** Trains one configuration: cross-validation, then the final model on the training part. */
 export function trainModel(
   content: DatasetContent,
   spec: TrainSpec,
   onProgress: ProgressFn = () => {},
 ): TrainResult {
+  const family = spec.family ?? DEFAULT_FAMILY;
+  const learner = learnerFor(family);
   const { set, encoding, droppedRows } = trainingSet(content);
-  checkParams(spec.params, encoding.task);
-  const { fitted, ...e } = evaluate(set, spec.params, spec.plan, onProgress);
+  if (!learner.tasks.includes(encoding.task))
+    throw new TrainingError(`A ${learner.label.toLowerCase()} cannot learn ${encoding.task}.`);
+  learner.checkParams(spec.params, encoding.task);
+  const { fit, ...e } = evaluate(set, learner, spec.params, spec.plan, onProgress);
   return {
     ...e,
-    tree: fitted.tree,
-    importances: fitted.importances,
+    family,
+    fitted: fit.fitted,
+    importances: fit.importances,
+    featuresUsed: fit.featuresUsed,
+    size: fit.size,
     encoding,
     droppedRows,
-    tags: capabilityTags(encoding.task, encoding.classes?.length ?? 0, spec.params),
+    tags: learner.capabilities(encoding.task, encoding.classes?.length ?? 0, spec.params),
   };
 }

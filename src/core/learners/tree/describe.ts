@@ -1,5 +1,5 @@
 /** How a tree's nodes read to a person: conditions with feature names and category labels. */
-import type { Encoding } from '../data/matrix';
+import type { Encoding } from '../../records';
 import { argmax, isLeaf, type TreeNode } from './tree';
 
 function threshold(v: number): string {

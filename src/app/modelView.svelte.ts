@@ -1,0 +1,211 @@
+/** A model's page: its history, one version in full, and what can be done with it. */
+import { proxy } from 'comlink';
+import type { EventRecord, ModelRecord, ModelVersionRecord } from '../core/records';
+import { type CurvePoint } from '../core/train/evaluate';
+import { learnerFor } from '../core/learners/registry';
+import { predictorOf } from '../core/predict/predict';
+import { labelDataVersions, loadContent, type DataLabel } from '../store/datasets';
+import type { Store } from '../store/db';
+import { StoreError } from '../store/errors';
+import {
+  annotateVersion,
+  setIntendedUse,
+  modelEvents,
+  moveAlias,
+  type AliasMove,
+  listModelVersions,
+} from '../store/models';
+import type { ModelCard } from '../core/export/card';
+import { shareLink } from '../core/export/share';
+import { hrefFor } from './routes';
+import { Job } from './job.svelte';
+import { environmentDifferences, type VersionDifference } from './training';
+import type { ComputePool } from './workers';
+
+export interface ReproduceReport {
+  identical: boolean;
+  predictionsAgree: number;
+  total: number;
+}
+
+export interface VerifyReport {
+  agree: number;
+  total: number;
+}
+
+const labelsNone: ReadonlyMap<string, DataLabel> = Object.freeze(new Map<string, DataLabel>());
+
+/** One model: its history of versions, one version opened, and the checks run on it. */
+export class ModelView {
+  readonly #pool: ComputePool;
+  readonly #store: Store;
+  readonly #author: () => string;
+  readonly curve = new Job<CurvePoint[]>();
+  readonly reproduce = new Job<ReproduceReport>();
+  readonly verify = new Job<VerifyReport>();
+  model = $state.raw<ModelRecord | null>(null);
+  versions = $state.raw<ModelVersionRecord[]>([]);
+  version = $state.raw<ModelVersionRecord | null>(null);
+  /** The model's events, newest first (alias moves among them). */
+  events = $state.raw<EventRecord[]>([]);
+  /** Data version id → its record and "dataset vN". */
+  data = $state.raw<ReadonlyMap<string, DataLabel>>(labelsNone);
+  notFound = $state(false);
+
+  constructor(pool: ComputePool, store: Store, author: () => string) {
+    this.#pool = pool;
+    this.#store = store;
+    this.#author = author;
+  }
+
+  async open(modelId: string, number: number | null): Promise<void> {
+    const model = await this.#store.get('models', modelId);
+    this.notFound = !model;
+    if (!model) return;
+    const versions = await listModelVersions(this.#store, modelId);
+    const version = versions.find((v) => v.number === number) ?? versions.at(-1) ?? null;
+    const data = await labelDataVersions(
+      this.#store,
+      versions.map((v) => v.datasetVersionId),
+    );
+    if (this.version?.id !== version?.id) {
+      this.curve.reset();
+      this.reproduce.reset();
+      this.verify.reset();
+    }
+    this.model = model;
+    this.versions = versions;
+    this.version = version;
+    this.data = data;
+    this.events = await modelEvents(this.#store, modelId);
+  }
+
+  /** Moves an alias to a version, or removes it; the reason goes into the event. */
+  async setAlias(
+    alias: string,
+    version: ModelVersionRecord | null,
+    move: AliasMove,
+    reason: string,
+  ): Promise<void> {
+    const model = this.model;
+    if (!model) return;
+    this.model = await moveAlias(this.#store, this.#author(), model, alias, version, move, reason);
+    this.events = await modelEvents(this.#store, model.id);
+  }
+
+  dataLabel(v: ModelVersionRecord): string {
+    return this.data.get(v.datasetVersionId)?.label ?? 'data not in this browser';
+  }
+
+  /** Where the open version was made by another trainer or tree library than the running one. */
+  get differences(): VersionDifference[] {
+    return this.version
+      ? environmentDifferences(this.version.libraryVersions, this.version.family)
+      : [];
+  }
+
+  async #content(v: ModelVersionRecord) {
+    const dv = this.data.get(v.datasetVersionId)?.version;
+    if (!dv)
+      throw new StoreError(
+        'The data this version was trained on is not in this browser (a version received by link or a partial backup brings its tree, not its rows). Restore a backup that holds the data to do this.',
+      );
+    return loadContent(this.#store, dv);
+  }
+
+  computeCurve(): Promise<CurvePoint[] | null> {
+    const v = this.version;
+    if (!v) return Promise.resolve(null);
+    return this.curve.run(async (signal, progress) => {
+      const content = await this.#content(v);
+      const plan = { ...v.evaluation, seed: v.seed };
+      return this.#pool.run(
+        (api) =>
+          api.learningCurve(content, v.family, v.hyperparameters, plan, v.metric, proxy(progress)),
+        { signal },
+      );
+    });
+  }
+
+  /** Retrains from the stored data, settings and seed, and says whether the tree is identical. */
+  reproduceVersion(): Promise<ReproduceReport | null> {
+    const v = this.version;
+    if (!v) return Promise.resolve(null);
+    return this.reproduce.run(async (signal, progress) => {
+      const content = await this.#content(v);
+      const spec = {
+        params: v.hyperparameters,
+        plan: { ...v.evaluation, seed: v.seed },
+        metric: v.metric,
+      };
+      const r = await this.#pool.run((api) => api.train(content, spec, proxy(progress)), {
+        signal,
+      });
+      const agree = r.holdoutPredictions.filter((p, i) => p === v.holdout.predictions[i]).length;
+      return {
+        identical: learnerFor(v.family).same(r.fitted, v.fitted),
+        predictionsAgree: agree,
+        total: v.holdout.predictions.length,
+      };
+    });
+  }
+
+  /** Re-runs the version's stored tree on its stored hold-out rows and counts agreement. */
+  reverify(): Promise<VerifyReport | null> {
+    const v = this.version;
+    if (!v) return Promise.resolve(null);
+    return this.verify.run(async (signal) => {
+      const content = await this.#content(v);
+      const predicted = await this.#pool.run(
+        (api) => api.predictRows(content, predictorOf(v), v.holdout.rows),
+        { signal },
+      );
+      const agree = predicted.filter((p, i) => p === v.holdout.predictions[i]).length;
+      return { agree, total: v.holdout.predictions.length };
+    });
+  }
+
+  async annotate(note: string, tags: string[]): Promise<void> {
+    const { model, version } = this;
+    if (!model || !version) return;
+    this.model = await annotateVersion(this.#store, this.#author(), model, version, { note, tags });
+  }
+
+  /** Writes what the model is for (the card's first section). */
+  async describe(text: string): Promise<void> {
+    if (!this.model) return;
+    this.model = await setIntendedUse(this.#store, this.#author(), this.model, text);
+  }
+
+  /** The open version's model card. */
+  async card(): Promise<ModelCard | null> {
+    const { model, version: v } = this;
+    if (!model || !v) return null;
+    const { versionCard } = await import('./exports');
+    return versionCard(
+      this.#store,
+      model,
+      v,
+      this.versions.find((p) => p.id === v.parentId) ?? null,
+    );
+  }
+
+  /** A link that carries the open version (its tree, encoding, settings and scores). */
+  async shareLink(): Promise<string | null> {
+    const { model, version } = this;
+    if (!model || !version) return null;
+    const payload = await shareLink({
+      model: { id: model.id, name: model.name, task: model.task, metric: model.metric },
+      version,
+    });
+    return `${location.origin}${location.pathname}${location.search}${hrefFor('shared', [payload])}`;
+  }
+
+  /** The open version as an ONNX model (the writer is loaded on first use). */
+  async onnx(): Promise<Uint8Array | null> {
+    const { model, version: v } = this;
+    if (!model || !v) return null;
+    const { versionOnnx } = await import('./exports');
+    return versionOnnx(model, v);
+  }
+}

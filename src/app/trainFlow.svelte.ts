@@ -1,0 +1,264 @@
+/** The Train screen's state: `train(data, model)` in its four cases, run in a worker. */
+import { proxy } from 'comlink';
+import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord, Task } from '../core/records';
+import { newSeed } from '../core/random';
+import { DEFAULT_PLAN, type EvaluationPlan } from '../core/train/evaluate';
+import { defaultMetric, type TrainResult } from '../core/train/model';
+import { adaptParams, DEFAULT_FAMILY, learnerFor } from '../core/learners/registry';
+import type { Params } from '../core/records';
+import { NO_PRUNING } from '../core/search/pruning';
+import { METRICS, type MetricName } from '../core/train/metrics';
+import { scenarioFor, type Scenario } from '../core/train/scenario';
+import { loadContent } from '../store/datasets';
+import type { Store } from '../store/db';
+import { StoreError } from '../store/errors';
+import {
+  listModelVersions,
+  saveNewModel,
+  saveNextVersion,
+  versionsTrainedOn,
+} from '../store/models';
+import { Job } from './job.svelte';
+import type { StudyRun } from './search.svelte';
+import { versionDraft } from './training';
+import type { ComputePool } from './workers';
+import type { ModelLibrary } from './modelLibrary.svelte';
+
+export interface TrainOutcome {
+  scenario: Scenario;
+  model: ModelRecord;
+  version: ModelVersionRecord;
+  previous: ModelVersionRecord | null;
+}
+
+/** The Train screen: which data, which model, which case of train(data, model), and the run. */
+export class TrainFlow {
+  readonly #pool: ComputePool;
+  readonly #store: Store;
+  readonly #author: () => string;
+  readonly #library: ModelLibrary;
+  readonly #search: StudyRun;
+  readonly job = new Job<TrainOutcome>();
+  data = $state.raw<DatasetVersionRecord | null>(null);
+  /** Model versions (of any model) trained on the chosen data version; null while loading. */
+  onData = $state.raw<ModelVersionRecord[] | null>(null);
+  model = $state.raw<ModelRecord | null>(null);
+  modelVersions = $state.raw<ModelVersionRecord[]>([]);
+  newName = $state('');
+  /** The family of a new model (an existing model's versions keep theirs). */
+  family = $state(DEFAULT_FAMILY);
+  params = $state<Params>(learnerFor(DEFAULT_FAMILY).defaults('classification'));
+  folds = $state(DEFAULT_PLAN.folds);
+  testFraction = $state(DEFAULT_PLAN.testFraction);
+  seed = $state(newSeed());
+  metric = $state<MetricName>('accuracy');
+
+  constructor(
+    pool: ComputePool,
+    store: Store,
+    author: () => string,
+    library: ModelLibrary,
+    search: StudyRun,
+  ) {
+    this.#pool = pool;
+    this.#store = store;
+    this.#author = author;
+    this.#library = library;
+    this.#search = search;
+  }
+
+  get task(): Task | null {
+    return this.data?.task ?? null;
+  }
+
+  get scenario(): Scenario | null {
+    if (!this.data || this.onData === null) return null;
+    return scenarioFor({
+      dataVersionId: this.data.id,
+      modelTrainedOn: this.model ? this.modelVersions.map((v) => v.datasetVersionId) : null,
+      versionsOnData: this.onData.length,
+    });
+  }
+
+  /** Why training cannot start, or null. */
+  get problem(): string | null {
+    if (!this.data) return 'Choose a data version to train on.';
+    if (this.model && this.model.task !== this.data.task)
+      return `The model "${this.model.name}" does ${this.model.task}, but this data version is set up for ${this.data.task}. Choose another model, or a new one.`;
+    const name = this.newName.trim();
+    if (!this.model && !name) return 'Give the new model a name.';
+    if (!this.model && this.#library.items.some((m) => m.model.name === name))
+      return `A model named "${name}" exists already: choose it as the model to retrain, or give the new one another name.`;
+    return null;
+  }
+
+  get latest(): ModelVersionRecord | null {
+    return this.modelVersions.at(-1) ?? null;
+  }
+
+  async chooseData(version: DatasetVersionRecord | null, datasetName = ''): Promise<void> {
+    this.data = version;
+    this.onData = null;
+    this.job.reset();
+    if (!version) return;
+    if (!this.model) {
+      this.metric = defaultMetric(version.task, version.profile);
+      this.params = adaptParams(this.family, this.params, version.task);
+      if (!this.newName.trim() && datasetName) this.newName = `${datasetName} tree`;
+    }
+    const onData = await versionsTrainedOn(this.#store, version.id);
+    if (this.data?.id === version.id) this.onData = onData;
+  }
+
+  /** Chooses the family of a new model: its default settings for the chosen data's task. */
+  chooseFamily(family: string): void {
+    this.family = family;
+    this.params = learnerFor(family).defaults(this.data?.task ?? 'classification');
+  }
+
+  /** Re-reads which model versions were trained on the chosen data (it changes as models are trained). */
+  async #refreshOnData(): Promise<void> {
+    const data = this.data;
+    if (!data) return;
+    const onData = await versionsTrainedOn(this.#store, data.id);
+    if (this.data?.id === data.id) this.onData = onData;
+  }
+
+  async chooseModel(model: ModelRecord | null): Promise<void> {
+    this.model = model;
+    this.modelVersions = [];
+    this.job.reset();
+    void this.#refreshOnData();
+    if (!model) {
+      if (this.data) this.metric = defaultMetric(this.data.task, this.data.profile);
+      return;
+    }
+    const versions = await listModelVersions(this.#store, model.id);
+    if (this.model?.id !== model.id) return;
+    this.modelVersions = versions;
+    this.metric = model.metric;
+    const latest = versions.at(-1);
+    if (latest) {
+      this.family = latest.family;
+      this.params = { ...latest.hyperparameters };
+      this.folds = latest.evaluation.folds;
+      this.testFraction = latest.evaluation.testFraction;
+      this.seed = latest.seed;
+    }
+  }
+
+  plan(): EvaluationPlan {
+    return { folds: this.folds, testFraction: this.testFraction, seed: this.seed };
+  }
+
+  /** Runs the case the choice makes; nothing is saved unless the run completes. */
+  run(): Promise<TrainOutcome | null> {
+    const data = this.data;
+    const scenario = this.scenario;
+    const model = this.model;
+    if (!data || !scenario || scenario === 'history' || this.problem) return Promise.resolve(null);
+    const plan = this.plan();
+    const metric = this.metric;
+    const params = $state.snapshot(this.params);
+    const family = this.family;
+    const name = this.newName;
+    const previous = this.latest;
+    return this.job.run(async (signal, progress) => {
+      let outcome: TrainOutcome;
+      if (scenario === 'search-new') {
+        outcome = await this.#searchNew(data, family, name, plan, metric, signal, progress);
+      } else {
+        const content = await loadContent(this.#store, data);
+        const result: TrainResult = await this.#pool.run(
+          (api) => api.train(content, { family, params, plan, metric }, proxy(progress)),
+          { signal },
+        );
+        if (signal.aborted) throw new DOMException('Training was cancelled.', 'AbortError');
+        const draft = versionDraft({
+          result,
+          params,
+          plan,
+          metric,
+          scenario,
+          dataVersionId: data.id,
+          trainingMs: result.fitMs,
+          search: null,
+        });
+        const author = this.#author();
+        if (model) {
+          const version = await saveNextVersion(this.#store, author, model, draft);
+          outcome = { scenario, model, version, previous };
+        } else {
+          const saved = await saveNewModel(
+            this.#store,
+            author,
+            { name, task: data.task, metric },
+            draft,
+          );
+          outcome = { scenario, ...saved, previous: null };
+        }
+      }
+      await Promise.all([this.#library.refresh(), this.#refreshOnData()]);
+      // The new model is now the one chosen, so the screen does not offer to make it twice.
+      this.model = outcome.model;
+      this.modelVersions = [...(model ? this.modelVersions : []), outcome.version];
+      return outcome;
+    });
+  }
+
+  /**
+   * New data + new model: a TPE study (stored, resumable from the Search screen) whose best
+   * trial becomes v1 of the new model.
+   */
+  async #searchNew(
+    data: DatasetVersionRecord,
+    family: string,
+    name: string,
+    plan: EvaluationPlan,
+    metric: MetricName,
+    signal: AbortSignal,
+    progress: (done: number, total: number) => void,
+  ): Promise<TrainOutcome> {
+    const run = this.#search;
+    if (run.active)
+      throw new StoreError(
+        'A search study is running on the Search screen: pause it there, or wait for it to finish.',
+      );
+    await run.start({
+      name,
+      datasetVersionId: data.id,
+      family,
+      space: learnerFor(family).defaultSpace(data.task),
+      sampler: 'tpe',
+      gridPoints: 5,
+      seed: plan.seed,
+      metric,
+      direction: METRICS[metric].higherIsBetter ? 'maximize' : 'minimize',
+      budget: AUTO_SEARCH_TRIALS,
+      halving: NO_PRUNING,
+      evaluation: { folds: plan.folds, testFraction: plan.testFraction },
+      modelId: null,
+    });
+    const stop = (): void => run.cancel();
+    signal.addEventListener('abort', stop);
+    const timer = setInterval(() => progress(run.done, AUTO_SEARCH_TRIALS), 200);
+    try {
+      await run.settled();
+    } finally {
+      clearInterval(timer);
+      signal.removeEventListener('abort', stop);
+    }
+    if (signal.aborted) throw new DOMException('The search was cancelled.', 'AbortError');
+    const version = run.saving.result;
+    if (!version || run.study?.bestVersionId !== version.id)
+      throw new StoreError(
+        run.saving.error ?? run.message ?? 'The search found no settings that could be trained.',
+      );
+    const model = await this.#store.get('models', version.modelId);
+    if (!model) throw new StoreError('The model saved by the search is missing from the store.');
+    return { scenario: 'search-new', model, version, previous: null };
+  }
+}
+
+/** Trials the "new data + new model" case gives its automatic search. */
+export const AUTO_SEARCH_TRIALS = 30;

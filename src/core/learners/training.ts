@@ -1,0 +1,20 @@
+/**
+ * What every learner trains on and how it says it cannot: the row-major matrix of a data
+ * version (after `toMatrix`) and a target, and the error whose message a person reads.
+ */
+
+/** What a trainer needs: a row-major matrix and a target. */
+export interface TrainingSet {
+  /** rows × features, row-major; NaN where missing. */
+  x: Float64Array;
+  rows: number;
+  features: number;
+  /** Class codes 0 … classes − 1, or values. */
+  y: Float64Array;
+  /** Number of classes; 0 for regression. */
+  classes: number;
+}
+
+export class TrainingError extends Error {
+  override name = 'TrainingError';
+}
