@@ -1,17 +1,14 @@
 import type { Manifest, Sink } from '../core/backup/archive';
-import {
-  exportBackup,
-  previewBackup,
-  restoreBackup,
-  versionsSince,
-  type ConflictChoice,
-  type Preview,
-} from '../store/backup';
+import type { ConflictChoice, Preview } from '../store/backup';
+import { versionsSince } from '../store/counts';
 import type { Store } from '../store/db';
 import { StoreError } from '../store/errors';
 import { readSetting, writeSetting } from '../store/settings';
 import { Job, type Progress } from './job.svelte';
 import { isoNow } from './time';
+
+/** The backup writer and reader (zip.js), loaded with the first backup or restore. */
+const backupCode = (): Promise<typeof import('../store/backup')> => import('../store/backup');
 
 /** Where a backup goes: a file the person chose (written as it is made), or a download. */
 export interface BackupTarget {
@@ -167,6 +164,7 @@ export class BackupFlow {
           () => false,
         );
       try {
+        const { exportBackup } = await backupCode();
         const { fileBytes } = await exportBackup(
           this.#store,
           target.sink,
@@ -197,7 +195,7 @@ export class BackupFlow {
   open(file: File): Promise<unknown> {
     this.restoring.reset();
     return this.reading.run(async (_signal, progress) => ({
-      preview: await previewBackup(this.#store, file, progress),
+      preview: await (await backupCode()).previewBackup(this.#store, file, progress),
       file,
     }));
   }
@@ -207,6 +205,7 @@ export class BackupFlow {
     if (!read) return Promise.resolve(null);
     const manifest: Manifest = read.preview.manifest;
     return this.restoring.run(async (signal, progress: Progress) => {
+      const { restoreBackup } = await backupCode();
       const { written, copied } = await restoreBackup(
         this.#store,
         this.#author(),

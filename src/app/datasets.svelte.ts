@@ -2,7 +2,7 @@ import { proxy } from 'comlink';
 import type { DatasetContent } from '../core/data/content';
 import type { RowFilter } from '../core/data/derive';
 import { markTarget, type ColumnSuggestion } from '../core/data/infer';
-import { DEFAULT_MISSING_TOKENS } from '../core/data/parse';
+import { DEFAULT_MISSING_TOKENS } from '../core/data/cells';
 import type { BuiltVersion, Derivation, Inspection } from '../core/data/pipeline';
 import type { Sample } from '../core/data/samples';
 import type { ColumnSchema, DatasetRecord, DatasetVersionRecord, Task } from '../core/records';

@@ -1,5 +1,4 @@
 /** Plain helpers of the prediction use cases: reading rows, drafts, label matching, CSV. */
-import { parseTable } from '../core/data/parse';
 import { toCsv } from './csv';
 import type { RawRow, RowPrediction } from '../core/predict/predict';
 import type { ModelRecord, ModelVersionRecord, PredictionRecord } from '../core/records';
@@ -11,6 +10,8 @@ export async function readRows(
   file: Blob,
   fileName: string,
 ): Promise<{ names: string[]; rows: RawRow[] }> {
+  // The CSV reader loads with the first file read, not with the page.
+  const { parseTable } = await import('../core/data/parse');
   const t = await parseTable(file, { fileName });
   const rows = Array.from({ length: t.rowCount }, (_, r) =>
     Object.fromEntries(t.names.map((n, c) => [n, t.columns[c]![r] ?? null])),

@@ -8,7 +8,7 @@ import type {
   TrialRecord,
 } from '../core/records';
 import { promotable } from '../core/search/pruning';
-import { suggest, type Observation } from '../core/search/samplers';
+import type { Observation, suggest } from '../core/search/samplers';
 import { learnerFor } from '../core/learners/registry';
 import type { Params } from '../core/search/space';
 import { isBetter } from '../core/train/evaluate';
@@ -108,6 +108,7 @@ export class StudyRun {
   notFound = $state(false);
   #controllers: Record<number, AbortController> = {};
   #content: DatasetContent | null = null;
+  #suggest: typeof suggest | null = null;
   #data: DatasetVersionRecord | null = null;
   #exhausted = false;
   #next = 0;
@@ -198,6 +199,8 @@ export class StudyRun {
     if (!study || this.active || study.state === 'complete') return;
     this.message = null;
     try {
+      // The samplers (TPE and its error function) load with the first study run.
+      this.#suggest ??= (await import('../core/search/samplers')).suggest;
       if (!this.#content) {
         const data = await this.#store.get('datasetVersions', study.datasetVersionId);
         if (!data) throw new Error('The data version of this study is no longer stored.');
@@ -268,7 +271,8 @@ export class StudyRun {
 
   #pump(): void {
     const study = this.study;
-    if (!study) return;
+    const suggest = this.#suggest;
+    if (!study || !suggest) return;
     while (
       this.status === 'running' &&
       !this.#exhausted &&

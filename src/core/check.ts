@@ -17,6 +17,24 @@ export class RecordError extends Error {
   override name = 'RecordError';
 }
 
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Refuses keys that could reach an object's prototype when records are copied. */
+export function checkKeys(value: unknown, where: string): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((x) => checkKeys(x, where));
+    return;
+  }
+  for (const k of Object.keys(value)) {
+    if (FORBIDDEN.has(k))
+      throw new RecordError(
+        `${where} has a field named "${k}", which Orpheus never writes: the file was altered.`,
+      );
+    checkKeys((value as Record<string, unknown>)[k], where);
+  }
+}
+
 /** A valibot issue in words: `the field "scores.cv" has an invalid type …`. */
 export function describeIssue(issue: v.BaseIssue<unknown>): string {
   const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';

@@ -323,13 +323,3 @@ export async function restoreBackup(
   });
   return { written, copied: plan.copied };
 }
-
-/** How many data and model versions were made after `since` (all of them when null). */
-export async function versionsSince(store: Store, since: string | null): Promise<number> {
-  const range = since ? IDBKeyRange.lowerBound(since, true) : undefined;
-  const models = await store.db.countFromIndex('modelVersions', 'by-created', range);
-  const data = (await store.getAll('datasetVersions')).filter(
-    (v) => !since || v.createdAt > since,
-  ).length;
-  return models + data;
-}

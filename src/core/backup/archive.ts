@@ -21,7 +21,7 @@ import {
 } from '@zip.js/zip.js';
 import * as v from 'valibot';
 import { sha256Hex, transform } from '../bytes';
-import { checkRecord, describeIssue, RecordError } from '../check';
+import { checkKeys as checkKeysOf, checkRecord, describeIssue, RecordError } from '../check';
 import {
   KEY_FIELDS,
   REFERENCES,
@@ -221,21 +221,13 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
 
 // ---- reading
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
 /** Refuses keys that could reach an object's prototype when records are copied. */
 export function checkKeys(value: unknown, where: string): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    value.forEach((x) => checkKeys(x, where));
-    return;
-  }
-  for (const k of Object.keys(value)) {
-    if (FORBIDDEN.has(k))
-      throw new BackupError(
-        `${where} has a field named "${k}", which Orpheus never writes: the file was altered.`,
-      );
-    checkKeys((value as Record<string, unknown>)[k], where);
+  try {
+    checkKeysOf(value, where);
+  } catch (e) {
+    if (e instanceof RecordError) throw new BackupError(e.message);
+    throw e;
   }
 }
 

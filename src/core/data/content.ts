@@ -7,7 +7,7 @@
 import type { ColumnSchema, ColumnType, StoredColumn, Task } from '../records';
 
 export type { StoredColumn };
-import { DataError, isNumeric } from './parse';
+import { DataError, isNumeric } from './cells';
 import { sha256Hex } from '../bytes';
 
 export interface DatasetContent {

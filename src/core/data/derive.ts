@@ -7,7 +7,8 @@ import type { ColumnSchema, Task, VersionChange } from '../records';
 
 export type { VersionChange };
 import { buildContent, cellText, columnCells, type DatasetContent } from './content';
-import { DataError, isNumeric, type RawTable } from './parse';
+import { DataError, isNumeric } from './cells';
+import type { RawTable } from './parse';
 
 /** What a version changed relative to its parent. */
 /** Appends the rows of another table with the same columns (in any order). */

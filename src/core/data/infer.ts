@@ -3,7 +3,8 @@
  * Every suggestion comes with the reason, shown to the person, who can override it.
  */
 import type { ColumnRole, ColumnSchema, ColumnType, Task } from '../records';
-import { isNumeric, type RawTable } from './parse';
+import { isNumeric } from './cells';
+import type { RawTable } from './parse';
 
 const BOOLEAN_TOKENS = new Set(['true', 'false', 'yes', 'no', 't', 'f', 'y', 'n']);
 const ID_NAME = /^(id|.*[_\s-]id|uuid|guid|index|row|row_?num(ber)?|key|record)$/i;

@@ -6,7 +6,7 @@ import type { Encoding, FeatureEncoding } from '../records';
 
 export type { Encoding, FeatureEncoding };
 import { cellText, type DatasetContent } from './content';
-import { DataError } from './parse';
+import { DataError } from './cells';
 
 export interface Matrix {
   /** Row-major, rows × features; NaN where a value is missing. */

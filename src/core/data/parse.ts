@@ -5,17 +5,9 @@
  * says what is wrong and where.
  */
 import Papa from 'papaparse';
+import { DataError, DEFAULT_MISSING_TOKENS, isNumeric, MAX_IMPORT_BYTES } from './cells';
 
-/** Cells that mean "no value". Compared after trimming white space; the list is editable. */
-export const DEFAULT_MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'null', '?'];
-
-/** Files larger than this are refused before reading: the tab would run out of memory. */
-export const MAX_IMPORT_BYTES = 150 * 1024 * 1024;
-
-/** A problem with the data that the person can act on. */
-export class DataError extends Error {
-  override readonly name = 'DataError';
-}
+export { DataError, DEFAULT_MISSING_TOKENS, isNumeric, MAX_IMPORT_BYTES } from './cells';
 
 export interface RawTable {
   names: string[];
@@ -32,13 +24,6 @@ export interface ParseOptions {
   /** Decides CSV/TSV versus JSON; guessed from the content when absent. */
   fileName?: string;
   onProgress?: (done: number, total: number) => void;
-}
-
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
-/** Whether a cell reads as a finite number (the strict form: no thousands separators). */
-export function isNumeric(s: string): boolean {
-  return NUMBER.test(s);
 }
 
 export function checkSize(bytes: number): void {

@@ -6,8 +6,7 @@
  * validates the version against the same schema a backup uses.
  */
 import * as v from 'valibot';
-import { checkKeys } from '../backup/archive';
-import { checkRecord, describeIssue, RecordError } from '../check';
+import { checkKeys, checkRecord, describeIssue, RecordError } from '../check';
 import { transform } from '../bytes';
 import type { ModelRecord, ModelVersionRecord } from '../records';
 import { METRICS, type MetricName } from '../train/metrics';

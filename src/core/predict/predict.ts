@@ -4,7 +4,7 @@
  * problem reported for that row, never coerced), encoded, and given to the version's family,
  * keeping the path its decision took (a tree's nodes) so a person can follow it.
  */
-import { isNumeric } from '../data/parse';
+import { isNumeric } from '../data/cells';
 import { learnerFor } from '../learners/registry';
 import type { Encoding } from '../records';
 
