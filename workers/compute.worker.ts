@@ -29,9 +29,10 @@ import type { Halving } from '../src/core/search/pruning';
 import { countPrimes, type PrimeCount } from '../src/core/smoke';
 import { learningCurve, type CurvePoint, type EvaluationPlan } from '../src/core/train/evaluate';
 import type { MetricName } from '../src/core/train/metrics';
+import type { Progress } from '../src/core/vocabulary';
 import { trainingSet, trainModel, type TrainResult, type TrainSpec } from '../src/core/train/model';
 
-export type ProgressCallback = (done: number, total: number) => void;
+export type { Progress };
 
 type ReadOptions = Omit<ParseOptions, 'onProgress'>;
 
@@ -40,7 +41,7 @@ function transferred(v: BuiltVersion): BuiltVersion {
   return transfer(v, columnBuffers(v.content));
 }
 
-function report(onProgress: ProgressCallback): ProgressCallback {
+function report(onProgress: Progress): Progress {
   return (done, total) => void onProgress(done, total);
 }
 
@@ -52,7 +53,7 @@ let searchCache: { key: string; data: SearchData } | null = null;
 
 const api = {
   /** The worker check: count primes below `limit`, reporting progress `chunks` times. */
-  countPrimes(limit: number, chunks: number, onProgress: ProgressCallback): PrimeCount {
+  countPrimes(limit: number, chunks: number, onProgress: Progress): PrimeCount {
     return countPrimes(limit, chunks, report(onProgress));
   },
 
@@ -60,7 +61,7 @@ const api = {
   async inspect(
     input: string | Blob,
     options: ReadOptions & { preferredTarget?: string },
-    onProgress: ProgressCallback,
+    onProgress: Progress,
   ): Promise<Inspection> {
     const raw = await parseTable(input, { ...options, onProgress: report(onProgress) });
     return inspectRaw(raw, options.preferredTarget);
@@ -71,7 +72,7 @@ const api = {
     input: string | Blob,
     options: ReadOptions,
     choice: SchemaChoice,
-    onProgress: ProgressCallback,
+    onProgress: Progress,
   ): Promise<BuiltVersion> {
     const raw = await parseTable(input, { ...options, onProgress: report(onProgress) });
     return transferred(await buildFromRaw(raw, choice));
@@ -81,13 +82,13 @@ const api = {
   async derive(
     parent: DatasetContent,
     how: Derivation,
-    onProgress: ProgressCallback,
+    onProgress: Progress,
   ): Promise<BuiltVersion> {
     return transferred(await derive(parent, how, report(onProgress)));
   },
 
   /** Trains one configuration on a version: cross-validation, then the final model. */
-  train(content: DatasetContent, spec: TrainSpec, onProgress: ProgressCallback): TrainResult {
+  train(content: DatasetContent, spec: TrainSpec, onProgress: Progress): TrainResult {
     return trainModel(content, spec, report(onProgress));
   },
 
@@ -98,7 +99,7 @@ const api = {
     params: Params,
     plan: EvaluationPlan,
     metric: MetricName,
-    onProgress: ProgressCallback,
+    onProgress: Progress,
   ): CurvePoint[] {
     const { set } = trainingSet(content);
     return learningCurve(set, params, plan, metric, 8, report(onProgress), family);

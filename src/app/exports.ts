@@ -11,6 +11,7 @@ import type { Store } from '../store/db';
 import { listModels, listModelVersions } from '../store/models';
 import { listStudies, listTrials } from '../store/studies';
 import { isoNow } from './time';
+import type { Progress } from '../core/vocabulary';
 
 /** The version as an ONNX model, with where it came from in the model's metadata. */
 export function versionOnnx(model: ModelRecord, v: ModelVersionRecord): Promise<Uint8Array> {
@@ -65,7 +66,7 @@ export async function versionCard(
 export async function mlflowZip(
   store: Store,
   signal: AbortSignal,
-  progress: (done: number, total: number) => void,
+  progress: Progress,
 ): Promise<Blob> {
   const models = await listModels(store);
   const studies = await listStudies(store);

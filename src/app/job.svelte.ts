@@ -3,7 +3,9 @@ import { noteFailure } from './failures';
 /** The life of one long job as the page shows it: progress, result, error, cancel. */
 export type JobState = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 
-export type Progress = (done: number, total: number) => void;
+import type { Progress } from '../core/vocabulary';
+
+export type { Progress };
 
 function isCancel(e: unknown): boolean {
   return e instanceof Error && e.name === 'AbortError';

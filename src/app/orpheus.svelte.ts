@@ -1,19 +1,25 @@
 import type { PrimeCount } from '../core/smoke';
 import { Store } from '../store/db';
 import { Activity } from './activity.svelte';
-import { DataLibrary, DatasetView, ImportFlow } from './datasets.svelte';
+import { DataLibrary } from './dataLibrary.svelte';
+import { DatasetView } from './datasetView.svelte';
+import { ImportFlow } from './importFlow.svelte';
 import { AuditionView } from './audition.svelte';
 import { BackupFlow } from './backup.svelte';
 import { SharedView } from './share.svelte';
 import { CompareView } from './compare.svelte';
 import { onStorageFull } from './failures';
 import { Job } from './job.svelte';
-import { MonitorView, PredictFlow, PredictionLog } from './predict.svelte';
+import { MonitorView } from './monitorView.svelte';
+import { PredictFlow } from './predictFlow.svelte';
+import { PredictionLog } from './predictionLog.svelte';
 import { ModelLibrary } from './modelLibrary.svelte';
 import { ModelView } from './modelView.svelte';
 import { TrainFlow } from './trainFlow.svelte';
-import { StudyLibrary, StudyRun } from './search.svelte';
+import { StudyLibrary } from './studyLibrary.svelte';
+import { StudyRun } from './studyRun.svelte';
 import { Notices } from './notices.svelte';
+import { OverviewView } from './overview.svelte';
 import { Router } from './router.svelte';
 import { Session } from './session.svelte';
 import { StorageStatus } from './storage.svelte';
@@ -44,6 +50,7 @@ export class Orpheus {
   readonly modelView: ModelView;
   readonly shared: SharedView;
   readonly compare: CompareView;
+  readonly overview: OverviewView;
   readonly audition: AuditionView;
   readonly predict: PredictFlow;
   readonly predictionLog: PredictionLog;
@@ -75,6 +82,7 @@ export class Orpheus {
     this.modelView = new ModelView(pool, store, author);
     this.shared = new SharedView(store, author, () => this.refreshAll());
     this.compare = new CompareView(pool, store);
+    this.overview = new OverviewView(this.router, this.library, this.models);
     this.audition = new AuditionView(pool, store, this.models);
     this.predict = new PredictFlow(store, author);
     this.predictionLog = new PredictionLog(store, author);
@@ -105,6 +113,7 @@ export class Orpheus {
     app.update.start();
     app.#openLaunchedFiles();
     app.#listenToOtherTabs();
+    app.#reportBackgroundFailures();
     return app;
   }
 
@@ -125,6 +134,20 @@ export class Orpheus {
       if (!handle) return;
       this.router.go('backup');
       void handle.getFile().then((file) => this.backup.open(file));
+    });
+  }
+
+  /**
+   * Work started without waiting for it (a screen opening its records, a study's next trial …)
+   * must never fail silently: a rejection nobody handled is shown to the person as a notice.
+   */
+  #reportBackgroundFailures(): void {
+    globalThis.addEventListener?.('unhandledrejection', (event: PromiseRejectionEvent) => {
+      const reason: unknown = event.reason;
+      // A cancel is the person's own choice, not a failure.
+      if (reason instanceof DOMException && reason.name === 'AbortError') return;
+      event.preventDefault();
+      this.notices.error(reason);
     });
   }
 

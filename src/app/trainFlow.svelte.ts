@@ -12,14 +12,10 @@ import { scenarioFor, type Scenario } from '../core/train/scenario';
 import { loadContent } from '../store/datasets';
 import type { Store } from '../store/db';
 import { StoreError } from '../store/errors';
-import {
-  listModelVersions,
-  saveNewModel,
-  saveNextVersion,
-  versionsTrainedOn,
-} from '../store/models';
-import { Job } from './job.svelte';
-import type { StudyRun } from './search.svelte';
+import { listModelVersions, versionsTrainedOn } from '../store/models';
+import { Job, type Progress } from './job.svelte';
+import { saveVersion } from './saveVersion';
+import type { StudyRun } from './studyRun.svelte';
 import { versionDraft } from './training';
 import type { ComputePool } from './workers';
 import type { ModelLibrary } from './modelLibrary.svelte';
@@ -184,19 +180,13 @@ export class TrainFlow {
           trainingMs: result.fitMs,
           search: null,
         });
-        const author = this.#author();
-        if (model) {
-          const version = await saveNextVersion(this.#store, author, model, draft);
-          outcome = { scenario, model, version, previous };
-        } else {
-          const saved = await saveNewModel(
-            this.#store,
-            author,
-            { name, task: data.task, metric },
-            draft,
-          );
-          outcome = { scenario, ...saved, previous: null };
-        }
+        const saved = await saveVersion(
+          this.#store,
+          this.#author(),
+          model ? { model } : { newModel: { name, task: data.task, metric } },
+          draft,
+        );
+        outcome = { scenario, ...saved, previous: model ? previous : null };
       }
       await Promise.all([this.#library.refresh(), this.#refreshOnData()]);
       // The new model is now the one chosen, so the screen does not offer to make it twice.
@@ -217,7 +207,7 @@ export class TrainFlow {
     plan: EvaluationPlan,
     metric: MetricName,
     signal: AbortSignal,
-    progress: (done: number, total: number) => void,
+    progress: Progress,
   ): Promise<TrainOutcome> {
     const run = this.#search;
     if (run.active)

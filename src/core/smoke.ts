@@ -4,6 +4,7 @@
  * and cannot be interrupted from inside, so cancelling it shows that the pool really stops a
  * busy worker.
  */
+import type { Progress } from './vocabulary';
 
 export interface PrimeCount {
   limit: number;
@@ -25,7 +26,7 @@ function isPrime(n: number): boolean {
 export function countPrimes(
   limit: number,
   chunks: number,
-  onProgress: (done: number, total: number) => void = () => {},
+  onProgress: Progress = () => {},
 ): PrimeCount {
   if (!Number.isSafeInteger(limit) || limit < 0)
     throw new RangeError('limit must be a whole number ≥ 0');

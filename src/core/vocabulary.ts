@@ -6,6 +6,9 @@
  */
 import * as v from 'valibot';
 
+/** How every long job reports how far it is: `done` of `total` steps. */
+export type Progress = (done: number, total: number) => void;
+
 export const TaskSchema = v.picklist(['classification', 'regression']);
 export type Task = v.InferOutput<typeof TaskSchema>;
 

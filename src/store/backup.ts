@@ -18,7 +18,7 @@ import {
 } from '../core/records';
 import type { Store } from './db';
 
-type Progress = (done: number, total: number) => void;
+import type { Progress } from '../core/vocabulary';
 
 /** The field that is a store's key. */
 const keyField = (s: BackupStore): string => KEY_FIELDS[s];

@@ -101,4 +101,14 @@ describe('the app shell', () => {
     }
     await s.page.screenshot({ path: '.test-results/shell-360.png', fullPage: true });
   });
+
+  it('shows a failure of work left to run in the background, instead of losing it', async () => {
+    await startAs(s, 'Linus');
+    await s.page.evaluate(() => {
+      // What a screen does when it opens its records without waiting for them.
+      void Promise.reject(new Error('The study could not be read: the store is busy.'));
+    });
+    await s.page.getByText('The study could not be read: the store is busy.').waitFor();
+    expect(s.errors).toEqual([]);
+  });
 });

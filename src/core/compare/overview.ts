@@ -97,3 +97,23 @@ export function sortRows(
     return sign * String(x).localeCompare(String(y));
   });
 }
+
+export type OverviewItem =
+  { kind: 'group'; name: string; count: number } | { kind: 'row'; row: OverviewRow };
+
+/** Rows as drawn: when grouped, a heading with the count before each model's rows. */
+export function groupRows(sorted: readonly OverviewRow[], grouped: boolean): OverviewItem[] {
+  if (!grouped) return sorted.map((row) => ({ kind: 'row', row }));
+  const counts = new Map<string, number>();
+  for (const r of sorted) counts.set(r.model, (counts.get(r.model) ?? 0) + 1);
+  const out: OverviewItem[] = [];
+  let last: string | null = null;
+  for (const row of sorted) {
+    if (row.model !== last) {
+      out.push({ kind: 'group', name: row.model, count: counts.get(row.model)! });
+      last = row.model;
+    }
+    out.push({ kind: 'row', row });
+  }
+  return out;
+}

@@ -5,6 +5,7 @@
  * says what is wrong and where.
  */
 import Papa from 'papaparse';
+import type { Progress } from '../vocabulary';
 import { DataError, DEFAULT_MISSING_TOKENS, isNumeric, MAX_IMPORT_BYTES } from './cells';
 
 export { DataError, DEFAULT_MISSING_TOKENS, isNumeric, MAX_IMPORT_BYTES } from './cells';
@@ -23,7 +24,7 @@ export interface ParseOptions {
   missingTokens?: readonly string[];
   /** Decides CSV/TSV versus JSON; guessed from the content when absent. */
   fileName?: string;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: Progress;
 }
 
 export function checkSize(bytes: number): void {
@@ -91,7 +92,7 @@ function delimiterFor(fileName: string | undefined): string {
 function readRows(
   input: string | Blob,
   fileName: string | undefined,
-  onProgress: ((done: number, total: number) => void) | undefined,
+  onProgress: Progress | undefined,
 ): Promise<{ rows: string[][]; delimiter: string }> {
   const total = typeof input === 'string' ? input.length : input.size;
   const rows: string[][] = [];

@@ -9,6 +9,7 @@ import { appendRows, changeSchema, filterRows, type RowFilter, type VersionChang
 import { suggestSchema, type SchemaSuggestion } from './infer';
 import { parseTable, type ParseOptions, type RawTable } from './parse';
 import { profileContent, type DatasetProfile } from './profile';
+import type { Progress } from '../vocabulary';
 
 export interface Inspection {
   names: string[];
@@ -77,7 +78,7 @@ export async function buildFromRaw(raw: RawTable, choice: SchemaChoice): Promise
 export async function derive(
   parent: DatasetContent,
   how: Derivation,
-  onProgress?: (done: number, total: number) => void,
+  onProgress?: Progress,
 ): Promise<BuiltVersion> {
   let result: { content: DatasetContent; change: VersionChange };
   switch (how.kind) {

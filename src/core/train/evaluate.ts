@@ -14,6 +14,7 @@ import type {
   RegressionScores,
   Spread,
 } from '../records';
+import type { Progress } from '../vocabulary';
 import { classificationScores, regressionScores, scalarScores, METRICS } from './metrics';
 
 export type { Spread };
@@ -41,7 +42,7 @@ export interface Evaluation {
   fitMs: number;
 }
 
-export type ProgressFn = (done: number, total: number) => void;
+export type { Progress };
 
 function groups(set: TrainingSet, rows: Int32Array | null): Int32Array[] {
   const all = rows ?? Int32Array.from({ length: set.rows }, (_, i) => i);
@@ -206,7 +207,7 @@ export function evaluate(
   learner: AnyLearner,
   params: Params,
   plan: EvaluationPlan,
-  onProgress: ProgressFn = () => {},
+  onProgress: Progress = () => {},
 ): Evaluation {
   const prep = prepare(set, plan);
   const total = plan.folds + 1;
@@ -235,7 +236,7 @@ export function learningCurve(
   plan: EvaluationPlan,
   metric: MetricName,
   steps = 8,
-  onProgress: ProgressFn = () => {},
+  onProgress: Progress = () => {},
   family = DEFAULT_FAMILY,
 ): CurvePoint[] {
   const learner = learnerFor(family);

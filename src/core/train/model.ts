@@ -11,7 +11,7 @@ import { DEFAULT_FAMILY, learnerFor } from '../learners/registry';
 import { TrainingError, type TrainingSet } from '../learners/training';
 import type { DatasetProfile, Encoding, MetricName, Params } from '../records';
 import type { Task } from '../vocabulary';
-import { evaluate, type Evaluation, type EvaluationPlan, type ProgressFn } from './evaluate';
+import { evaluate, type Evaluation, type EvaluationPlan, type Progress } from './evaluate';
 
 /** How to train: the family and its settings, how to judge it, and which metric ranks it. */
 export interface TrainSpec {
@@ -70,7 +70,7 @@ export function trainingSet(content: DatasetContent): {
 export function trainModel(
   content: DatasetContent,
   spec: TrainSpec,
-  onProgress: ProgressFn = () => {},
+  onProgress: Progress = () => {},
 ): TrainResult {
   const family = spec.family ?? DEFAULT_FAMILY;
   const learner = learnerFor(family);

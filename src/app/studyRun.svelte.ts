@@ -1,3 +1,4 @@
+/** One open study: its trials, the loop that keeps every search worker busy, pause, cancel, resume, and saving the best. */
 import { proxy, transfer } from 'comlink';
 import { columnBuffers, type DatasetContent } from '../core/data/content';
 import type {
@@ -14,17 +15,12 @@ import type { Params } from '../core/search/space';
 import { isBetter } from '../core/train/evaluate';
 import { loadContent } from '../store/datasets';
 import type { Store } from '../store/db';
-import { listModelVersions, saveNewModel, saveNextVersion } from '../store/models';
-import {
-  createStudy,
-  listStudies,
-  listTrials,
-  saveTrial,
-  updateStudy,
-  type StudyDraft,
-} from '../store/studies';
+import { listModelVersions } from '../store/models';
+import { saveVersion } from './saveVersion';
+import { createStudy, listTrials, saveTrial, updateStudy, type StudyDraft } from '../store/studies';
 import { Job } from './job.svelte';
 import type { ModelLibrary } from './modelLibrary.svelte';
+import type { StudyLibrary } from './studyLibrary.svelte';
 import { versionDraft } from './training';
 import type { ComputePool } from './workers';
 
@@ -69,20 +65,6 @@ export function bestTrial(study: StudyRecord, trials: readonly TrialRecord[]): T
     if (!best || isBetter(study.metric, t.value, best.value!)) best = t;
   }
   return best;
-}
-
-/** Every study, newest first. */
-export class StudyLibrary {
-  readonly #store: Store;
-  items = $state.raw<StudyRecord[]>([]);
-
-  constructor(store: Store) {
-    this.#store = store;
-  }
-
-  async refresh(): Promise<void> {
-    this.items = await listStudies(this.#store);
-  }
 }
 
 /**
@@ -443,22 +425,21 @@ export class StudyRun {
         trainingMs: result.fitMs,
         search: { kind: 'study', studyId: study.id, trial: best.number },
       });
-      let version: ModelVersionRecord;
-      let modelId: string;
-      if (model) {
-        version = await saveNextVersion(this.#store, author, model, draft);
-        modelId = model.id;
-      } else {
-        const name = await this.#freeName(study.name);
-        const saved = await saveNewModel(
-          this.#store,
-          author,
-          { name, task: dv.task, metric: study.metric },
-          draft,
-        );
-        version = saved.version;
-        modelId = saved.model.id;
-      }
+      const { model: saved, version } = await saveVersion(
+        this.#store,
+        author,
+        model
+          ? { model }
+          : {
+              newModel: {
+                name: await this.#freeName(study.name),
+                task: dv.task,
+                metric: study.metric,
+              },
+            },
+        draft,
+      );
+      const modelId = saved.id;
       const current = this.study?.id === study.id ? this.study : study;
       const updated = await updateStudy(
         this.#store,

@@ -1,0 +1,136 @@
+/** Predicting with a version: one row from a form or a CSV batch, every prediction logged. */
+import { predictRaw, type RawRow, type RowResult } from '../core/predict/predict';
+import type {
+  DatasetVersionRecord,
+  ModelRecord,
+  ModelVersionRecord,
+  PredictionRecord,
+} from '../core/records';
+import type { Store } from '../store/db';
+import { listModelVersions } from '../store/models';
+import { logPredictions, type PredictionDraft } from '../store/predictions';
+import { Job } from './job.svelte';
+import { draftFor, handlesMissing, readRows } from './predictions';
+import { environmentDifferences, type VersionDifference } from './training';
+
+export interface BatchOutcome {
+  logged: number;
+  total: number;
+  /** Rows that could not be predicted (1-based row numbers of the file), with why. */
+  problems: { row: number; problems: string[] }[];
+  batchId: string;
+}
+
+/** The Predict screen: a version, one row by form or a CSV batch; every prediction is logged. */
+export class PredictFlow {
+  readonly #store: Store;
+  readonly #author: () => string;
+  readonly batch = new Job<BatchOutcome>();
+  model = $state.raw<ModelRecord | null>(null);
+  versions = $state.raw<ModelVersionRecord[]>([]);
+  version = $state.raw<ModelVersionRecord | null>(null);
+  /** The data version the open version was trained on (for the fields' ranges). */
+  data = $state.raw<DatasetVersionRecord | null>(null);
+  form = $state<Record<string, string>>({});
+  single = $state.raw<{ result: RowResult; record: PredictionRecord | null } | null>(null);
+
+  constructor(store: Store, author: () => string) {
+    this.#store = store;
+    this.#author = author;
+  }
+
+  /** Opens a model at a version number, or at its champion (else its latest). */
+  async open(model: ModelRecord | null, number: number | null): Promise<void> {
+    if (!model) {
+      this.model = null;
+      this.version = null;
+      this.versions = [];
+      return;
+    }
+    const versions =
+      model.id === this.model?.id ? this.versions : await listModelVersions(this.#store, model.id);
+    const version =
+      versions.find((v) => v.number === number) ??
+      versions.find((v) => v.id === model.aliases['champion']) ??
+      versions.at(-1) ??
+      null;
+    if (version?.id !== this.version?.id) {
+      this.single = null;
+      this.batch.reset();
+      this.form = Object.fromEntries((version?.encoding.features ?? []).map((f) => [f.name, '']));
+      this.data = version
+        ? ((await this.#store.get('datasetVersions', version.datasetVersionId)) ?? null)
+        : null;
+    }
+    this.model = model;
+    this.versions = versions;
+    this.version = version;
+  }
+
+  get differences(): VersionDifference[] {
+    return this.version
+      ? environmentDifferences(this.version.libraryVersions, this.version.family)
+      : [];
+  }
+
+  /** Predicts the form's row; logs it when it could be predicted. */
+  async predictOne(): Promise<void> {
+    const { model, version } = this;
+    if (!model || !version) return;
+    const row: RawRow = { ...this.form };
+    const result = predictRaw(version, row, handlesMissing(version));
+    let record: PredictionRecord | null = null;
+    if (result.ok) {
+      const draft = draftFor(model, version, row, result.prediction, {
+        batchId: null,
+        row: 0,
+        rowId: null,
+        source: 'form',
+      });
+      [record = null] = await logPredictions(
+        this.#store,
+        this.#author(),
+        [draft],
+        `${model.name} v${version.number}: 1 prediction`,
+      );
+    }
+    this.single = { result, record };
+  }
+
+  /** Predicts every row of a CSV; rows with problems are reported, not guessed, and not logged. */
+  predictFile(file: File): Promise<BatchOutcome | null> {
+    const { model, version } = this;
+    if (!model || !version) return Promise.resolve(null);
+    return this.batch.run(async (signal, progress) => {
+      const { names, rows } = await readRows(file, file.name);
+      const idColumn = names.find((n) => /^(id|row_?id)$/i.test(n)) ?? null;
+      const batchId = crypto.randomUUID();
+      const drafts: PredictionDraft[] = [];
+      const problems: BatchOutcome['problems'] = [];
+      rows.forEach((row, i) => {
+        if (i % 500 === 0) progress(i, rows.length);
+        if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
+        const r = predictRaw(version, row, handlesMissing(version));
+        if (r.ok)
+          drafts.push(
+            draftFor(model, version, row, r.prediction, {
+              batchId,
+              row: i,
+              rowId: idColumn ? (row[idColumn] ?? null) : null,
+              source: file.name,
+            }),
+          );
+        else problems.push({ row: i + 1, problems: r.problems });
+      });
+      if (drafts.length > 0)
+        await logPredictions(
+          this.#store,
+          this.#author(),
+          drafts,
+          `${model.name} v${version.number}: batch of ${drafts.length} from ${file.name}`,
+        );
+      progress(rows.length, rows.length);
+      return { logged: drafts.length, total: rows.length, problems, batchId };
+    });
+  }
+}
