@@ -194,8 +194,8 @@ export class BackupFlow {
   /** Reads and checks a file, and compares it with the store; nothing is written until `restore`. */
   open(file: File): Promise<unknown> {
     this.restoring.reset();
-    return this.reading.run(async (_signal, progress) => ({
-      preview: await (await backupCode()).previewBackup(this.#store, file, progress),
+    return this.reading.run(async (signal, progress) => ({
+      preview: await (await backupCode()).previewBackup(this.#store, file, progress, signal),
       file,
     }));
   }

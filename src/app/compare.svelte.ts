@@ -54,7 +54,9 @@ export class CompareView {
     this.#store = store;
   }
 
-  async open(ids: string[]): Promise<void> {
+  /** Opens the versions named in the URL (each once: a link may name one twice). */
+  async open(named: string[]): Promise<void> {
+    const ids = named.filter((id, i) => named.indexOf(id) === i);
     if (ids.join() === this.items.map((i) => i.version.id).join()) return;
     const found: Compared[] = [];
     const missing: string[] = [];

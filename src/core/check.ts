@@ -19,19 +19,34 @@ export class RecordError extends Error {
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Refuses keys that could reach an object's prototype when records are copied. */
+/**
+ * Deeper than anything Orpheus writes (a tree of the deepest kind it keeps, inside a record).
+ * Walked without recursion, so a file nested thousands of levels deep is refused, not a crash.
+ */
+export const MAX_JSON_DEPTH = 1200;
+
+/** Refuses keys that could reach an object's prototype when records are copied, and nesting
+ * deeper than Orpheus writes. */
 export function checkKeys(value: unknown, where: string): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    value.forEach((x) => checkKeys(x, where));
-    return;
-  }
-  for (const k of Object.keys(value)) {
-    if (FORBIDDEN.has(k))
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [x, depth] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH)
       throw new RecordError(
-        `${where} has a field named "${k}", which Orpheus never writes: the file was altered.`,
+        `${where} is nested more than ${MAX_JSON_DEPTH} levels deep, deeper than Orpheus ever writes: the file was altered.`,
       );
-    checkKeys((value as Record<string, unknown>)[k], where);
+    if (Array.isArray(x)) {
+      for (const y of x) stack.push([y, depth + 1]);
+      continue;
+    }
+    for (const k of Object.keys(x)) {
+      if (FORBIDDEN.has(k))
+        throw new RecordError(
+          `${where} has a field named "${k}", which Orpheus never writes: the file was altered.`,
+        );
+      stack.push([(x as Record<string, unknown>)[k], depth + 1]);
+    }
   }
 }
 

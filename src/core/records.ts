@@ -48,6 +48,8 @@ const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID));
 const name = v.pipe(v.string(), v.maxLength(MAX_NAME));
 const text = v.pipe(v.string(), v.maxLength(MAX_TEXT));
 const time = v.pipe(v.string(), v.isoTimestamp());
+/** The largest event number Orpheus accepts from a file (a billion events is more than anyone logs). */
+export const MAX_EVENT_SEQ = 2 ** 31;
 /** A whole number from 0 up to what a JavaScript number holds exactly. */
 const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 /** 1, 2, 3 … (version numbers; a million versions of one thing is more than anyone makes). */
@@ -411,8 +413,11 @@ export const PredictionSchema = v.strictObject({
 export type PredictionRecord = v.InferOutput<typeof PredictionSchema>;
 
 export const EventSchema = v.strictObject({
-  /** Auto-incremented by the store; absent until written. */
-  seq: v.optional(v.pipe(count, v.minValue(1))),
+  /**
+   * Auto-incremented by the store; absent until written. Far below IndexedDB's key generator
+   * limit (2^53): a file with larger numbers would leave a store that can add no event.
+   */
+  seq: v.optional(v.pipe(count, v.minValue(1), v.maxValue(MAX_EVENT_SEQ))),
   at: time,
   author: name,
   /** A verb such as `create`, `update`, `promote`. */

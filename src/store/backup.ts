@@ -14,6 +14,7 @@ import {
   referencedIds,
   rewriteReferences,
   targetStore,
+  type EventRecord,
   type RecordStoreName,
 } from '../core/records';
 import type { Store } from './db';
@@ -156,6 +157,7 @@ export async function previewBackup(
   store: Store,
   file: Blob | Uint8Array,
   onProgress?: Progress,
+  signal?: AbortSignal,
 ): Promise<Preview> {
   const counts = new Map(
     BACKUP_STORES.map((s) => [s, { store: s, fresh: 0, identical: 0, conflicts: 0 }]),
@@ -184,6 +186,16 @@ export async function previewBackup(
       const mine: unknown[] = await Promise.all(
         ids.map((k, i) => (!listed || listed.has(keys[i]!) ? tx.store.get(k as never) : undefined)),
       );
+      // A log entry numbered differently here but already logged (a file merged before) is
+      // not added again: merging the same file twice changes nothing the second time.
+      const loggedAlready = new Set<string>();
+      if (s === 'events')
+        for (const [i, r] of records.entries()) {
+          const e = r as EventRecord;
+          if (mine[i] === undefined || canonical(mine[i]) === canonical(r)) continue;
+          const same = await store.db.getAllFromIndex('events', 'by-record', [e.kind, e.recordId]);
+          if (same.some((x) => sameEntry(x, e))) loggedAlready.add(keys[i]!);
+        }
       const c = counts.get(s)!;
       records.forEach((r, i) => {
         const existing = mine[i];
@@ -193,6 +205,7 @@ export async function previewBackup(
         }
         present[s].add(keys[i]!);
         if (canonical(existing) === canonical(r)) c.identical++;
+        else if (s === 'events' && loggedAlready.has(keys[i]!)) c.identical++;
         else {
           c.conflicts++;
           conflicting[s].add(keys[i]!);
@@ -204,8 +217,21 @@ export async function previewBackup(
       });
     },
     onProgress,
+    signal,
   );
   return { manifest, stores: [...counts.values()], present, conflicting, conflictNames };
+}
+
+/** The same log entry, whatever its number. */
+function sameEntry(a: EventRecord, b: EventRecord): boolean {
+  return (
+    a.at === b.at &&
+    a.author === b.author &&
+    a.action === b.action &&
+    a.kind === b.kind &&
+    a.recordId === b.recordId &&
+    a.summary === b.summary
+  );
 }
 
 /** What to do with records that exist here with other content, when merging. */
@@ -318,6 +344,7 @@ export async function restoreBackup(
         if (values.length) await write(s, values);
       },
       options.onProgress,
+      options.signal,
     );
     options.signal?.throwIfAborted();
   });

@@ -13,6 +13,7 @@ import type {
   TrialRecord,
 } from '../core/records';
 import { migrate } from '../core/migrate';
+import { MAX_EVENT_SEQ } from '../core/records';
 
 /** Every object store, its key and its indexes, as of the newest schema version. */
 export interface OrpheusDB extends DBSchema {
@@ -119,7 +120,31 @@ export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<OrpheusDB>, tx: Upgrade
     migrateStore(tx, 'modelVersions');
     migrateStore(tx, 'studies');
   },
+  // v5: a log whose numbers an earlier Orpheus took from a file near IndexedDB's key generator
+  // limit (every later write failed) is numbered again from 1, in its order.
+  (db, tx) => void renumberEvents(db, tx),
 ];
+
+/** The events' store, made again with its indexes (a store's key generator cannot be reset). */
+function createEvents(db: IDBPDatabase<OrpheusDB>): void {
+  const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+  events.createIndex('by-record', ['kind', 'recordId']);
+  events.createIndex('by-time', 'at');
+}
+
+async function renumberEvents(db: IDBPDatabase<OrpheusDB>, tx: UpgradeTx): Promise<void> {
+  const last = await tx.objectStore('events').openCursor(null, 'prev');
+  if (!last || last.key <= MAX_EVENT_SEQ) return;
+  const all = await tx.objectStore('events').getAll();
+  db.deleteObjectStore('events');
+  createEvents(db);
+  const events = tx.objectStore('events');
+  for (const e of all) {
+    const rest = { ...e };
+    delete rest.seq;
+    void events.add(rest);
+  }
+}
 
 /** Rewrites every record of a store in its current shape (`core/migrate`), within the upgrade. */
 function migrateStore(tx: UpgradeTx, name: 'modelVersions' | 'studies'): void {

@@ -87,6 +87,13 @@ describe('compare, overview, aliases', () => {
       /They disagree on [1-9]\d* of 150 rows of Iris v1/,
     );
 
+    // A link that names the same version twice compares it once, without an error.
+    const first = new URL(page.url()).hash.match(/v=([^,&]+)/)![1]!;
+    await page.goto(`${s.baseUrl}/#/compare?v=${first},${first}`);
+    await waitText(table, /base/);
+    expect(await table.locator('thead th').count()).toBe(2);
+    expect(s.errors).toEqual([]);
+
     // Aliases: promote, then roll back, each move kept with its reason.
     await page.goto(`${s.baseUrl}/#/models`);
     await page.getByRole('link', { name: 'auto' }).click();

@@ -474,3 +474,154 @@ describe('older format versions', () => {
 function text(b: Uint8Array): string {
   return new TextDecoder().decode(b);
 }
+
+/** A member rewritten and the manifest's checksum for it updated: a file altered with care. */
+async function reseal(bytes: Uint8Array, change: (files: Record<string, Uint8Array>) => void) {
+  const { createHash } = await import('node:crypto');
+  const files = unzipSync(bytes);
+  change(files);
+  const manifest = JSON.parse(text(files['manifest.json']!)) as {
+    members: Record<string, string>;
+  };
+  manifest.members = Object.fromEntries(
+    Object.entries(files)
+      .filter(([n]) => n !== 'manifest.json')
+      .map(([n, d]) => [n, createHash('sha256').update(d).digest('hex')]),
+  );
+  files['manifest.json'] = strToU8(JSON.stringify(manifest));
+  return zipSync(files);
+}
+
+describe('hostile backups, resealed with correct checksums', () => {
+  it('refuses what Orpheus never writes, and the store is left exactly as it was', async () => {
+    const a = await filled();
+    const bytes = await backupOf(a);
+    const b = await filled(2);
+    const before = await canonicalDump(b);
+    const edit = (store: string, f: (r: Record<string, unknown>[]) => void) =>
+      reseal(bytes, (files) => {
+        const name = Object.keys(files).find((n) => n.startsWith(`records/${store}/`))!;
+        const records = JSON.parse(text(files[name]!)) as Record<string, unknown>[];
+        f(records);
+        files[name] = strToU8(JSON.stringify(records));
+      });
+    // Nested 5,000 levels deep (written as text: even JSON.stringify runs out of stack).
+    const deep = await reseal(bytes, (files) => {
+      const name = Object.keys(files).find((n) => n.startsWith('records/models/'))!;
+      const nested = `${'{"x":'.repeat(5000)}1${'}'.repeat(5000)}`;
+      files[name] = strToU8(
+        text(files[name]!).replace(/"intendedUse":"[^"]*"|"name":/, (m) =>
+          m.startsWith('"name"') ? `"intendedUse":${nested},"name":` : `"intendedUse":${nested}`,
+        ),
+      );
+    });
+    const cases: [Uint8Array, RegExp][] = [
+      // Event numbers near IndexedDB's key generator limit would make every later write fail.
+      [await edit('events', (r) => (r[0]!['seq'] = 2 ** 53 - 2)), /"seq"/],
+      [await edit('events', (r) => (r[0]!['seq'] = 1.5)), /"seq"/],
+      [await edit('modelVersions', (r) => (r[0]!['number'] = 1e308)), /"number"/],
+      [await edit('modelVersions', (r) => (r[0]!['seed'] = 2 ** 60)), /"seed"/],
+      [await edit('models', (r) => (r[0]!['name'] = 'x'.repeat(2_000_000))), /"name"/],
+      [deep, /nested more than/],
+      [await edit('trials', (r) => r.push({ ...r[0]! })), /two trials records with the key/],
+      [
+        await reseal(bytes, (files) => {
+          const m = JSON.parse(text(files['manifest.json']!)) as Record<string, unknown>;
+          m['createdAt'] = 1764547200000;
+          files['manifest.json'] = strToU8(JSON.stringify(m));
+        }),
+        /The manifest: the field "createdAt"/,
+      ],
+      [
+        await reseal(bytes, (files) => {
+          const m = JSON.parse(text(files['manifest.json']!)) as Record<string, unknown>;
+          m['version'] = '2';
+          files['manifest.json'] = strToU8(JSON.stringify(m));
+        }),
+        /format version is "2", not a number/,
+      ],
+      [
+        await reseal(bytes, (files) => {
+          files['columns/999/0.bin'] = new Uint8Array(8);
+        }),
+        /"columns\/999\/0.bin" is not used by any record/,
+      ],
+      [
+        await reseal(bytes, (files) => {
+          files['notes.txt'] = strToU8('hello');
+        }),
+        /"notes.txt" is not one Orpheus writes/,
+      ],
+    ];
+    for (const [input, message] of cases) {
+      const e = await previewBackup(b, input).catch((x: unknown) => x);
+      expect(e, String(message)).toBeInstanceOf(BackupError);
+      expect((e as Error).message).toMatch(message);
+    }
+    expect(await canonicalDump(b)).toBe(before);
+  });
+
+  it('stops checking a file when cancelled', async () => {
+    const a = await filled();
+    const bytes = await backupOf(a);
+    const b = await fresh();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(previewBackup(b, bytes, undefined, controller.signal)).rejects.toThrow(/abort/i);
+  });
+
+  it('keeps both: the copy’s aliases, notes and study link point at the copy, never the original', async () => {
+    const a = await filled();
+    const [model] = await a.getAll('models');
+    const [version] = await a.getAll('modelVersions');
+    const [study] = await a.getAll('studies');
+    // The version was chosen by the study, is the champion and has a note.
+    await a.db.put('modelVersions', {
+      ...version!,
+      search: { kind: 'study', studyId: study!.id, trial: 0 },
+    });
+    await a.db.put('models', {
+      ...model!,
+      aliases: { champion: version!.id },
+      notes: { [version!.id]: { note: 'first', tags: [] } },
+    });
+    await a.db.put('studies', { ...study!, modelId: model!.id, bestVersionId: version!.id });
+    const bytes = await backupOf(a);
+    // Here, the same model and study were changed since.
+    await a.db.put('models', { ...(await a.db.get('models', model!.id))!, name: 'renamed here' });
+    await a.db.put('studies', { ...(await a.db.get('studies', study!.id))!, name: 'renamed' });
+    const { copied } = await restore(a, bytes, 'merge', 'both');
+    expect(copied).toBeGreaterThan(0);
+    const copy = (await a.getAll('models')).find((m) => m.name.includes('copy from backup'))!;
+    const copyVersions = await a.db.getAllFromIndex('modelVersions', 'by-model', copy.id);
+    const copyStudy = (await a.getAll('studies')).find((s) => s.name.includes('copy'))!;
+    expect(copyVersions).toHaveLength(1);
+    const cv = copyVersions[0]!;
+    expect(copy.aliases['champion']).toBe(cv.id);
+    expect(Object.keys(copy.notes)).toEqual([cv.id]);
+    expect(cv.search?.studyId).toBe(copyStudy.id);
+    expect(copyStudy.modelId).toBe(copy.id);
+    expect(copyStudy.bestVersionId).toBe(cv.id);
+    const trials = await a.db.getAllFromIndex('trials', 'by-study', copyStudy.id);
+    expect(trials.length).toBeGreaterThan(0);
+    // The original is untouched.
+    expect((await a.db.get('models', model!.id))!.aliases['champion']).toBe(version!.id);
+  });
+});
+
+describe('merging', () => {
+  it('is idempotent: the same file merged twice adds nothing the second time, log entries included', async () => {
+    const a = await filled(1);
+    const bytes = await backupOf(a);
+    const b = await filled(2);
+    const first = await restore(b, bytes, 'merge');
+    expect(first.written).toBeGreaterThan(0);
+    const after = await canonicalDump(b);
+    const events = await b.count('events');
+    const second = await restore(b, bytes, 'merge');
+    expect(second.written).toBe(0);
+    // The restore itself is logged each time; nothing else is added.
+    expect(await b.count('events')).toBe(events + 1);
+    expect(await canonicalDump(b)).toBe(after);
+  });
+});

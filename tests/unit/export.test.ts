@@ -299,3 +299,36 @@ describe('share by link', () => {
     ).rejects.toThrow(/too large for a link/);
   });
 });
+
+describe('the MLflow export’s member names', () => {
+  it('never steps out of its folder, whatever a setting or trial is called; every run has its folders', async () => {
+    const { memberKey, zipFiles } = await import('../../src/core/export/mlflow');
+    expect(memberKey('../../../etc/passwd')).toBe('__/__/__/etc/passwd');
+    expect(memberKey('/abs//./x')).toBe('abs/x');
+    expect(memberKey('..')).toBe('__');
+    expect(memberKey('')).toBe('_');
+    await expect(zipFiles(new Map([['mlruns/../x', 'y']]))).rejects.toThrow(/would not write/);
+
+    const { store } = await history();
+    // A trial whose setting is named to climb out of the export (as an altered backup could).
+    const [study] = await store.getAll('studies');
+    await saveTrial(store, 'amy', study!, {
+      number: 9,
+      params: { '../../../evil': 1 },
+      value: 0.5,
+      state: 'complete',
+      durationMs: 1,
+      intermediate: [0.5],
+    });
+    const zip = await mlflowZip(store, new AbortController().signal, () => {});
+    const names = Object.keys(unzipSync(new Uint8Array(await zip.arrayBuffer())));
+    expect(names.every((n) => !n.split('/').includes('..') && !n.startsWith('/'))).toBe(true);
+    expect(names.some((n) => n.endsWith('/params/__/__/__/evil'))).toBe(true);
+    const runs = names.filter((n) => /^mlruns\/\d+\/[0-9a-f]{32}\/$/.test(n));
+    expect(runs.length).toBeGreaterThan(2);
+    for (const run of runs)
+      for (const sub of ['params/', 'metrics/', 'tags/', 'artifacts/'])
+        expect(names, run + sub).toContain(run + sub);
+    expect(names).toContain('mlruns/1/');
+  });
+});

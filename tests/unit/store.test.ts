@@ -147,6 +147,33 @@ function sampleWrites(): Write[] {
 }
 
 describe('schema upgrade', () => {
+  it('numbers again a log that an earlier Orpheus let reach the key generator’s limit', async () => {
+    const name = freshName();
+    const old = await Store.open(name, { version: 4 });
+    await old.commit(author, sampleWrites());
+    // As a restored file could leave it: the next number is the last IndexedDB can give.
+    await old.db.put('events', {
+      seq: 2 ** 53 - 1,
+      at: '2026-11-22T00:00:00.000Z',
+      author,
+      action: 'restore',
+      kind: 'setting',
+      recordId: 'x',
+      summary: 'from a file',
+    });
+    // (Chromium then refuses every write: "Maximum key generator value reached".)
+    const before = await old.getAll('events');
+    old.close();
+
+    const store = await open(name);
+    const after = await store.getAll('events');
+    expect(after.map((e) => e.seq)).toEqual(before.map((_, i) => i + 1));
+    expect(after.map((e) => e.summary)).toEqual(before.map((e) => e.summary));
+    await writeSetting(store, author, 'userName', 'Amy');
+    expect(await readSetting(store, 'userName')).toBe('Amy');
+    expect(await store.db.countFromIndex('events', 'by-time')).toBe(before.length + 1);
+  });
+
   it('walks every step: a v1 database, filled, upgrades and keeps every record', async () => {
     expect(DB_VERSION).toBeGreaterThan(1);
     const name = freshName();

@@ -83,3 +83,16 @@ describe('the Overview rows', () => {
     ]);
   });
 });
+
+describe('CSV that Orpheus writes', () => {
+  it('neutralises cells a spreadsheet would run as formulas, and keeps numbers as numbers', async () => {
+    const { toCsv } = await import('../../src/app/csv');
+    const csv = toCsv([
+      ['=HYPERLINK("http://x","click")', '+1+2', '@SUM(A1)', '-2+3', '\tcmd'],
+      ['-3.5', '+7', '1e-3', 'plain', null],
+    ]);
+    const [first, second] = csv.split('\n');
+    expect(first).toBe(`"'=HYPERLINK(""http://x"",""click"")",'+1+2,'@SUM(A1),'-2+3,'\tcmd`);
+    expect(second).toBe('-3.5,+7,1e-3,plain,');
+  });
+});

@@ -311,23 +311,48 @@ function withColumns(
   }));
 }
 
+/** A manifest as Orpheus writes it: every field, its type and its range. */
+const MANIFEST = v.strictObject({
+  format: v.literal(FORMAT),
+  version: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  app: v.pipe(v.string(), v.maxLength(200)),
+  createdAt: v.pipe(v.string(), v.isoTimestamp()),
+  author: v.pipe(v.string(), v.maxLength(1000)),
+  counts: v.record(
+    v.picklist(STORE_NAMES),
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
+  ),
+  /** Member name → its SHA-256 (compared with the member's own when it is read). */
+  members: v.record(v.string(), v.pipe(v.string(), v.maxLength(128))),
+});
+
+/** The members a backup may hold: record parts (either layout) and columns of numbers or codes. */
+const MEMBER_NAME =
+  /^(?:manifest\.json|records\/[A-Za-z]+(?:\.json|\/\d{1,9}\.json)|columns\/\d{1,9}\/\d{1,6}\.bin)$/;
+
 function checkManifest(bytes: Uint8Array): Manifest {
-  let manifest: Manifest;
+  let raw: unknown;
   try {
-    manifest = JSON.parse(text(bytes)) as Manifest;
+    raw = JSON.parse(text(bytes));
   } catch {
     throw new BackupError('The manifest is not valid JSON.');
   }
-  checkKeys(manifest, 'The manifest');
-  if (manifest?.format !== FORMAT)
+  checkKeys(raw, 'The manifest');
+  const m = (raw ?? {}) as Record<string, unknown>;
+  if (m['format'] !== FORMAT)
     throw new BackupError('The manifest does not name the Orpheus backup format.');
-  if (typeof manifest.version !== 'number' || manifest.version > FORMAT_VERSION)
+  const version = m['version'];
+  if (typeof version !== 'number')
     throw new BackupError(
-      `The backup is in format version ${String(manifest.version)}, made by a newer Orpheus; this one reads up to version ${FORMAT_VERSION}. Update Orpheus to open it.`,
+      `The manifest's format version is ${JSON.stringify(version)}, not a number: the file was altered.`,
     );
-  if (!manifest.members || typeof manifest.members !== 'object')
-    throw new BackupError('The manifest lists no members.');
-  return manifest;
+  if (version > FORMAT_VERSION)
+    throw new BackupError(
+      `The backup is in format version ${version}, made by a newer Orpheus; this one reads up to version ${FORMAT_VERSION}. Update Orpheus to open it.`,
+    );
+  const r = v.safeParse(MANIFEST, raw);
+  if (!r.success) throw new BackupError(`The manifest: ${describeIssue(r.issues[0]!)}.`);
+  return r.output;
 }
 
 /**
@@ -377,6 +402,7 @@ export async function scanBackup(
   file: Blob | Uint8Array,
   onItem: (item: BackupItem) => Promise<void> | void,
   onProgress?: (read: number, total: number) => void,
+  signal?: AbortSignal,
 ): Promise<Manifest> {
   const size = file instanceof Blob ? file.size : file.length;
   if (size === 0) throw new BackupError('The file is empty.');
@@ -419,13 +445,35 @@ export async function scanBackup(
   for (const name of Object.keys(manifest.members))
     if (!names.has(name))
       throw new BackupError(`The member "${name}" listed in the manifest is missing.`);
+  for (const e of entries)
+    if (!MEMBER_NAME.test(e.filename))
+      throw new BackupError(
+        `The member "${e.filename.slice(0, 200)}" is not one Orpheus writes: the file was altered.`,
+      );
+  if (new Set(entries.map((e) => e.filename)).size !== entries.length)
+    throw new BackupError('The file holds a member twice: the file was altered.');
 
   const counts = new Map<string, number>();
   const bins = new Map<string, Uint8Array>();
+  const keys = new Map<BackupStore, Set<string>>();
+  const unused = (): BackupError =>
+    new BackupError(
+      `The member "${[...bins.keys()][0]}" is not used by any record: the file was altered.`,
+    );
   let done = 0;
   for (const entry of entries) {
+    signal?.throwIfAborted();
     const name = entry.filename;
     if (name === 'manifest.json') continue;
+    // Since format 2 the columns of a data version come just before its record: any left over
+    // when another member begins are used by no record (format 1 kept every column first).
+    if (
+      manifest.version >= 2 &&
+      bins.size > 0 &&
+      !name.startsWith('columns/') &&
+      !name.startsWith('records/datasetColumns')
+    )
+      throw unused();
     const bytes = await inflate(entry);
     if ((await sha256Hex(bytes)) !== manifest.members[name])
       throw new BackupError(
@@ -437,8 +485,22 @@ export async function scanBackup(
       const store = recordsMember(name);
       if (store) {
         let records = parseRecords(store, name, bytes);
-        if (store === 'datasetColumns')
+        if (store === 'datasetColumns') {
           records = withColumns(records as v.InferOutput<typeof COLUMNS>, bins);
+          if (manifest.version >= 2 && bins.size > 0) throw unused();
+        }
+        const seen = keys.get(store) ?? new Set<string>();
+        keys.set(store, seen);
+        for (const r of records) {
+          const key = String((r as Record<string, unknown>)[KEY_FIELDS[store]]);
+          if (store !== 'events' || key !== 'undefined') {
+            if (seen.has(key))
+              throw new BackupError(
+                `The file holds two ${store} records with the key "${key.slice(0, 100)}": the file was altered.`,
+              );
+            seen.add(key);
+          }
+        }
         counts.set(store, (counts.get(store) ?? 0) + records.length);
         await onItem({ store, records });
       }
@@ -446,6 +508,7 @@ export async function scanBackup(
     onProgress?.(done, size);
   }
   await reader.close();
+  if (bins.size > 0) throw unused();
   for (const store of BACKUP_STORES) {
     const want = manifest.counts?.[store] ?? 0;
     if ((counts.get(store) ?? 0) !== want)

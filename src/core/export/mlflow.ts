@@ -41,7 +41,20 @@ async function runId(id: string): Promise<string> {
 }
 
 /** Keys MLflow accepts: letters, digits, `_ - . / ` and space. */
-const key = (s: string): string => s.replace(/[^\w\-. /]/g, '_');
+/**
+ * A param, metric or tag name as a file name inside its run: MLflow's characters only, and
+ * never a step out of the folder (no "..", ".", empty or leading "/" parts), whatever a setting,
+ * score or trial is called.
+ */
+export function memberKey(s: string): string {
+  const parts = s
+    .replace(/[^\w\-. /]/g, '_')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.')
+    .map((p) => (/^\.+$/.test(p) ? p.replace(/\./g, '_') : p));
+  return parts.join('/') || '_';
+}
+const key = memberKey;
 const ms = (iso: string): number => Date.parse(iso);
 
 type Files = Map<string, string | Uint8Array>;
@@ -60,8 +73,12 @@ interface Run {
   tags: Record<string, string>;
 }
 
+/** A folder entry: MLflow's file store needs every run's params, metrics, tags and artifacts folders. */
+const FOLDER = '';
+
 function writeRun(files: Files, run: Run): string {
   const dir = `mlruns/${run.experiment}/${run.id}`;
+  for (const sub of ['params', 'metrics', 'tags', 'artifacts']) files.set(`${dir}/${sub}/`, FOLDER);
   files.set(
     `${dir}/meta.yaml`,
     stringify({
@@ -278,10 +295,21 @@ export async function mlflowFiles(input: MlflowInput): Promise<Files> {
 /** The files as one zip. */
 export async function zipFiles(files: Files): Promise<Blob> {
   const zip = new ZipWriter(new BlobWriter('application/zip'));
-  for (const [path, content] of files)
+  // Every folder as its own entry (MLflow lists runs by their folders), parents first.
+  const folders = new Set<string>();
+  for (const path of files.keys()) {
+    if (path.startsWith('/') || path.split('/').some((p) => p === '..' || p === '.'))
+      throw new Error(`Orpheus would not write the member "${path}" into an export.`);
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(`${parts.slice(0, i).join('/')}/`);
+  }
+  for (const folder of [...folders].sort()) await zip.add(folder, undefined, { directory: true });
+  for (const [path, content] of files) {
+    if (path.endsWith('/')) continue;
     await zip.add(
       path,
       typeof content === 'string' ? new TextReader(content) : new Uint8ArrayReader(content),
     );
+  }
   return zip.close();
 }
