@@ -172,6 +172,7 @@ export async function previewBackup(
   const manifest = await scanBackup(
     file,
     async ({ store: s, records }) => {
+      if (records.length === 0) return; // an empty part: nothing to compare
       const keys = records.map((r) => keyOf(s, r));
       const ids = keys.map((k): IDBValidKey => (s === 'events' ? Number(k) : k));
       const tx = store.db.transaction(s);

@@ -6,7 +6,7 @@ import type {
   Task,
   VersionNote,
 } from '../core/records';
-import type { Store, Write } from './db';
+import type { Store } from './db';
 import { isConstraintError, StoreError, toStoreError } from './errors';
 
 /** A trained version before the store gives it an id, a number and its parent. */
@@ -177,9 +177,11 @@ export async function annotateVersion(
 }
 
 /**
- * Adds a version received by link, with its model when this browser has none of that id.
- * The version keeps its id, number, author and dates; the data it was trained on stays where
- * it was made (the version page says so). A model name taken here gets " (shared)".
+ * Adds a version received by link. It never changes a record here: the version keeps its id,
+ * number, author and dates, and always comes with a model of its own: its model's record when
+ * this browser has none of that id, otherwise a new model named "… (shared)" (a link may claim
+ * any id). The data it was trained on stays where it was made (the version page says so).
+ * Adding the same link again adds nothing.
  */
 export async function importShared(
   store: Store,
@@ -191,51 +193,69 @@ export async function importShared(
   now = new Date(),
 ): Promise<{ model: ModelRecord; version: ModelVersionRecord; added: boolean }> {
   const here = await store.get('modelVersions', shared.version.id);
-  let model = await store.get('models', shared.model.id);
-  if (here && model) return { model, version: here, added: false };
-  const writes: Write[] = [];
-  if (!model) {
-    const taken = await store.db.getAllFromIndex('models', 'by-name', shared.model.name);
-    model = {
-      ...shared.model,
-      name: taken.length ? `${shared.model.name} (shared)` : shared.model.name,
-      aliases: {},
-      notes: {},
-      author,
-      createdAt: now.toISOString(),
-    };
-    writes.push({
-      store: 'models',
-      value: model,
-      action: 'import',
-      summary: `${model.name}, from a link`,
-    });
-  } else {
-    const clash = await store.db.getFromIndex('modelVersions', 'by-model-number', [
-      model.id,
-      shared.version.number,
-    ]);
-    if (clash)
-      throw new StoreError(
-        `${model.name} already has a v${shared.version.number}, different from the shared one; nothing was added.`,
-      );
+  if (here) {
+    const owner = await store.get('models', here.modelId);
+    if (
+      owner &&
+      canonicalText(here) ===
+        canonicalText({ ...shared.version, modelId: here.modelId, parentId: here.parentId })
+    )
+      return { model: owner, version: here, added: false };
+    throw new StoreError(
+      'This browser has another model version under the id this link uses; nothing was added. Ask for a backup of the model instead of a link.',
+    );
   }
+  const existing = await store.get('models', shared.model.id);
+  const taken = await store.db.getAllFromIndex('models', 'by-name', shared.model.name);
+  const model: ModelRecord = {
+    ...shared.model,
+    id: existing ? crypto.randomUUID() : shared.model.id,
+    name: existing || taken.length ? `${shared.model.name} (shared)` : shared.model.name,
+    aliases: {},
+    notes: {},
+    author,
+    createdAt: now.toISOString(),
+  };
   const parent = shared.version.parentId
     ? await store.get('modelVersions', shared.version.parentId)
     : undefined;
   const version: ModelVersionRecord = {
     ...shared.version,
     modelId: model.id,
-    parentId: parent ? shared.version.parentId : null,
+    parentId: parent && parent.modelId === model.id ? shared.version.parentId : null,
   };
-  writes.push({
-    store: 'modelVersions',
-    value: version,
-    action: 'import',
-    summary: `${summary(model, version)}, from a link`,
-  });
-  await store.commit(author, writes, now);
+  try {
+    await store.commit(
+      author,
+      [
+        { store: 'models', value: model, action: 'import', summary: `${model.name}, from a link` },
+        {
+          store: 'modelVersions',
+          value: version,
+          action: 'import',
+          summary: `${summary(model, version)}, from a link`,
+        },
+      ],
+      now,
+    );
+  } catch (e) {
+    if (e instanceof StoreError) throw e;
+    throw new StoreError(
+      `The shared version could not be added (${e instanceof Error ? e.name : 'error'}); nothing was added. Try the link again, or ask for a backup of the model.`,
+    );
+  }
   return { model, version, added: true };
+}
+
+/** A record as comparable text (key order ignored). */
+function canonicalText(x: unknown): string {
+  return JSON.stringify(x, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : v,
+  );
 }
 
 /** Sets what the model is for (its card's "Intended use"); empty clears it. */

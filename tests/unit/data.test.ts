@@ -302,3 +302,34 @@ describe('sortOrder', () => {
     expect(Array.from(sortOrder(c.columns[2]!, 4))).toEqual([1, 3, 0, 2]);
   });
 });
+
+describe('line ends and encodings people’s files come in', () => {
+  it('reads a file whose lines end in LF, CRLF and CR all at once as one table', async () => {
+    const { parseTable } = await import('../../src/core/data/parse');
+    const t = await parseTable('a,b\r\n1,2\r\n\r\n3,4\n5,6\r7,8\n', { fileName: 'mixed.csv' });
+    expect(t.names).toEqual(['a', 'b']);
+    expect(t.columns).toEqual([
+      ['1', '3', '5', '7'],
+      ['2', '4', '6', '8'],
+    ]);
+  });
+
+  it('reads UTF-16 text (with its byte-order mark) instead of calling it binary', async () => {
+    const { parseTable } = await import('../../src/core/data/parse');
+    const text = 'name,größe\r\nÅsa,1.5\r\nZoë,2\r\n';
+    const le = new Uint8Array(2 + text.length * 2);
+    le.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) {
+      le[2 + 2 * i] = text.charCodeAt(i) & 0xff;
+      le[3 + 2 * i] = text.charCodeAt(i) >> 8;
+    }
+    const be = le.slice();
+    be.set([0xfe, 0xff]);
+    for (let i = 2; i < be.length; i += 2) [be[i], be[i + 1]] = [le[i + 1]!, le[i]!];
+    for (const bytes of [le, be]) {
+      const t = await parseTable(new Blob([bytes]), { fileName: 'unicode.csv' });
+      expect(t.names).toEqual(['name', 'größe']);
+      expect(t.columns[0]).toEqual(['Åsa', 'Zoë']);
+    }
+  });
+});

@@ -243,6 +243,32 @@ describe('share by link', () => {
     expect(await other.count('modelVersions')).toBe(1);
   });
 
+  it('never changes a model here: a link claiming its id comes in as a model of its own', async () => {
+    const { importShared } = await import('../../src/store/models');
+    const { canonicalDump } = await import('../../src/store/backup');
+    const { store, model, version } = await history();
+    const before = await canonicalDump(store);
+    const claimed = { ...version, id: 'another-version', number: 1 };
+    const r = await importShared(store, 'lee', {
+      model: { id: model.id, name: model.name, task: model.task, metric: model.metric },
+      version: claimed,
+    });
+    expect(r.added).toBe(true);
+    expect(r.model.id).not.toBe(model.id);
+    expect(r.model.name).toBe('tiny tree (shared)');
+    expect(r.version.modelId).toBe(r.model.id);
+    expect(await store.get('models', model.id)).toEqual(model);
+    // A version whose id is taken here by other content is refused with a message.
+    const clash = importShared(store, 'lee', {
+      model: { id: 'x', name: 'x', task: model.task, metric: model.metric },
+      version: { ...version, seed: version.seed + 1 },
+    });
+    await expect(clash).rejects.toThrow(/another model version under the id/);
+    const after = await canonicalDump(store);
+    expect(after).not.toBe(before);
+    expect(JSON.parse(after).models).toHaveLength(2);
+  });
+
   it('says what is wrong with a malformed, changed or too large link', async () => {
     const { readShareLink, shareLink, MAX_LINK_CHARS } =
       await import('../../src/core/export/share');

@@ -53,6 +53,13 @@ export function checkText(prefix: Uint8Array): void {
   }
 }
 
+/** The UTF-16 encoding a byte-order mark names, or null. */
+function utf16Of(prefix: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (prefix[0] === 0xff && prefix[1] === 0xfe) return 'utf-16le';
+  if (prefix[0] === 0xfe && prefix[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
 function looksLikeJson(fileName: string | undefined, head: string): boolean {
   if (fileName) return /\.json$/i.test(fileName);
   return /^\s*[[{]/.test(head);
@@ -72,9 +79,20 @@ export async function parseTable(
   } else {
     checkSize(input.size);
     const prefix = new Uint8Array(await input.slice(0, 65536).arrayBuffer());
+    const utf16 = utf16Of(prefix);
+    if (utf16) {
+      // Spreadsheet programs save "Unicode text" as UTF-16: read it as the text it is.
+      const text = new TextDecoder(utf16, { fatal: false }).decode(await input.arrayBuffer());
+      return parseTable(text, options);
+    }
     checkText(prefix);
     head = new TextDecoder().decode(prefix.slice(0, 256));
+    // Lone carriage returns (old Mac line ends, or mixed in with others): read the whole text
+    // and end every line the same way.
+    if (/\r(?!\n)/.test(new TextDecoder().decode(prefix)))
+      return parseTable(await input.text(), options);
   }
+  if (typeof input === 'string' && /\r(?!\n)/.test(input)) input = input.replace(/\r\n?/g, '\n');
   if (looksLikeJson(options.fileName, head.replace(/^\uFEFF/, ''))) {
     const text = typeof input === 'string' ? input : await input.text();
     options.onProgress?.(1, 1);
@@ -100,6 +118,9 @@ function readRows(
   return new Promise((resolve, reject) => {
     const config: Papa.ParseLocalConfig<string[], Blob> = {
       delimiter: delimiterFor(fileName),
+      // Lines end at \n; a \r before it (Windows) is trimmed with the cell, so files whose
+      // lines end in both ways read as one table.
+      newline: '\n',
       skipEmptyLines: true,
       chunkSize: 1024 * 1024,
       chunk: (results) => {
