@@ -22,7 +22,7 @@ import { StoreError } from '../store/errors';
 import { listModelVersions } from '../store/models';
 import { logPredictions, type PredictionDraft } from '../store/predictions';
 import { Job } from './job.svelte';
-import { draftFor } from './predictions';
+import { draftFor, rowOf } from './predictions';
 
 export interface MonitorState {
   champion: ModelVersionRecord | null;
@@ -82,7 +82,7 @@ export class MonitorView {
           Array.from(m.x.subarray(r * m.features, (r + 1) * m.features)),
         );
         const rows = recent.flatMap((p) => {
-          const e = encodeRow(champion.encoding, p.inputs, true);
+          const e = encodeRow(champion.encoding, rowOf(p.inputs), true);
           return 'x' in e ? [e.x] : [];
         });
         drift = featureDrift(champion.encoding.features, train, rows);

@@ -60,6 +60,8 @@ export class Orpheus {
   readonly studyRun: StudyRun;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
   staleTab = $state(false);
+  /** Another tab replaced every record with a backup: what this tab was doing was stopped. */
+  replacedElsewhere = $state<string | null>(null);
 
   private constructor(
     readonly store: Store,
@@ -159,14 +161,31 @@ export class Orpheus {
     if (typeof BroadcastChannel === 'undefined') return;
     const channel = new BroadcastChannel('orpheus-store');
     this.store.onCommitted = () => channel.postMessage('changed');
+    this.store.onReplaced = () => channel.postMessage('replaced');
     let pending: ReturnType<typeof setTimeout> | null = null;
-    channel.onmessage = () => {
+    channel.onmessage = (event: MessageEvent) => {
+      if (event.data === 'replaced') this.#replacedElsewhere();
       if (pending) clearTimeout(pending);
       pending = setTimeout(() => {
         pending = null;
         void this.refreshAll().catch((e: unknown) => this.notices.error(e));
       }, 150);
     };
+  }
+
+  /**
+   * Every record was replaced from another tab: the jobs of this tab that would write on records
+   * that are gone stop without writing, the person is told why, and the lists show the new store.
+   */
+  #replacedElsewhere(): void {
+    const searching = this.studyRun.active;
+    const training = this.trainFlow.job.running;
+    this.studyRun.abandon(
+      'Every record was replaced from a backup in another tab: this search was stopped and nothing more of it was written.',
+    );
+    if (training) this.trainFlow.job.cancel();
+    const stopped = [searching && 'a search', training && 'a training'].filter(Boolean);
+    this.replacedElsewhere = `Every record in this browser was replaced from a backup in another tab.${stopped.length ? ` ${stopped.join(' and ')} running here ${stopped.length > 1 ? 'were' : 'was'} stopped, and nothing of it was saved.` : ''} The lists now show the restored records.`;
   }
 
   /** Re-reads every list (after a restore changed the store under the screens). */

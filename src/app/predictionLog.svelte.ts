@@ -9,6 +9,7 @@ import {
   handlesMissing,
   matchLabels,
   readRows,
+  rowOf,
   versionIndex,
   type VersionIndex,
 } from './predictions';
@@ -51,7 +52,7 @@ export class PredictionLog {
   reproduce(p: PredictionRecord): ReproduceCheck | null {
     const v = this.versions[p.modelVersionId]?.version;
     if (!v) return null;
-    const now = predictRaw(v, p.inputs, handlesMissing(v));
+    const now = predictRaw(v, rowOf(p.inputs), handlesMissing(v));
     const check = {
       prediction: p,
       same: now.ok && samePrediction(now.prediction, p),

@@ -23,6 +23,16 @@ export function handlesMissing(v: ModelVersionRecord): boolean {
   return v.tags.includes('handles-missing-values');
 }
 
+/** A cell of a raw row by column name: own fields only (a column may be called `toString`). */
+export function cellOf(row: RawRow, name: string): string | null {
+  return Object.hasOwn(row, name) ? (row[name] ?? null) : null;
+}
+
+/** Logged inputs as the raw row they were. */
+export function rowOf(inputs: readonly (readonly [string, string | null])[]): RawRow {
+  return Object.fromEntries(inputs);
+}
+
 export function draftFor(
   model: ModelRecord,
   v: ModelVersionRecord,
@@ -30,8 +40,10 @@ export function draftFor(
   p: RowPrediction,
   extra: Pick<PredictionDraft, 'batchId' | 'row' | 'rowId' | 'source'> & { label?: string | null },
 ): PredictionDraft {
-  const inputs: Record<string, string | null> = {};
-  for (const f of v.encoding.features) inputs[f.name] = row[f.name] ?? null;
+  const inputs = v.encoding.features.map((f): [string, string | null] => [
+    f.name,
+    cellOf(row, f.name),
+  ]);
   return {
     modelId: model.id,
     modelVersionId: v.id,
@@ -53,7 +65,8 @@ export function predictionsCsv(
   ps: readonly PredictionRecord[],
   names: (p: PredictionRecord) => string,
 ): string {
-  const inputs = [...new Set(ps.flatMap((p) => Object.keys(p.inputs)))];
+  const inputs = [...new Set(ps.flatMap((p) => p.inputs.map(([n]) => n)))];
+  const byName = new Map(ps.map((p) => [p, new Map(p.inputs)]));
   const head = [
     'time',
     'model version',
@@ -71,7 +84,7 @@ export function predictionsCsv(
     p.author,
     p.batchId,
     p.rowId,
-    ...inputs.map((n) => p.inputs[n] ?? null),
+    ...inputs.map((n) => byName.get(p)!.get(n) ?? null),
     p.output,
     p.probabilities ? p.probabilities.map((x) => x.toFixed(4)).join(' ') : null,
     p.label,

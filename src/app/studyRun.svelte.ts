@@ -91,6 +91,8 @@ export class StudyRun {
   #controllers: Record<number, AbortController> = {};
   #content: DatasetContent | null = null;
   #suggest: typeof suggest | null = null;
+  /** Trials being written now. */
+  #saving: Promise<unknown>[] = [];
   #data: DatasetVersionRecord | null = null;
   #exhausted = false;
   #next = 0;
@@ -212,6 +214,21 @@ export class StudyRun {
     if (this.running.length === 0) void this.#stopped();
   }
 
+  /**
+   * Drops the open study without writing anything: its records are gone (the store was replaced
+   * from another tab). Running trials are stopped; the message says why.
+   */
+  abandon(message: string): void {
+    const wasRunning = this.active;
+    for (const c of Object.values(this.#controllers)) c.abort();
+    this.#controllers = {};
+    this.running = [];
+    this.study = null;
+    this.trials = [];
+    this.status = 'idle';
+    if (wasRunning) this.message = message;
+  }
+
   /** Stops running trials now (their workers are ended); stored trials stay, the study can resume. */
   cancel(): void {
     if (!this.active) return;
@@ -223,6 +240,8 @@ export class StudyRun {
   }
 
   async #stopped(): Promise<void> {
+    // Trials being written when the study stopped are part of it: paused means all are stored.
+    await Promise.allSettled(this.#saving);
     const study = this.study;
     this.status = 'paused';
     try {
@@ -355,14 +374,21 @@ export class StudyRun {
     } finally {
       delete this.#controllers[number];
     }
-    if (record && this.study?.id === study.id) {
+    // A trial cancelled as its result came in is not stored: the study resumes without it.
+    if (record && !controller.signal.aborted && this.study?.id === study.id) {
+      const saving = saveTrial(this.#store, this.#author(), study, record);
+      this.#saving.push(saving);
       try {
-        const saved = await saveTrial(this.#store, this.#author(), study, record);
+        const saved = await saving;
         this.trials = [...this.trials, saved].sort((a, b) => a.number - b.number);
         this.sessionDone++;
       } catch (e) {
-        this.message = e instanceof Error ? e.message : String(e);
-        this.status = 'pausing';
+        if (this.study?.id === study.id) {
+          this.message = e instanceof Error ? e.message : String(e);
+          this.status = 'pausing';
+        }
+      } finally {
+        this.#saving = this.#saving.filter((p) => p !== saving);
       }
     }
     if (this.study?.id === study.id) {

@@ -65,10 +65,7 @@ export interface DraftInput {
 export function versionDraft(input: DraftInput): VersionDraft {
   const { result, params, plan, metric, scenario, dataVersionId, trainingMs, search } = input;
   const names = result.encoding.features.map((f) => f.name);
-  const importances: Record<string, number> = {};
-  result.importances.forEach((v, i) => {
-    importances[names[i]!] = v;
-  });
+  const importances = result.importances.map((v, i): [string, number] => [names[i]!, v]);
   const learner = learnerFor(result.family);
   return {
     datasetVersionId: dataVersionId,

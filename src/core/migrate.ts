@@ -9,6 +9,8 @@
  *   schema 1 to 3) had `tree` instead of `family` + `fitted`, and the tree's depth, nodes
  *   and leaves at the top of `modelParameters` instead of in `size`; studies of that time
  *   had no `family`: they searched a decision tree's settings.
+ * - model versions' importances and predictions' inputs were objects keyed by column name
+ *   (so a column called `constructor` made a backup unreadable); they are [name, value] pairs.
  */
 import type { RecordStoreName } from './records';
 
@@ -27,14 +29,30 @@ function modelVersionBeforeFamilies(r: Raw): Raw {
   return { ...rest, family: 'decision-tree', fitted: tree, modelParameters: { ...kept, size } };
 }
 
+/** An object keyed by column names, as [name, value] pairs (pairs stay as they are). */
+function asPairs(x: unknown): unknown {
+  return isObject(x) ? Object.entries(x) : x;
+}
+
+function importancesAsPairs(r: Raw): Raw {
+  const mp = r['modelParameters'];
+  if (!isObject(mp) || !isObject(mp['importances'])) return r;
+  return { ...r, modelParameters: { ...mp, importances: asPairs(mp['importances']) } };
+}
+
+function inputsAsPairs(r: Raw): Raw {
+  return isObject(r['inputs']) ? { ...r, inputs: asPairs(r['inputs']) } : r;
+}
+
 /** A study from before families searched a decision tree. */
 function studyBeforeFamilies(r: Raw): Raw {
   return 'family' in r ? r : { ...r, family: 'decision-tree' };
 }
 
 const STEPS: Partial<Record<RecordStoreName, ((r: Raw) => Raw)[]>> = {
-  modelVersions: [modelVersionBeforeFamilies],
+  modelVersions: [modelVersionBeforeFamilies, importancesAsPairs],
   studies: [studyBeforeFamilies],
+  predictions: [inputsAsPairs],
 };
 
 /** The record in its current shape (the same object when it already is; never mutated). */

@@ -286,8 +286,11 @@ export type ModelRecord = v.InferOutput<typeof ModelSchema>;
 /** What every family reports of a fitted model (its own parts are in `size` and `fitted`). */
 export const ModelParametersSchema = v.strictObject({
   featuresUsed: v.array(name),
-  /** Feature name → share of the total importance. */
-  importances: v.record(name, real),
+  /**
+   * [feature, share of the total importance] per feature. Column names are data: they are
+   * kept in pairs, never as an object's keys (a column may be called `constructor` or `__proto__`).
+   */
+  importances: v.array(v.tuple([name, real])),
   /** Counts that describe the fitted model's size, by name (a tree: depth, nodes, leaves). */
   size: v.record(name, count),
 });
@@ -397,8 +400,8 @@ export const PredictionSchema = v.strictObject({
   rowId: v.nullable(name),
   /** Where the row came from: the form, a file name, a data version. */
   source: text,
-  /** Raw inputs as given, column → text (null for missing). */
-  inputs: v.record(name, v.nullable(text)),
+  /** Raw inputs as given: [column, text (null for missing)] per column, in the version's order. */
+  inputs: v.array(v.tuple([name, v.nullable(text)])),
   /** The class label or the value, as text. */
   output: name,
   probabilities: v.nullable(v.array(real)),

@@ -1,6 +1,6 @@
 import { openDB, unwrap, type IDBPDatabase } from 'idb';
 import type { EventRecord, RecordKind } from '../core/records';
-import { toStoreError } from './errors';
+import { StoreError, toStoreError } from './errors';
 import { DB_VERSION, KIND_OF_STORE, upgrade, type OrpheusDB, type StoreName } from './schema';
 
 /** Stores that hold records (everything but the event log itself). */
@@ -12,6 +12,14 @@ const IMMUTABLE: ReadonlySet<RecordStore> = new Set([
   'datasetColumns',
   'modelVersions',
 ]);
+
+/** A record that must exist for a write to make sense. */
+export interface Requirement {
+  store: StoreName;
+  key: string;
+  /** What the person reads when it is gone. */
+  message: string;
+}
 
 /** One record to write, and the event that says so. */
 export type Write = {
@@ -45,6 +53,8 @@ function keyOf(w: Write): string {
 export class Store {
   /** Called after every successful write (the app tells other tabs). */
   onCommitted: ((events: EventRecord[]) => void) | null = null;
+  /** Called after a restore replaced every record (other tabs must drop what they hold). */
+  onReplaced: (() => void) | null = null;
 
   private constructor(readonly db: IDBPDatabase<OrpheusDB>) {}
 
@@ -69,10 +79,26 @@ export class Store {
    * Writes every record and one event per record in one transaction. Only IndexedDB requests
    * are awaited inside it, together with `tx.done`, so no error is lost.
    */
-  async commit(author: string, writes: readonly Write[], now = new Date()): Promise<EventRecord[]> {
+  /**
+   * Writes the records and their events in one transaction. `requires` names records that must
+   * still exist when it runs (a trial's study: another tab may have replaced the store); if one
+   * is gone nothing is written and its message is the error.
+   */
+  async commit(
+    author: string,
+    writes: readonly Write[],
+    now = new Date(),
+    requires: readonly Requirement[] = [],
+  ): Promise<EventRecord[]> {
     if (writes.length === 0) return [];
     const at = now.toISOString();
-    const stores = [...new Set<StoreName>([...writes.map((w) => w.store), 'events'])];
+    const stores = [
+      ...new Set<StoreName>([
+        ...writes.map((w) => w.store),
+        'events',
+        ...requires.map((r) => r.store),
+      ]),
+    ];
     const events: EventRecord[] = writes
       .filter((w) => w.logged !== false)
       .map((w) => ({
@@ -87,6 +113,12 @@ export class Store {
       const tx = this.db.transaction(stores, 'readwrite');
       const requests: Promise<unknown>[] = [];
       const seqs: Promise<number>[] = [];
+      for (const r of requires)
+        if ((await tx.objectStore(r.store).count(r.key)) === 0) {
+          tx.abort();
+          await tx.done.catch(() => undefined);
+          throw new StoreError(r.message);
+        }
       try {
         for (const w of writes) {
           // The union of stores is too wide for idb's per-store typing; `Write` ties value to store.
@@ -257,6 +289,7 @@ export class Store {
       throw toStoreError(e, 'restore the backup');
     }
     this.onCommitted?.([]);
+    if (replace) this.onReplaced?.();
   }
 
   close(): void {

@@ -310,7 +310,7 @@ export async function moveAlias(
   reason: string,
 ): Promise<ModelRecord> {
   const name = alias.trim();
-  if (!/^[\w-]{1,40}$/.test(name))
+  if (!/^[\w-]{1,40}$/.test(name) || ['__proto__', 'constructor', 'prototype'].includes(name))
     throw new StoreError(
       'An alias is 1 to 40 letters, digits, "-" or "_", such as champion or staging.',
     );

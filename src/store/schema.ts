@@ -123,6 +123,11 @@ export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<OrpheusDB>, tx: Upgrade
   // v5: a log whose numbers an earlier Orpheus took from a file near IndexedDB's key generator
   // limit (every later write failed) is numbered again from 1, in its order.
   (db, tx) => void renumberEvents(db, tx),
+  // v6: importances and prediction inputs become [column, value] pairs (`core/migrate`).
+  (_db, tx) => {
+    migrateStore(tx, 'modelVersions');
+    migrateStore(tx, 'predictions');
+  },
 ];
 
 /** The events' store, made again with its indexes (a store's key generator cannot be reset). */
@@ -147,7 +152,7 @@ async function renumberEvents(db: IDBPDatabase<OrpheusDB>, tx: UpgradeTx): Promi
 }
 
 /** Rewrites every record of a store in its current shape (`core/migrate`), within the upgrade. */
-function migrateStore(tx: UpgradeTx, name: 'modelVersions' | 'studies'): void {
+function migrateStore(tx: UpgradeTx, name: 'modelVersions' | 'studies' | 'predictions'): void {
   const store = tx.objectStore(name);
   const walk = async (): Promise<void> => {
     for (let c = await store.openCursor(); c; c = await c.continue()) {

@@ -68,6 +68,13 @@ export async function saveTrial(
       },
     ],
     now,
+    [
+      {
+        store: 'studies',
+        key: study.id,
+        message: `The study “${study.name}” is no longer in this browser (the store was replaced or restored from a backup), so its trial was not stored.`,
+      },
+    ],
   );
   return record;
 }

@@ -64,6 +64,45 @@ describe('backup and restore', () => {
     expect(b.errors).toEqual([]);
   });
 
+  it('replacing everything in one tab stops the search running in another, which says why', async () => {
+    const a = await openBrowser();
+    sessions.push(a);
+    await startAs(a, 'Kim');
+    // The backup that will replace everything: this browser before any data.
+    await a.page.goto(`${a.baseUrl}/#/backup`);
+    const download = a.page.waitForEvent('download');
+    await a.page.getByRole('button', { name: 'Download a backup (.orpheus)' }).click();
+    const bytes = await readFile((await (await download).path())!);
+
+    await a.page.goto(`${a.baseUrl}/#/data`);
+    await a.page.getByRole('button', { name: 'Breast cancer (Wisconsin diagnostic)' }).click();
+    await a.page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(a.page.getByTestId('import-result'), /Saved as/);
+    await a.page.goto(`${a.baseUrl}/#/search`);
+    await a.page.getByLabel('Data version').selectOption({ index: 1 });
+    await a.page.getByLabel('Trials', { exact: true }).fill('2000');
+    await a.page.getByRole('button', { name: 'Start the study' }).click();
+    await waitText(a.page.getByTestId('study-progress'), /[1-9]\d* of 2000 trials/);
+
+    const other = await a.context.newPage();
+    await other.goto(`${a.baseUrl}/#/backup`);
+    await other
+      .getByLabel('Backup file (.orpheus)')
+      .setInputFiles({ name: 'empty.orpheus', mimeType: 'application/zip', buffer: bytes });
+    await other.getByTestId('restore-preview').waitFor();
+    await other.getByLabel('I want to replace everything in this browser with the backup').check();
+    await other.getByRole('button', { name: 'Replace everything' }).click();
+    await waitText(other.getByTestId('restore-result'), /Everything was replaced/);
+
+    await waitText(a.page.getByTestId('replaced-elsewhere'), /a search running here was stopped/);
+    // Nothing of the search is written after the replace: the store is the backup's.
+    await a.page.waitForTimeout(1500);
+    const dump = JSON.parse(await dumpStore(a.page)) as Record<string, unknown[]>;
+    expect(dump['trials']).toEqual([]);
+    expect(dump['studies']).toEqual([]);
+    expect(a.errors).toEqual([]);
+  });
+
   it('two tabs see each other’s changes without a reload', async () => {
     const a = await openBrowser();
     sessions.push(a);

@@ -46,7 +46,7 @@ describe('datasets', () => {
     expect(await page.getByLabel('Role of kind').inputValue()).toBe('target');
     await page.getByRole('button', { name: 'Save as a new dataset' }).click();
     await waitText(page.getByTestId('import-result'), /Saved as plants v1/);
-    expect(await datasetCount(page)).toBe(1);
+    await expect.poll(() => datasetCount(page)).toBe(1);
 
     await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
     const profile = page.getByTestId('profile');
@@ -90,7 +90,7 @@ describe('datasets', () => {
       page.getByTestId('import-result'),
       /already stored as plants v1, so nothing new was saved/,
     );
-    expect(await datasetCount(page)).toBe(1);
+    await expect.poll(() => datasetCount(page)).toBe(1);
     expect(s.errors).toEqual([]);
   });
 

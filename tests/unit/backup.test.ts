@@ -89,7 +89,10 @@ async function filled(seed = 1): Promise<Store> {
         row: 0,
         rowId: null,
         source: 'form',
-        inputs: { x: '1', z: null },
+        inputs: [
+          ['x', '1'],
+          ['z', null],
+        ],
         output: 'low',
         probabilities: [0, 1],
         path: ['', 'L'],
@@ -623,5 +626,101 @@ describe('merging', () => {
     // The restore itself is logged each time; nothing else is added.
     expect(await b.count('events')).toBe(events + 1);
     expect(await canonicalDump(b)).toBe(after);
+  });
+});
+
+describe('column names are data', () => {
+  const NAMES = ['constructor', 'prototype', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+
+  it('columns named constructor, __proto__, toString … survive training, prediction, backup, restore, reproduce and a link', async () => {
+    const { buildContent } = await import('../../src/core/data/content');
+    const { trainModel } = await import('../../src/core/train/model');
+    const { versionDraft } = await import('../../src/app/training');
+    const { draftFor } = await import('../../src/app/predictions');
+    const { predictRaw } = await import('../../src/core/predict/predict');
+    const { learnerFor } = await import('../../src/core/learners/registry');
+    const { loadContent } = await import('../../src/store/datasets');
+    const { shareLink, readShareLink } = await import('../../src/core/export/share');
+    const { seededRandom } = await import('../../src/core/random');
+    const random = seededRandom(3);
+    const n = 80;
+    const cells = NAMES.map(() => [] as string[]);
+    const label: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const xs = NAMES.map(() => Math.round(random() * 100));
+      xs.forEach((x, j) => cells[j]!.push(String(x)));
+      label.push(xs[2]! + xs[3]! > 100 ? 'high' : 'low');
+    }
+    const schema = [
+      ...NAMES.map((name) => ({ name, type: 'numeric' as const, role: 'feature' as const })),
+      { name: 'label', type: 'categorical' as const, role: 'target' as const },
+    ];
+    const content = buildContent([...cells, label], schema, 'classification', n);
+    const a = await fresh();
+    const built = await finish(content, {
+      kind: 'import',
+      rowsAdded: n,
+      rowsRemoved: 0,
+      columnsChanged: [],
+      summary: 'imported',
+    });
+    const saved = await saveImport(a, 'amy', { name: 'odd', description: '', source: 't' }, built);
+    if (!saved.saved) throw new Error('not saved');
+    const params = learnerFor('decision-tree').defaults('classification');
+    const plan = { folds: 3, testFraction: 0.2, seed: 4 };
+    const result = trainModel(content, { params, plan, metric: 'accuracy' });
+    const { model, version } = await saveNewModel(
+      a,
+      'amy',
+      { name: 'odd tree', task: 'classification', metric: 'accuracy' },
+      versionDraft({
+        result,
+        params,
+        plan,
+        metric: 'accuracy',
+        scenario: 'train-new',
+        dataVersionId: saved.version.id,
+        trainingMs: 1,
+        search: null,
+      }),
+    );
+    expect(version.modelParameters.importances.map(([k]) => k)).toEqual(NAMES);
+    const row = Object.fromEntries(NAMES.map((k, j) => [k, String(20 + j)]));
+    const p = predictRaw(version, row, true);
+    if (!p.ok) throw new Error(p.problems.join(' '));
+    await logPredictions(
+      a,
+      'amy',
+      [
+        draftFor(model, version, row, p.prediction, {
+          batchId: null,
+          row: 0,
+          rowId: null,
+          source: 'form',
+        }),
+      ],
+      'one',
+    );
+    const before = await canonicalDump(a);
+
+    const b = await fresh();
+    await restore(b, await backupOf(a), 'replace');
+    expect(await canonicalDump(b)).toBe(before);
+    const [logged] = await b.getAll('predictions');
+    expect(logged!.inputs).toEqual(NAMES.map((k, j) => [k, String(20 + j)]));
+    // Reproduce: the stored rows, settings and seed give the same tree again.
+    const [dv] = await b.getAll('datasetVersions');
+    const again = trainModel(await loadContent(b, dv!), { params, plan, metric: 'accuracy' });
+    expect(learnerFor('decision-tree').same(again.fitted, version.fitted)).toBe(true);
+    // And the version travels by link.
+    const link = await shareLink({
+      model: { id: model.id, name: model.name, task: model.task, metric: model.metric },
+      version,
+    });
+    expect((await readShareLink(link)).version.modelParameters.importances).toEqual(
+      version.modelParameters.importances,
+    );
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.getPrototypeOf(logged!.inputs)).toBe(Array.prototype);
   });
 });

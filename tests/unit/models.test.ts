@@ -84,7 +84,7 @@ describe('what a version records', () => {
   it('names features, importances, libraries and the preprocessing', () => {
     const v = versionFixture('d');
     expect(v.libraryVersions).toEqual(RUNNING_VERSIONS);
-    expect(Object.keys(v.modelParameters.importances)).toEqual(['x', 'z']);
+    expect(v.modelParameters.importances.map(([n]) => n)).toEqual(['x', 'z']);
     expect(v.modelParameters.featuresUsed).toContain('x');
     expect(v.hyperparameters).toEqual(defaultParams('classification'));
     expect(v.preprocessing.join(' ')).toMatch(/Classes are coded in the order high, low/);

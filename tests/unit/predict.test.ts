@@ -60,7 +60,7 @@ const rec = (over: Partial<PredictionRecord>): PredictionRecord => ({
   row: 0,
   rowId: null,
   source: 'form',
-  inputs: { x: '1' },
+  inputs: [['x', '1']],
   output: 'a',
   probabilities: null,
   path: [''],
@@ -143,7 +143,7 @@ describe('monitoring', () => {
 
   it('matches labels by row id or prediction id, and exports the log as CSV', () => {
     const a = rec({ rowId: 'r1' });
-    const b = rec({ rowId: 'r2', inputs: { x: 'has, comma' } });
+    const b = rec({ rowId: 'r2', inputs: [['x', 'has, comma']] });
     const m = matchLabels(
       [a, b],
       [

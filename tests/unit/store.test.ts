@@ -120,7 +120,7 @@ function sampleWrites(): Write[] {
     row: 0,
     rowId: null,
     source: 'form',
-    inputs: { petal_width: '1.2' },
+    inputs: [['petal_width', '1.2']],
     output: 'versicolor',
     probabilities: [0, 1, 0],
     path: ['', 'R'],
@@ -275,5 +275,43 @@ describe('settings', () => {
       },
     ]);
     expect(await readSetting(store, 'userName')).toBeUndefined();
+  });
+});
+
+describe('writes that need their owner', () => {
+  it('a trial whose study is gone (the store was replaced from another tab) is not stored', async () => {
+    const { createStudy, saveTrial } = await import('../../src/store/studies');
+    const store = await open(freshName());
+    const study = await createStudy(store, author, {
+      name: 's',
+      datasetVersionId: 'd',
+      family: 'decision-tree',
+      space: { maxDepth: { kind: 'int', low: 1, high: 3, step: 1, log: false } },
+      sampler: 'random',
+      gridPoints: 3,
+      seed: 1,
+      metric: 'accuracy',
+      direction: 'maximize',
+      budget: 3,
+      halving: { eta: 1, rungs: [1] },
+      evaluation: { folds: 3, testFraction: 0.2 },
+      modelId: null,
+    });
+    const trial = {
+      number: 0,
+      params: { maxDepth: 2 },
+      value: 0.5,
+      state: 'complete' as const,
+      durationMs: 1,
+      intermediate: [0.5],
+    };
+    await saveTrial(store, author, study, trial);
+    await store.db.clear('studies');
+    const events = await store.count('events');
+    await expect(saveTrial(store, author, study, { ...trial, number: 1 })).rejects.toThrow(
+      /no longer in this browser/,
+    );
+    expect(await store.count('trials')).toBe(1);
+    expect(await store.count('events')).toBe(events);
   });
 });

@@ -38,7 +38,7 @@ export function encodeRow(
 ): { x: number[] } | { problems: string[] } {
   const problems: string[] = [];
   const x = encoding.features.map((f) => {
-    if (!(f.name in row)) {
+    if (!Object.hasOwn(row, f.name)) {
       problems.push(`The column "${f.name}" is missing.`);
       return NaN;
     }
