@@ -8,9 +8,9 @@ import type {
 } from '../core/records';
 import type { Store } from '../store/db';
 import { listModelVersions } from '../store/models';
-import { logPredictions, type PredictionDraft } from '../store/predictions';
+import { logPredictions } from '../store/predictions';
 import { Job } from './job.svelte';
-import { draftFor, handlesMissing, readRows } from './predictions';
+import { cellOf, draftFor, handlesMissing, predictBatch, readRows } from './predictions';
 import { environmentDifferences, type VersionDifference } from './training';
 
 export interface BatchOutcome {
@@ -31,7 +31,8 @@ export class PredictFlow {
   version = $state.raw<ModelVersionRecord | null>(null);
   /** The data version the open version was trained on (for the fields' ranges). */
   data = $state.raw<DatasetVersionRecord | null>(null);
-  form = $state<Record<string, string>>({});
+  /** The form's values, one per feature in the version's order. */
+  form = $state<string[]>([]);
   single = $state.raw<{ result: RowResult; record: PredictionRecord | null } | null>(null);
 
   constructor(store: Store, author: () => string) {
@@ -57,7 +58,7 @@ export class PredictFlow {
     if (version?.id !== this.version?.id) {
       this.single = null;
       this.batch.reset();
-      this.form = Object.fromEntries((version?.encoding.features ?? []).map((f) => [f.name, '']));
+      this.form = (version?.encoding.features ?? []).map(() => '');
       this.data = version
         ? ((await this.#store.get('datasetVersions', version.datasetVersionId)) ?? null)
         : null;
@@ -77,7 +78,9 @@ export class PredictFlow {
   async predictOne(): Promise<void> {
     const { model, version } = this;
     if (!model || !version) return;
-    const row: RawRow = { ...this.form };
+    const row: RawRow = Object.fromEntries(
+      version.encoding.features.map((f, i) => [f.name, this.form[i] ?? '']),
+    );
     const result = predictRaw(version, row, handlesMissing(version));
     let record: PredictionRecord | null = null;
     if (result.ok) {
@@ -105,23 +108,18 @@ export class PredictFlow {
       const { names, rows } = await readRows(file, file.name);
       const idColumn = names.find((n) => /^(id|row_?id)$/i.test(n)) ?? null;
       const batchId = crypto.randomUUID();
-      const drafts: PredictionDraft[] = [];
-      const problems: BatchOutcome['problems'] = [];
-      rows.forEach((row, i) => {
-        if (i % 500 === 0) progress(i, rows.length);
-        if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
-        const r = predictRaw(version, row, handlesMissing(version));
-        if (r.ok)
-          drafts.push(
-            draftFor(model, version, row, r.prediction, {
-              batchId,
-              row: i,
-              rowId: idColumn ? (row[idColumn] ?? null) : null,
-              source: file.name,
-            }),
-          );
-        else problems.push({ row: i + 1, problems: r.problems });
-      });
+      const { drafts, problems } = await predictBatch(
+        rows,
+        (row) => predictRaw(version, row, handlesMissing(version)),
+        (row, i, prediction) =>
+          draftFor(model, version, row, prediction, {
+            batchId,
+            row: i,
+            rowId: idColumn ? cellOf(row, idColumn) : null,
+            source: file.name,
+          }),
+        { signal, progress },
+      );
       if (drafts.length > 0)
         await logPredictions(
           this.#store,

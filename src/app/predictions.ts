@@ -1,6 +1,6 @@
 /** Plain helpers of the prediction use cases: reading rows, drafts, label matching, CSV. */
 import { toCsv } from './csv';
-import type { RawRow, RowPrediction } from '../core/predict/predict';
+import type { RawRow, RowPrediction, RowResult } from '../core/predict/predict';
 import type { ModelRecord, ModelVersionRecord, PredictionRecord } from '../core/records';
 import type { Store } from '../store/db';
 import type { PredictionDraft } from '../store/predictions';
@@ -136,4 +136,33 @@ export function matchLabels(
     for (const p of matched) updates.push({ prediction: p, label });
   }
   return updates;
+}
+
+/** Rows predicted between two moments the page is given back to draw and take clicks. */
+export const CHUNK_ROWS = 2000;
+
+/**
+ * Predicts a batch of raw rows in chunks, giving the page back between chunks (a batch of
+ * 200,000 rows must not freeze it, and Cancel must stay reachable). Rows that cannot be
+ * predicted are reported by their number (from 1), never coerced.
+ */
+export async function predictBatch(
+  rows: readonly RawRow[],
+  predict: (row: RawRow) => RowResult,
+  draft: (row: RawRow, index: number, prediction: RowPrediction) => PredictionDraft,
+  options: { signal?: AbortSignal; progress?: (done: number, total: number) => void } = {},
+): Promise<{ drafts: PredictionDraft[]; problems: { row: number; problems: string[] }[] }> {
+  const drafts: PredictionDraft[] = [];
+  const problems: { row: number; problems: string[] }[] = [];
+  for (const [i, row] of rows.entries()) {
+    if (i % CHUNK_ROWS === 0) {
+      options.progress?.(i, rows.length);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    if (options.signal?.aborted) throw new DOMException('Cancelled', 'AbortError');
+    const r = predict(row);
+    if (r.ok) drafts.push(draft(row, i, r.prediction));
+    else problems.push({ row: i + 1, problems: r.problems });
+  }
+  return { drafts, problems };
 }

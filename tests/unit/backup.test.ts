@@ -524,6 +524,13 @@ describe('hostile backups, resealed with correct checksums', () => {
       [await edit('events', (r) => (r[0]!['seq'] = 1.5)), /"seq"/],
       [await edit('modelVersions', (r) => (r[0]!['number'] = 1e308)), /"number"/],
       [await edit('modelVersions', (r) => (r[0]!['seed'] = 2 ** 60)), /"seed"/],
+      [
+        await edit('modelVersions', (r) => {
+          (r[0]!['scores'] as Record<string, Record<string, unknown>>)['holdout']!['accuracy'] =
+            'NaN';
+        }),
+        /"scores/,
+      ],
       [await edit('models', (r) => (r[0]!['name'] = 'x'.repeat(2_000_000))), /"name"/],
       [deep, /nested more than/],
       [await edit('trials', (r) => r.push({ ...r[0]! })), /two trials records with the key/],

@@ -163,3 +163,43 @@ describe('monitoring', () => {
     expect(csv[1]).toContain('"has, comma"');
   });
 });
+
+describe('a large batch', () => {
+  it('gives the page back between chunks, so it stays responsive and Cancel is reachable', async () => {
+    const { CHUNK_ROWS, predictBatch } = await import('../../src/app/predictions');
+    const rows = Array.from({ length: CHUNK_ROWS * 5 }, (_, i) => ({ x: String(i % 100) }));
+    // A timer that counts how often the event loop got a turn while the batch ran.
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns++;
+      if (ticking) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    const seen: number[] = [];
+    const predict = (): {
+      ok: true;
+      prediction: { output: string; probabilities: null; path: [] };
+      x: number[];
+    } => ({
+      ok: true,
+      prediction: { output: 'a', probabilities: null, path: [] },
+      x: [],
+    });
+    const { drafts } = await predictBatch(rows, predict, (_r, i) => ({ row: i }) as never, {
+      progress: () => seen.push(turns),
+    });
+    ticking = false;
+    expect(drafts).toHaveLength(rows.length);
+    // Between two chunks the page had a turn: the counts seen at each chunk keep growing.
+    expect(seen).toHaveLength(5);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
+    // A cancel between chunks stops the batch.
+    const controller = new AbortController();
+    const cancelled = predictBatch(rows, predict, (_r, i) => ({ row: i }) as never, {
+      signal: controller.signal,
+    });
+    controller.abort();
+    await expect(cancelled).rejects.toThrow(/Cancelled/);
+  });
+});

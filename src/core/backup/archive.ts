@@ -452,6 +452,16 @@ export async function scanBackup(
       );
   if (new Set(entries.map((e) => e.filename)).size !== entries.length)
     throw new BackupError('The file holds a member twice: the file was altered.');
+  // Since format 2 each column member belongs to the data version record of its group: one
+  // without it is refused from the directory, before anything is unpacked.
+  if (manifest.version >= 2)
+    for (const name of names) {
+      const group = /^columns\/(\d+)\//.exec(name)?.[1];
+      if (group !== undefined && !names.has(`records/datasetColumns/${group}.json`))
+        throw new BackupError(
+          `The member "${name}" is not used by any record: the file was altered.`,
+        );
+    }
 
   const counts = new Map<string, number>();
   const bins = new Map<string, Uint8Array>();
