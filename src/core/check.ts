@@ -63,6 +63,9 @@ export function modelProblem(r: ModelVersionRecord): string | null {
   const learner = learnerFor(r.family);
   if (!learner.tasks.includes(r.encoding.task))
     return `is a ${learner.label.toLowerCase()} for ${r.encoding.task}, which it cannot learn`;
+  const names = r.encoding.features.map((f) => f.name);
+  if (new Set(names).size !== names.length) return 'names a feature twice in its encoding';
+  if (names.includes(r.encoding.target)) return 'uses its target as a feature';
   const known = new Set(learner.parameters.map((p) => p.name));
   for (const name of Object.keys(r.hyperparameters))
     if (!known.has(name))

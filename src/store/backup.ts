@@ -147,6 +147,8 @@ export interface Preview {
   conflicting: Record<BackupStore, Set<string>>;
   /** Names of the models and studies in conflict (those "keep both" copies), for the person to read. */
   conflictNames: string[];
+  /** Records the file points at that are not in it but are here ("<store>:<id>"), for a merge. */
+  foundHere: Set<string>;
 }
 
 /** Stores whose records in conflict can come in as copies (with everything under them). */
@@ -169,6 +171,7 @@ export async function previewBackup(
     BACKUP_STORES.map((s) => [s, new Set()]),
   ) as Preview['conflicting'];
   const conflictNames: string[] = [];
+  const foundHere = new Set<string>();
   const manifest = await scanBackup(
     file,
     async ({ store: s, records }) => {
@@ -219,8 +222,13 @@ export async function previewBackup(
     },
     onProgress,
     signal,
+    async (s, id) => {
+      const here = (await store.db.count(s, s === 'events' ? Number(id) : id)) > 0;
+      if (here) foundHere.add(`${s}:${id}`);
+      return here;
+    },
   );
-  return { manifest, stores: [...counts.values()], present, conflicting, conflictNames };
+  return { manifest, stores: [...counts.values()], present, conflicting, conflictNames, foundHere };
 }
 
 /** The same log entry, whatever its number. */
@@ -346,6 +354,10 @@ export async function restoreBackup(
       },
       options.onProgress,
       options.signal,
+      // Merging: what the file points at may be here (the preview looked it up).
+      options.mode === 'merge'
+        ? (st, id) => Promise.resolve(preview.foundHere.has(`${st}:${id}`))
+        : undefined,
     );
     options.signal?.throwIfAborted();
   });

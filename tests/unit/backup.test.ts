@@ -534,6 +534,28 @@ describe('hostile backups, resealed with correct checksums', () => {
       [await edit('models', (r) => (r[0]!['name'] = 'x'.repeat(2_000_000))), /"name"/],
       [deep, /nested more than/],
       [await edit('trials', (r) => r.push({ ...r[0]! })), /two trials records with the key/],
+      // References to records that are in neither the file nor this browser.
+      [await edit('modelVersions', (r) => (r[0]!['modelId'] = 'no-such-model')), /no-such-model/],
+      [
+        await edit('modelVersions', (r) => (r[0]!['datasetVersionId'] = 'f'.repeat(64))),
+        /points at the datasetVersions record “f{64}”, which is neither in the file nor/,
+      ],
+      // A data version whose rows are not the content its id is the hash of.
+      [
+        await reseal(bytes, (files) => {
+          const name = Object.keys(files).find((n) => /^columns\/\d+\/0\.bin$/.test(n))!;
+          files[name] = files[name]!.slice();
+          files[name]![0]! ^= 0x01;
+        }),
+        /do not match its id/,
+      ],
+      [
+        await edit('modelVersions', (r) => {
+          const enc = r[0]!['encoding'] as { features: unknown[] };
+          enc.features = [enc.features[0], enc.features[0]];
+        }),
+        /names a feature twice/,
+      ],
       [
         await reseal(bytes, (files) => {
           const m = JSON.parse(text(files['manifest.json']!)) as Record<string, unknown>;
@@ -729,5 +751,23 @@ describe('column names are data', () => {
     );
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(Object.getPrototypeOf(logged!.inputs)).toBe(Array.prototype);
+  });
+});
+
+describe('references', () => {
+  it('a file may point at records of this browser when merging, never when they are nowhere', async () => {
+    const a = await filled();
+    const all = await readAll(a);
+    const empty = Object.fromEntries(Object.keys(all).map((k) => [k, []])) as unknown as typeof all;
+    const onlyPredictions = await writeBackup({ ...empty, predictions: all.predictions }, meta);
+    // Into the browser that has the model and version: fine.
+    const r = await restore(a, onlyPredictions, 'merge');
+    expect(r.written).toBe(0);
+    // Into one that has neither: refused, nothing written.
+    const b = await fresh();
+    const before = await canonicalDump(b);
+    const e = await previewBackup(b, onlyPredictions).catch((x: unknown) => x);
+    expect((e as Error).message).toMatch(/neither in the file nor in this browser/);
+    expect(await canonicalDump(b)).toBe(before);
   });
 });

@@ -22,6 +22,7 @@ import {
 import * as v from 'valibot';
 import { sha256Hex, transform } from '../bytes';
 import { checkKeys as checkKeysOf, checkRecord, describeIssue, RecordError } from '../check';
+import { contentHash } from '../data/content';
 import {
   KEY_FIELDS,
   REFERENCES,
@@ -29,6 +30,7 @@ import {
   STORE_NAMES,
   targetStore,
   type DatasetColumnsRecord,
+  type DatasetVersionRecord,
   type RecordStoreName,
   type StoredColumn,
 } from '../records';
@@ -288,6 +290,30 @@ function parseRecords(store: BackupStore, name: string, data: Uint8Array): unkno
   });
 }
 
+/** The rows of a data version must be the content its id is the SHA-256 of. */
+async function checkContent(
+  rows: DatasetColumnsRecord,
+  described: ReadonlyMap<string, DatasetVersionRecord>,
+): Promise<void> {
+  const v = described.get(rows.id);
+  if (!v)
+    throw new BackupError(
+      `The file holds rows of the data version “${rows.id.slice(0, 16)}…” but not its description: the file was altered.`,
+    );
+  const ok =
+    rows.columns.length === v.schema.length &&
+    (await contentHash({
+      task: v.task,
+      schema: v.schema,
+      rowCount: v.rowCount,
+      columns: rows.columns,
+    }).catch(() => '')) === v.id;
+  if (!ok)
+    throw new BackupError(
+      `The rows of the data version “${v.id.slice(0, 16)}…” do not match its id (the SHA-256 of its content): the file was altered.`,
+    );
+}
+
 /** Rebuilds the typed arrays of dataset columns from their binary members (taken from `bins`). */
 function withColumns(
   metas: v.InferOutput<typeof COLUMNS>,
@@ -403,6 +429,8 @@ export async function scanBackup(
   onItem: (item: BackupItem) => Promise<void> | void,
   onProgress?: (read: number, total: number) => void,
   signal?: AbortSignal,
+  /** Whether a record the file points at but does not hold is in the store (merge); none: it must be in the file. */
+  exists?: (store: BackupStore, id: string) => Promise<boolean>,
 ): Promise<Manifest> {
   const size = file instanceof Blob ? file.size : file.length;
   if (size === 0) throw new BackupError('The file is empty.');
@@ -466,6 +494,10 @@ export async function scanBackup(
   const counts = new Map<string, number>();
   const bins = new Map<string, Uint8Array>();
   const keys = new Map<BackupStore, Set<string>>();
+  /** Data versions described so far, to check each one's rows against its id. */
+  const described = new Map<string, DatasetVersionRecord>();
+  /** Per store, the ids records point at there, with the first record that does. */
+  const pointedAt = new Map<BackupStore, Map<string, string>>();
   const unused = (): BackupError =>
     new BackupError(
       `The member "${[...bins.keys()][0]}" is not used by any record: the file was altered.`,
@@ -499,6 +531,20 @@ export async function scanBackup(
           records = withColumns(records as v.InferOutput<typeof COLUMNS>, bins);
           if (manifest.version >= 2 && bins.size > 0) throw unused();
         }
+        if (store === 'datasetVersions')
+          for (const r of records as DatasetVersionRecord[]) described.set(r.id, r);
+        if (store === 'datasetColumns')
+          for (const r of records as DatasetColumnsRecord[]) await checkContent(r, described);
+        for (const r of records as Record<string, unknown>[])
+          for (const ref of REFERENCES[store]) {
+            const to = targetStore(r, ref);
+            if (!to || store === 'events') continue;
+            for (const id of referencedIds(r, ref)) {
+              const wanted = pointedAt.get(to) ?? new Map<string, string>();
+              pointedAt.set(to, wanted);
+              if (!wanted.has(id)) wanted.set(id, `${store} ${String(r[KEY_FIELDS[store]])}`);
+            }
+          }
         const seen = keys.get(store) ?? new Set<string>();
         keys.set(store, seen);
         for (const r of records) {
@@ -519,6 +565,16 @@ export async function scanBackup(
   }
   await reader.close();
   if (bins.size > 0) throw unused();
+  // Every reference leads to a record of the file, or (merging) of this browser.
+  for (const [to, wanted] of pointedAt)
+    for (const [id, from] of wanted) {
+      if (keys.get(to)?.has(id)) continue;
+      signal?.throwIfAborted();
+      if (exists && (await exists(to, id))) continue;
+      throw new BackupError(
+        `The ${from.replace(/ .*/, '')} record “${from.replace(/^\S+ /, '').slice(0, 80)}” points at the ${to} record “${id.slice(0, 80)}”, which is neither in the file nor in this browser: the file was altered or cut.`,
+      );
+    }
   for (const store of BACKUP_STORES) {
     const want = manifest.counts?.[store] ?? 0;
     if ((counts.get(store) ?? 0) !== want)
