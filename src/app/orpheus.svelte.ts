@@ -158,9 +158,16 @@ export class Orpheus {
    * shows the same datasets, models and studies.
    */
   #listenToOtherTabs(): void {
+    // The activity list follows every write of this tab too (Settings shows it live).
+    const refreshActivity = (): void =>
+      void this.activity.refresh().catch((e: unknown) => this.notices.error(e));
+    this.store.onCommitted = refreshActivity;
     if (typeof BroadcastChannel === 'undefined') return;
     const channel = new BroadcastChannel('orpheus-store');
-    this.store.onCommitted = () => channel.postMessage('changed');
+    this.store.onCommitted = () => {
+      refreshActivity();
+      channel.postMessage('changed');
+    };
     this.store.onReplaced = () => channel.postMessage('replaced');
     let pending: ReturnType<typeof setTimeout> | null = null;
     channel.onmessage = (event: MessageEvent) => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBrowser, startAs, type Session } from './browser';
+import { openBrowser, startAs, waitText, type Session } from './browser';
 
 let s: Session;
 beforeEach(async () => {
@@ -87,6 +87,19 @@ describe('the app shell', () => {
         .getByRole('link', { name: /Grace Hopper/ })
         .count(),
     ).toBe(1);
+  });
+
+  it('the activity in Settings follows what was just done, without a reload', async () => {
+    await startAs(s, 'Ada');
+    await s.page.goto(`${s.baseUrl}/#/settings`);
+    const activity = s.page.getByTestId('activity');
+    await activity.waitFor();
+    await s.page.goto(`${s.baseUrl}/#/data`);
+    await s.page.getByRole('button', { name: 'Iris' }).click();
+    await s.page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(s.page.getByTestId('import-result'), /Saved as Iris v1/);
+    await s.page.goto(`${s.baseUrl}/#/settings`);
+    await expect.poll(() => activity.innerText()).toMatch(/Ada\s+create dataset: Iris/);
   });
 
   it('is readable at 360 px: nothing wider than the screen', async () => {

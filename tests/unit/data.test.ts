@@ -333,3 +333,27 @@ describe('line ends and encodings people’s files come in', () => {
     }
   });
 });
+
+describe('free text', () => {
+  it('a column whose text values are nearly all different is suggested as ignored, with the reason', async () => {
+    const { suggestSchema } = await import('../../src/core/data/infer');
+    const names = Array.from({ length: 100 }, (_, i) => (i < 91 ? `Person ${i}` : 'Person 0'));
+    const raw = {
+      names: ['Name', 'colour', 'label'],
+      columns: [
+        names,
+        names.map((_, i) => ['red', 'green', 'blue'][i % 3]!),
+        names.map((_, i) => (i % 2 ? 'yes' : 'no')),
+      ],
+      rowCount: 100,
+      hasHeader: true,
+      delimiter: ',',
+    };
+    const s = suggestSchema(raw);
+    const name = s.columns[0]!;
+    expect(name.role).toBe('ignored');
+    expect(name.type).toBe('text-id');
+    expect(name.reason).toMatch(/91 different values in 100 rows/);
+    expect(s.columns[1]!.role).toBe('feature');
+  });
+});

@@ -303,6 +303,30 @@ describe('share by link', () => {
       /version the field "number"/,
     );
     expect(await fail(await pack({ ...good, formatVersion: 7 }))).toMatch(/newer Orpheus/);
+    // Missing or null parts get the link's message, never a TypeError.
+    const tree = version.fitted as { root: unknown };
+    const broken: [Record<string, unknown>, RegExp][] = [
+      [{ hyperparameters: null }, /"hyperparameters"/],
+      [{ modelParameters: null }, /"modelParameters"/],
+      [{ encoding: {} }, /"encoding/],
+      [
+        {
+          encoding: {
+            ...version.encoding,
+            features: [version.encoding.features[0], version.encoding.features[0]],
+          },
+        },
+        /names a feature twice/,
+      ],
+      [{ fitted: { ...tree, root: null } }, /node that is not a node/],
+      [{ scores: null }, /"scores"/],
+      [{ fitted: undefined }, /"fitted"/],
+    ];
+    for (const [part, message] of broken) {
+      const e = await fail(await pack({ ...good, version: { ...version, ...part } }));
+      expect(e, JSON.stringify(part).slice(0, 60)).toMatch(message);
+      expect(e).not.toMatch(/TypeError|Cannot read/);
+    }
     expect(
       await fail(
         await pack(JSON.parse(`{"__proto__": {"polluted": 1}, "format": "orpheus-share"}`)),

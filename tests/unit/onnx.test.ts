@@ -48,24 +48,32 @@ describe('ONNX export', () => {
       // Every row of the sample, as raw text, through both.
       const n = content.rowCount;
       const columns = new Map(content.schema.map((c, i) => [c.name, content.columns[i]!]));
-      const feeds: Record<string, ort.Tensor> = {};
-      for (const f of encoding.features) {
-        const col = columns.get(f.name)!;
-        const cells = Array.from({ length: n }, (_, r) => cellText(col, r));
-        feeds[f.name] =
-          f.kind === 'numeric'
-            ? new ort.Tensor(
-                'float64',
-                Float64Array.from(cells, (c) => (c === null ? NaN : Number(c))),
-                [n, 1],
-              )
-            : new ort.Tensor(
-                'string',
-                cells.map((c) => c ?? ''),
-                [n, 1],
-              );
-      }
+      // Each column as a vector [N], as MLflow's ONNX flavour passes a data frame's columns.
+      const feedsOf = (dims: number[]): Record<string, ort.Tensor> => {
+        const feeds: Record<string, ort.Tensor> = {};
+        for (const f of encoding.features) {
+          const col = columns.get(f.name)!;
+          const cells = Array.from({ length: n }, (_, r) => cellText(col, r));
+          feeds[f.name] =
+            f.kind === 'numeric'
+              ? new ort.Tensor(
+                  'float64',
+                  Float64Array.from(cells, (c) => (c === null ? NaN : Number(c))),
+                  dims,
+                )
+              : new ort.Tensor(
+                  'string',
+                  cells.map((c) => c ?? ''),
+                  dims,
+                );
+        }
+        return feeds;
+      };
+      const feeds = feedsOf([n]);
+      // A column given as [N, 1] is refused by ONNX Runtime (the inputs are vectors).
+      await expect(session.run(feedsOf([n, 1]))).rejects.toThrow(/rank|dimension|shape/i);
       const out = await session.run(feeds);
+
       let missing = 0;
       for (let r = 0; r < n; r++) {
         const x = encoding.features.map((f) => encodeValue(f, cellText(columns.get(f.name)!, r)));

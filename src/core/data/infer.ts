@@ -89,6 +89,13 @@ function typeOf(f: ColumnFacts, rows: number): { type: ColumnType; reason: strin
   if (f.distinct === present && present > 20) {
     return { type: 'text-id', reason: 'every value is different, like a name or an identifier' };
   }
+  // Nearly every value different (91 names in 100 rows): free text, not a category to learn from.
+  if (present >= 20 && f.distinct >= 0.9 * present) {
+    return {
+      type: 'text-id',
+      reason: `${f.distinct} different values in ${present} rows: free text or names rather than categories`,
+    };
+  }
   return { type: 'categorical', reason: `${f.distinct} distinct text values` };
 }
 

@@ -1,7 +1,7 @@
 /**
  * A model version as an ONNX model: the preprocessing ONNX can express, then the family's own
- * nodes (its learner's `onnx`). Each feature is a graph input named after its column, shape
- * [N, 1]: numbers as doubles (NaN for missing), categories as strings, turned into the
+ * nodes (its learner's `onnx`). Each feature is a graph input named after its column, a vector
+ * [N] (reshaped to [N, 1] inside the graph): numbers as doubles (NaN for missing), categories as strings, turned into the
  * version's codes by a LabelEncoder (an unknown or empty category becomes NaN, which then goes
  * where missing values go, as in Orpheus's own encoding); the columns are concatenated into the
  * double matrix `features` [N, p] the family reads. A classifier's label is the first most
@@ -11,7 +11,7 @@ import { onnx } from 'onnx-proto';
 import type { OnnxPart } from '../learners/learner';
 import { learnerFor } from '../learners/registry';
 import type { Encoding } from '../records';
-import { attr, DOUBLE, FLOAT, STRING, tensorInfo, utf8 } from './onnxParts';
+import { attr, DOUBLE, FLOAT, INT64, STRING, tensorInfo, utf8 } from './onnxParts';
 
 export interface OnnxSource {
   /** The family's nodes over `features`. */
@@ -38,21 +38,31 @@ export function toOnnx(source: OnnxSource): Uint8Array {
   const { part, encoding } = source;
   const graphNodes: onnx.INodeProto[] = [];
   const inputs: onnx.IValueInfoProto[] = [];
+  const initializers: onnx.ITensorProto[] = [];
   const columns: string[] = [];
+  // Each input is one column as a vector [N] (MLflow's ONNX flavour passes a data frame's
+  // columns so), reshaped to [N, 1] inside the graph.
+  initializers.push({ name: 'column_shape', dataType: INT64, dims: [2], int64Data: [-1, 1] });
   for (const f of encoding.features) {
+    const column = `${f.name}__column`;
+    inputs.push(tensorInfo(f.name, f.kind === 'numeric' ? DOUBLE : STRING, ['N']));
+    graphNodes.push({
+      opType: 'Reshape',
+      name: `${f.name} as a column`,
+      input: [f.name, 'column_shape'],
+      output: [column],
+    });
     if (f.kind === 'numeric') {
-      inputs.push(tensorInfo(f.name, DOUBLE, ['N', 1]));
-      columns.push(f.name);
+      columns.push(column);
       continue;
     }
-    inputs.push(tensorInfo(f.name, STRING, ['N', 1]));
     const code = `${f.name}__code`;
     const encoded = `${f.name}__encoded`;
     graphNodes.push({
       opType: 'LabelEncoder',
       domain: 'ai.onnx.ml',
       name: `encode ${f.name}`,
-      input: [f.name],
+      input: [column],
       output: [code],
       attribute: [
         attr('keys_strings', f.categories),
@@ -81,7 +91,7 @@ export function toOnnx(source: OnnxSource): Uint8Array {
   });
   graphNodes.push(...(part.nodes as onnx.INodeProto[]));
   const outputs: onnx.IValueInfoProto[] = [];
-  const initializers = [...(part.initializers as onnx.ITensorProto[])];
+  initializers.push(...(part.initializers as onnx.ITensorProto[]));
   if (encoding.classes) {
     const classes = encoding.classes;
     graphNodes.push({
@@ -131,7 +141,7 @@ export function toOnnx(source: OnnxSource): Uint8Array {
       input: inputs,
       output: outputs,
       initializer: initializers,
-      docString: `Inputs: one per feature, shape [N, 1]. Outputs: ${encoding.classes ? 'label and probabilities (in the order of the class labels)' : 'prediction'}.`,
+      docString: `Inputs: one per feature, shape [N]. Outputs: ${encoding.classes ? 'label and probabilities (in the order of the class labels)' : 'prediction'}.`,
     },
     metadataProps: Object.entries(source.meta).map(([key, value]) => ({ key, value })),
   };

@@ -7,6 +7,7 @@ import { onnx } from 'onnx-proto';
 export const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
 export const STRING = onnx.TensorProto.DataType.STRING;
+export const INT64 = onnx.TensorProto.DataType.INT64;
 const A = onnx.AttributeProto.AttributeType;
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
