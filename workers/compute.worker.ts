@@ -16,7 +16,7 @@ import {
 } from '../src/core/data/pipeline';
 import { learnerFor } from '../src/core/learners/registry';
 import type { Predictor } from '../src/core/predict/predict';
-import { predictRows, scoreOn } from '../src/core/predict/score';
+import { predictRows, scoreOnUnseen, type HonestScore } from '../src/core/predict/score';
 import type { Params } from '../src/core/records';
 import {
   prepareSearch,
@@ -110,9 +110,14 @@ const api = {
     return predictRows(version, content, rows);
   },
 
-  /** A saved version's score on a data version. */
-  scoreOn(content: DatasetContent, version: Predictor, metric: MetricName): number | null {
-    return scoreOn(version, content, metric);
+  /** A saved version's score on the rows of a data version it did not train on. */
+  scoreOnUnseen(
+    content: DatasetContent,
+    trainedOn: DatasetContent | null,
+    version: Predictor & { holdout: { rows: number[] } },
+    metric: MetricName,
+  ): HonestScore {
+    return scoreOnUnseen(version, content, trainedOn, metric);
   },
 
   /**

@@ -4,7 +4,9 @@ import {
   type AuditionResult,
   type Requirements,
 } from '../core/compare/audition';
+import type { DatasetContent } from '../core/data/content';
 import { predictorOf } from '../core/predict/predict';
+import type { HonestScore } from '../core/predict/score';
 import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord } from '../core/records';
 import { isBetter } from '../core/train/evaluate';
 import type { MetricName } from '../core/train/metrics';
@@ -19,8 +21,10 @@ export interface Candidate {
   model: ModelRecord;
   version: ModelVersionRecord;
   result: AuditionResult;
-  /** Its score on the chosen data (when it can run on it). */
+  /** Its score on the rows of the chosen data it did not train on (when it can run on it). */
   score: number | null;
+  /** On how many rows, how many were left out, or why there is no score. */
+  honest: HonestScore | null;
 }
 
 /** Ranks candidates: those that can run, best score first; then the rest. */
@@ -62,15 +66,16 @@ export class AuditionView {
   get checked(): Candidate[] {
     const req = this.requirements;
     if (!req) return [];
-    const scores: Record<string, number | null> = Object.fromEntries(
-      (this.job.result ?? []).map((c) => [c.version.id, c.score]),
+    const scored: Record<string, Candidate> = Object.fromEntries(
+      (this.job.result ?? []).map((c) => [c.version.id, c]),
     );
     const all = this.#models.items.flatMap((m) =>
       m.versions.map((version) => ({
         model: m.model,
         version,
         result: audition(req, version),
-        score: scores[version.id] ?? null,
+        score: scored[version.id]?.score ?? null,
+        honest: scored[version.id]?.honest ?? null,
       })),
     );
     return rankCandidates(all, this.metric);
@@ -84,14 +89,22 @@ export class AuditionView {
     const candidates = this.checked.filter((c) => c.result.canRun);
     return this.job.run(async (signal, progress) => {
       const content = await loadContent(this.#store, data);
+      // Each version is scored only on rows it did not train on: its training data tells which.
+      const trainedOn: Record<string, DatasetContent | null> = {};
       const out: Candidate[] = [];
       for (const [i, c] of candidates.entries()) {
         progress(i, candidates.length);
-        const score = await this.#pool.run(
-          (api) => api.scoreOn(content, predictorOf(c.version), metric),
+        const dv = c.version.datasetVersionId;
+        if (!(dv in trainedOn)) {
+          const record = await this.#store.get('datasetVersions', dv);
+          trainedOn[dv] = record ? await loadContent(this.#store, record).catch(() => null) : null;
+        }
+        const version = { ...predictorOf(c.version), holdout: { rows: c.version.holdout.rows } };
+        const honest = await this.#pool.run(
+          (api) => api.scoreOnUnseen(content, trainedOn[dv] ?? null, version, metric),
           { signal },
         );
-        out.push({ ...c, score });
+        out.push({ ...c, score: honest.score, honest });
       }
       progress(candidates.length, candidates.length);
       return out;

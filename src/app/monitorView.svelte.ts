@@ -23,6 +23,7 @@ import { listModelVersions } from '../store/models';
 import { logPredictions, type PredictionDraft } from '../store/predictions';
 import { Job } from './job.svelte';
 import { draftFor, rowOf } from './predictions';
+import { unseenRows } from '../core/predict/score';
 
 export interface MonitorState {
   champion: ModelVersionRecord | null;
@@ -38,6 +39,8 @@ export class MonitorView {
   readonly #store: Store;
   readonly #author: () => string;
   readonly scoring = new Job<number>();
+  /** Rows of the last scored data version left out because the version trained on them. */
+  leftOut = $state(0);
   model = $state.raw<ModelRecord | null>(null);
   state = $state.raw<MonitorState | null>(null);
   by = $state<'batch' | 'day'>('batch');
@@ -117,7 +120,10 @@ export class MonitorView {
     return updated;
   }
 
-  /** Scores a version on a labelled data version: every row logged as one batch with its true label. */
+  /**
+   * Scores a version on a labelled data version: every row it did not train on (rows it trained
+   * on are found by content and left out) logged as one batch with its true label.
+   */
   scoreData(
     version: ModelVersionRecord,
     data: DatasetVersionRecord,
@@ -132,13 +138,19 @@ export class MonitorView {
         throw new StoreError(
           `${dataLabel} has no "${version.encoding.target}" column to compare with.`,
         );
+      const trainedRecord = await this.#store.get('datasetVersions', version.datasetVersionId);
+      const trainedOn = trainedRecord
+        ? await loadContent(this.#store, trainedRecord).catch(() => null)
+        : null;
+      const unseen = unseenRows(version, content, trainedOn);
+      if (unseen.reason) throw new StoreError(`${dataLabel} was not scored: ${unseen.reason}.`);
       const batchId = crypto.randomUUID();
       const drafts: PredictionDraft[] = [];
-      for (let r = 0; r < content.rowCount; r++) {
-        const label = cellText(content.columns[ti]!, r);
-        if (label === null) continue;
-        const row: Record<string, string | null> = {};
-        content.schema.forEach((s, c) => (row[s.name] = cellText(content.columns[c]!, r)));
+      for (const r of unseen.rows) {
+        const label = cellText(content.columns[ti]!, r)!;
+        const row = Object.fromEntries(
+          content.schema.map((s, c) => [s.name, cellText(content.columns[c]!, r)]),
+        );
         const res = predictRaw(version, row, true);
         if (res.ok)
           drafts.push(
@@ -155,8 +167,9 @@ export class MonitorView {
         this.#store,
         this.#author(),
         drafts,
-        `${model.name} v${version.number}: scored on ${dataLabel}`,
+        `${model.name} v${version.number}: scored on ${dataLabel} (${drafts.length} rows it never trained on${unseen.leftOut ? `; ${unseen.leftOut} it trained on left out` : ''})`,
       );
+      this.leftOut = unseen.leftOut;
       return drafts.length;
     });
   }

@@ -160,8 +160,11 @@ describe('compare, overview, aliases', () => {
       /iris tree v1[\s\S]*predicts "species"|iris tree v1[\s\S]*which the data lacks/,
     );
     await page.getByRole('button', { name: /Score the 1 versions that can run/ }).click();
-    // Scored on all its rows (a deep tree may score exactly 1).
-    await waitText(rows.nth(0).getByTestId('audition-score'), /^(0\.\d+|1)$/);
+    // Scored only on the rows it never trained on (its hold-out), saying how many were left out.
+    await waitText(
+      rows.nth(0).getByTestId('audition-score'),
+      /^(0\.\d+|1)\s*on \d+ rows it never trained on; \d+ it trained on left out$/,
+    );
     expect(await rows.nth(1).innerText()).toMatch(/cannot run/);
     await rows.nth(0).getByRole('button', { name: 'Promote to champion' }).click();
     await waitText(rows.nth(0), /champion/);

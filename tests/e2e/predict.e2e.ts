@@ -105,6 +105,11 @@ describe('predictions and monitoring', () => {
       .getByLabel('Score the champion on a labelled data version')
       .selectOption({ index: 1 });
     await page.getByRole('button', { name: 'Score', exact: true }).click();
+    // Only rows it never trained on (its hold-out) are scored, and the page says so.
+    await waitText(
+      page.getByTestId('score-result'),
+      /Logged \d+ labelled rows the champion never trained on; \d+ it trained on were left out/,
+    );
     await page.getByTestId('monitor-alert').waitFor({ state: 'detached' });
     expect(s.errors).toEqual([]);
   });

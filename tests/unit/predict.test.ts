@@ -203,3 +203,36 @@ describe('a large batch', () => {
     await expect(cancelled).rejects.toThrow(/Cancelled/);
   });
 });
+
+describe('scores on a data version', () => {
+  it('leave out the rows a version trained on, found by content, and say so; none left: no score', async () => {
+    const { scoreOnUnseen, unseenRows } = await import('../../src/core/predict/score');
+    const { tinyContent, versionFixture } = await import('./fixtures');
+    const { buildContent, cellText } = await import('../../src/core/data/content');
+    const content = tinyContent();
+    const v = versionFixture('d', content);
+    const version = { ...v, holdout: { rows: v.holdout.rows } };
+    // On its own data: only hold-out rows remain (one equal to a training row is left out too).
+    const own = unseenRows(version, content, content);
+    expect(own.rows.length).toBeGreaterThan(0);
+    expect(own.rows.length).toBeLessThanOrEqual(v.holdout.rows.length);
+    expect(own.rows.every((r) => v.holdout.rows.includes(r))).toBe(true);
+    expect(own.leftOut).toBe(content.rowCount - own.rows.length);
+    const score = scoreOnUnseen(version, content, content, 'accuracy');
+    expect(score.scored).toBe(own.rows.length);
+    expect(score.score).toBeGreaterThan(0);
+    // On the training rows alone: nothing is left to score, and the reason says why.
+    const trainRows = Array.from({ length: content.rowCount }, (_, r) => r).filter(
+      (r) => !v.holdout.rows.includes(r),
+    );
+    const cols = content.schema.map((_, c) =>
+      trainRows.map((r) => cellText(content.columns[c]!, r)),
+    );
+    const onlyTrained = buildContent(cols, content.schema, content.task, trainRows.length);
+    const none = scoreOnUnseen(version, onlyTrained, content, 'accuracy');
+    expect(none.score).toBeNull();
+    expect(none.reason).toMatch(/trained on every one of these \d+ rows/);
+    // Without its training data, nothing can be told apart: no score.
+    expect(scoreOnUnseen(version, content, null, 'accuracy').reason).toMatch(/not in this browser/);
+  });
+});
