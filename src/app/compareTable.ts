@@ -19,6 +19,8 @@ export interface Line {
 export interface ScoreLine extends Line {
   verdicts: number[];
   raw: number[];
+  /** Per column: measured on the same rows as the base's (false: another data version's hold-out). */
+  comparable: boolean[];
 }
 
 export interface Formats {
@@ -150,7 +152,11 @@ export function verdicts(metric: MetricName, xs: readonly number[]): number[] {
   );
 }
 
-/** Cross-validated and hold-out scores of every metric the versions have, with verdicts. */
+/**
+ * Cross-validated and hold-out scores of every metric the versions have, with verdicts. A
+ * version trained on another data version than the base's was measured on other rows: its
+ * scores get no verdict and are marked not comparable.
+ */
 export function scoreLines(items: readonly Compared[], f: Formats): ScoreLine[] {
   const metrics = [
     ...new Set(items.flatMap((i) => Object.keys(scalarScores(i.version.scores.holdout)))),
@@ -158,16 +164,21 @@ export function scoreLines(items: readonly Compared[], f: Formats): ScoreLine[] 
   return metrics.flatMap((m) => {
     const cvs = items.map((i) => i.version.scores.cv[m]?.mean ?? NaN);
     const hos = items.map((i) => scalarScores(i.version.scores.holdout)[m] ?? NaN);
+    const base = items[0]?.version.datasetVersionId;
+    // Hold-outs are rows of each version's own data version: on other data, not comparable.
+    const sameRows = items.map((i) => i.version.datasetVersionId === base);
     return [
       {
         ...line(`cv-${m}`, `${METRICS[m].label} (CV)`, cvs.map(f.number)),
-        verdicts: verdicts(m, cvs),
+        verdicts: verdicts(m, cvs).map((x, i) => (sameRows[i] ? x : 0)),
         raw: cvs,
+        comparable: sameRows,
       },
       {
         ...line(`ho-${m}`, `${METRICS[m].label} (hold-out)`, hos.map(f.number)),
-        verdicts: verdicts(m, hos),
+        verdicts: verdicts(m, hos).map((x, i) => (sameRows[i] ? x : 0)),
         raw: hos,
+        comparable: sameRows,
       },
     ];
   });

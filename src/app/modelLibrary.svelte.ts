@@ -12,6 +12,8 @@ export interface ModelSummary {
   versions: ModelVersionRecord[];
   /** The best cross-validated score among its versions, by the model's metric. */
   best: number | null;
+  /** The version that has it. */
+  bestVersion: ModelVersionRecord | null;
 }
 
 /** Better first, whatever the metric's direction; models without a score last. */
@@ -21,13 +23,20 @@ function byScore(a: ModelSummary, b: ModelSummary): number {
   return sign(b) * b.best - sign(a) * a.best;
 }
 
-function bestOf(model: ModelRecord, versions: ModelVersionRecord[]): number | null {
+function bestOf(
+  model: ModelRecord,
+  versions: ModelVersionRecord[],
+): { best: number | null; bestVersion: ModelVersionRecord | null } {
   let best: number | null = null;
+  let bestVersion: ModelVersionRecord | null = null;
   for (const v of versions) {
     const s = rankingScore(v, model.metric);
-    if (s !== null && (best === null || isBetter(model.metric, s, best))) best = s;
+    if (s !== null && (best === null || isBetter(model.metric, s, best))) {
+      best = s;
+      bestVersion = v;
+    }
   }
-  return best;
+  return { best, bestVersion };
 }
 
 /** Every model with its versions, best score first. */
@@ -69,7 +78,7 @@ export class ModelLibrary {
     const items = await Promise.all(
       models.map(async (model) => {
         const versions = await listModelVersions(this.#store, model.id);
-        return { model, versions, best: bestOf(model, versions) };
+        return { model, versions, ...bestOf(model, versions) };
       }),
     );
     this.items = items.sort(byScore);

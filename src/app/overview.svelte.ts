@@ -103,6 +103,7 @@ export class OverviewView {
     { key: 'user', text: 'Author' },
     { key: 'created', text: 'Time' },
     { key: 'score', text: 'Score (CV)' },
+    { key: 'holdout', text: 'Hold-out' },
     ...this.extra.map((k) => ({ key: k, text: k })),
   ]);
 }

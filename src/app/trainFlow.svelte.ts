@@ -92,6 +92,12 @@ export class TrainFlow {
     return this.modelVersions.at(-1) ?? null;
   }
 
+  /** The chosen model's latest version trained on the chosen data version, if any. */
+  get onChosenData(): ModelVersionRecord | null {
+    const id = this.data?.id;
+    return this.modelVersions.findLast((v) => v.datasetVersionId === id) ?? null;
+  }
+
   async chooseData(version: DatasetVersionRecord | null, datasetName = ''): Promise<void> {
     this.data = version;
     this.onData = null;
@@ -127,6 +133,14 @@ export class TrainFlow {
     void this.#refreshOnData();
     if (!model) {
       if (this.data) this.metric = defaultMetric(this.data.task, this.data.profile);
+      // A new model needs a name of its own: the one just trained keeps its name.
+      const taken = this.#library.items.map((m) => m.model.name);
+      const name = this.newName.trim();
+      if (taken.includes(name)) {
+        let i = 2;
+        while (taken.includes(`${name} ${i}`)) i++;
+        this.newName = `${name} ${i}`;
+      }
       return;
     }
     const versions = await listModelVersions(this.#store, model.id);

@@ -96,6 +96,21 @@ export function versionDraft(input: DraftInput): VersionDraft {
   };
 }
 
+/**
+ * What a version's cross-validated score is: a search chose the version because that score
+ * was the best of many trials, so it is optimistic by selection, a selection score; only the
+ * hold-out measures rows no choice looked at.
+ */
+export function cvKind(v: Pick<ModelVersionRecord, 'search'>): 'selection' | 'cross-validated' {
+  return v.search ? 'selection' : 'cross-validated';
+}
+
+/** A version's hold-out score in a metric, or null. */
+export function holdoutScore(v: ModelVersionRecord, metric: MetricName = v.metric): number | null {
+  const x = scalarScores(v.scores.holdout)[metric];
+  return x === undefined || Number.isNaN(x) ? null : x;
+}
+
 /** The ranking value of a version: the cross-validated mean of the model's metric. */
 export function rankingScore(v: ModelVersionRecord, metric: MetricName = v.metric): number | null {
   return v.scores.cv[metric]?.mean ?? null;

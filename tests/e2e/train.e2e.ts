@@ -44,7 +44,9 @@ describe('training', () => {
     expect(await result.innerText()).toMatch(/Accuracy: (0\.9\d*|1) ± /);
     await result.getByRole('link', { name: 'Open Iris tree v1' }).click();
 
-    // The version page: metadata, settings, scores, the tree.
+    // The version page: metadata, settings, scores, the tree. The CV score of a searched
+    // version is the selection score; the hold-out is beside it.
+    await waitText(page.getByTestId('scores'), /Selection score: cross-validated/);
     const meta = page.getByTestId('metadata');
     await waitText(meta, /Iris v1, 120 rows trained on, 30 held out/);
     expect(await meta.innerText()).toMatch(/Made by\s+Ravi/);
@@ -84,11 +86,26 @@ describe('training', () => {
       .selectOption({ label: 'Iris v1 — 150 rows, classification' });
     await waitText(page.getByTestId('scenario'), /Existing data, existing model/);
     expect(await page.getByRole('button', { name: /Retrain|Train|Search/ }).count()).toBe(0);
+    await waitText(
+      page.getByTestId('latest-version'),
+      /Latest: v2, trained on another data version/,
+    );
+    // A new model on the same data gets a name of its own, so it can be trained at once.
+    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
+    await waitText(page.getByTestId('scenario'), /Existing data, new model/);
+    expect(await page.getByLabel('Name of the new model').inputValue()).toBe('Iris tree 2');
+    expect(await page.getByRole('button', { name: 'Train', exact: true }).isDisabled()).toBe(false);
+    await page
+      .getByLabel('2. Model')
+      .selectOption({ label: 'Iris tree (2 versions, classification)' });
+    await waitText(page.getByTestId('scenario'), /Existing data, existing model/);
+    // The history opens at the version trained on the chosen data (v1 on Iris v1), not the latest.
     await page.getByRole('link', { name: 'Show the history of Iris tree' }).click();
     const history = page.getByTestId('history');
     await waitText(history, /v2\s+Iris v2/);
     expect(await history.innerText()).toMatch(/v1\s+Iris v1/);
-    expect(await page.getByTestId('metadata').innerText()).toMatch(/Parent\s+v1/);
+    await waitText(page.getByTestId('metadata'), /Iris v1, 120 rows trained on/);
+    expect(page.url()).toMatch(/[?&]v=1\b/);
 
     // Reproduce v1: the same tree from the stored data, settings and seed.
     await history.getByRole('link', { name: 'v1', exact: true }).click();
@@ -105,7 +122,40 @@ describe('training', () => {
     await page.getByRole('button', { name: 'Save note' }).click();
     await waitText(history, /v1\s+demo, class 7b/);
 
+    // The models list shows the hold-out beside the best CV score.
+    await page.goto(`${s.baseUrl}/#/models`);
+    const list = page.getByTestId('model-list');
+    await waitText(
+      list.getByTestId('best-holdout'),
+      /^(0\.\d+|1)\s+v\d, on rows no choice looked at$/,
+    );
+    // Compare v1 (Iris v1) with v2 (Iris v2): their scores were measured on other rows.
+    const ids = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((ok) => {
+        const r = indexedDB.open('orpheus');
+        r.onsuccess = () => ok(r.result);
+      });
+      const all = await new Promise<{ id: string; number: number }[]>((ok) => {
+        const q = db.transaction('modelVersions').objectStore('modelVersions').getAll();
+        q.onsuccess = () => ok(q.result as { id: string; number: number }[]);
+      });
+      db.close();
+      return all.sort((a, b) => a.number - b.number).map((v) => v.id);
+    });
+    await page.goto(`${s.baseUrl}/#/compare?v=${ids.join(',')}`);
+    await waitText(
+      page.getByTestId('not-comparable'),
+      /Iris tree v2 were measured on another data version/,
+    );
+    expect(await page.getByTestId('compare-table').innerText()).toMatch(
+      /other data: not comparable/,
+    );
+
     // The data version lists the models trained on it.
+    await page.goto(`${s.baseUrl}/#/models`);
+    await page.getByRole('link', { name: 'Iris tree' }).click();
+    await page.getByTestId('history').getByRole('link', { name: 'v1', exact: true }).click();
+    await waitText(page.getByTestId('metadata'), /Iris v1/);
     await page.getByRole('link', { name: 'Iris v1' }).click();
     await waitText(page.getByTestId('models-on-version'), /Iris tree v1/);
     expect(s.errors).toEqual([]);

@@ -66,6 +66,16 @@ describe('the Compare table', () => {
     const scores = scoreLines(items, formats);
     expect(scores.map((l) => l.key)).toContain('ho-accuracy');
     expect(scores.every((l) => l.verdicts[0] === 0)).toBe(true);
+    // Trained on other data versions: measured on other rows, so no verdict.
+    expect(scores.every((l) => l.comparable[0] === true && l.comparable[1] === false)).toBe(true);
+    expect(scores.every((l) => l.verdicts[1] === 0)).toBe(true);
+    // On the same data version, the verdicts follow the metric.
+    const same = [
+      compared(1),
+      { ...compared(2), version: { ...compared(2).version, datasetVersionId: 'd1' } },
+    ];
+    const sameScores = scoreLines(same, formats);
+    expect(sameScores.every((l) => l.comparable.every(Boolean))).toBe(true);
   });
 });
 
@@ -94,5 +104,22 @@ describe('CSV that Orpheus writes', () => {
     const [first, second] = csv.split('\n');
     expect(first).toBe(`"'=HYPERLINK(""http://x"",""click"")",'+1+2,'@SUM(A1),'-2+3,'\tcmd`);
     expect(second).toBe('-3.5,+7,1e-3,plain,');
+  });
+});
+
+describe('scores in lists say what they measured', () => {
+  it('each overview row has the hold-out beside the CV score, and marks a search’s selection score', async () => {
+    const { overviewRows } = await import('../../src/core/compare/overview');
+    const a = compared(1).version;
+    const b = {
+      ...compared(2).version,
+      search: { kind: 'study' as const, studyId: 's', trial: 3 },
+    };
+    const model = { id: 'm', name: 'tree', metric: 'accuracy', aliases: {}, notes: {} } as never;
+    const rows = overviewRows([model], [a, b], () => 'data');
+    expect(rows.map((r) => r.selected)).toEqual([false, true]);
+    expect(rows[0]!.holdout).toBe(a.scores.holdout['accuracy' as never]);
+    expect(rows[0]!.fields['holdout']).toBe(rows[0]!.holdout);
+    expect(rows[0]!.fields['score']).toBe(rows[0]!.score);
   });
 });

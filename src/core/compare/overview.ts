@@ -18,8 +18,17 @@ export interface OverviewRow {
   metric: MetricName;
   /** The model's ranking metric, cross-validated mean. */
   score: number | null;
+  /** The same metric on the hold-out rows. */
+  holdout: number | null;
+  /** The cross-validated score chose the version in a search (optimistic by selection). */
+  selected: boolean;
   /** Everything the filter and the optional columns can use. */
   fields: Row;
+}
+
+function holdoutOf(v: ModelVersionRecord, metric: MetricName): number | null {
+  const x = scalarScores(v.scores.holdout)[metric];
+  return x === undefined || Number.isNaN(x) ? null : x;
 }
 
 export function overviewRows(
@@ -47,6 +56,9 @@ export function overviewRows(
     for (const [k, s] of Object.entries(v.scores.cv)) fields[`metrics.${k}`] = s?.mean ?? null;
     for (const [k, s] of Object.entries(scalarScores(v.scores.holdout)))
       fields[`holdout.${k}`] = s ?? null;
+    // The model's own metric, for sorting the score columns.
+    fields['score'] = v.scores.cv[m.metric]?.mean ?? null;
+    fields['holdout'] = holdoutOf(v, m.metric);
     for (const [k, p] of Object.entries(v.hyperparameters))
       fields[`params.${k}`] = typeof p === 'number' || typeof p === 'string' ? p : null;
     return [
@@ -60,6 +72,8 @@ export function overviewRows(
         data: fields['data'] as string,
         metric: m.metric,
         score: v.scores.cv[m.metric]?.mean ?? null,
+        holdout: holdoutOf(v, m.metric),
+        selected: v.search !== null,
         fields,
       },
     ];
