@@ -26,6 +26,9 @@ import { StorageStatus } from './storage.svelte';
 import { AppUpdate } from './update.svelte';
 import { checkWorkers, createComputePool, type ComputePool } from './workers';
 
+/** The IndexedDB database Orpheus keeps everything in. */
+const DB_NAME = 'orpheus';
+
 /** The default size of the worker check: a few seconds of work on a laptop core. */
 export const WORKER_CHECK_LIMIT = 3_000_000;
 
@@ -95,7 +98,7 @@ export class Orpheus {
 
   static async start(): Promise<Orpheus> {
     let app: Orpheus | null = null;
-    const store = await Store.open('orpheus', {
+    const store = await Store.open(DB_NAME, {
       onVersionChange: () => {
         if (app) app.staleTab = true;
       },
@@ -205,6 +208,17 @@ export class Orpheus {
       this.studies.refresh(),
       this.backup.load(),
     ]);
+  }
+
+  /**
+   * Deletes every record in this browser, the activity log included (recorded nowhere, since
+   * nothing of the store survives), then starts afresh. The screen offers it only after a
+   * backup, or when the person declines one.
+   */
+  async deleteEverything(): Promise<void> {
+    this.store.close();
+    await Store.deleteDatabase(DB_NAME);
+    location.reload();
   }
 
   /** Saves the person's name; returns a message if it is not acceptable. */

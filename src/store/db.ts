@@ -295,4 +295,16 @@ export class Store {
   close(): void {
     this.db.close();
   }
+
+  /**
+   * Deletes a whole database: every record and the activity log, so nothing of it survives.
+   * Other tabs holding it are asked to let go (they are told to reload).
+   */
+  static deleteDatabase(name = 'orpheus'): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(name);
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(toStoreError(request.error, 'delete the data'));
+    });
+  }
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBrowser, startAs, waitText, type Session } from './browser';
+import { dumpStore, openBrowser, startAs, waitText, type Session } from './browser';
 
 let s: Session;
 beforeEach(async () => {
@@ -100,6 +100,28 @@ describe('the app shell', () => {
     await waitText(s.page.getByTestId('import-result'), /Saved as Iris v1/);
     await s.page.goto(`${s.baseUrl}/#/settings`);
     await expect.poll(() => activity.innerText()).toMatch(/Ada\s+create dataset: Iris/);
+  });
+
+  it('deletes everything in this browser, only after a backup or an explicit no, confirmed by typing', async () => {
+    await startAs(s, 'Eve');
+    await s.page.getByRole('button', { name: 'Iris' }).click();
+    await s.page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(s.page.getByTestId('import-result'), /Saved as Iris v1/);
+    await s.page.goto(`${s.baseUrl}/#/settings`);
+    const panel = s.page.getByTestId('delete-everything');
+    const button = panel.getByRole('button', { name: 'Delete everything' });
+    expect(await button.isDisabled()).toBe(true);
+    await panel.getByLabel('I do not want a backup').check();
+    await panel.getByLabel(/Type “delete everything” to confirm/).fill('delete');
+    expect(await button.isDisabled()).toBe(true);
+    await panel.getByLabel(/Type “delete everything” to confirm/).fill('delete everything');
+    await button.click();
+    // A fresh start: the first-start dialog, and no record of what was there.
+    await s.page.getByRole('dialog', { name: 'Welcome to Orpheus' }).waitFor();
+    const dump = JSON.parse(await dumpStore(s.page)) as Record<string, unknown[]>;
+    expect(dump['datasets']).toEqual([]);
+    expect(dump['events']).toEqual([]);
+    expect(s.errors).toEqual([]);
   });
 
   it('is readable at 360 px: nothing wider than the screen', async () => {
