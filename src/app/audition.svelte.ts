@@ -27,10 +27,11 @@ export interface Candidate {
   honest: HonestScore | null;
 }
 
-/** Ranks candidates: those that can run, best score first; then the rest. */
+/** Ranks candidates: those that can run and are what was asked, best score first; then the rest. */
 export function rankCandidates(cs: Candidate[], metric: MetricName): Candidate[] {
   return [...cs].sort((a, b) => {
     if (a.result.canRun !== b.result.canRun) return a.result.canRun ? -1 : 1;
+    if (a.result.meets !== b.result.meets) return a.result.meets ? -1 : 1;
     if (a.score === null || b.score === null)
       return a.score === null ? (b.score === null ? 0 : 1) : -1;
     return isBetter(metric, a.score, b.score) ? -1 : isBetter(metric, b.score, a.score) ? 1 : 0;
@@ -59,7 +60,11 @@ export class AuditionView {
     this.data = data;
     this.job.reset();
     this.requirements = data ? requirementsOf(data) : null;
-    if (data) this.metric = defaultMetric(data.task, data.profile);
+    if (data) {
+      this.metric = defaultMetric(data.task, data.profile);
+      // Scoring starts by itself (in a worker; Cancel stops it), outside the caller's effect.
+      queueMicrotask(() => void this.score());
+    }
   }
 
   /** Every version against the requirements (as the person may have adjusted them). */

@@ -159,13 +159,20 @@ describe('compare, overview, aliases', () => {
     expect(await rows.nth(1).innerText()).toMatch(
       /iris tree v1[\s\S]*predicts "species"|iris tree v1[\s\S]*which the data lacks/,
     );
-    await page.getByRole('button', { name: /Score the 1 versions that can run/ }).click();
-    // Scored only on the rows it never trained on (its hold-out), saying how many were left out.
+    // Scoring starts by itself: scored only on the rows it never trained on (its hold-out),
+    // saying how many were left out.
     await waitText(
       rows.nth(0).getByTestId('audition-score'),
       /^(0\.\d+|1)\s*on \d+ rows it never trained on; \d+ it trained on left out$/,
     );
     expect(await rows.nth(1).innerText()).toMatch(/cannot run/);
+    // Asking for a binary-only model: the three-class penguin tree is not what was asked.
+    const asks = page.getByTestId('asks');
+    await asks.getByLabel('trained on more than two classes').selectOption('no');
+    await waitText(rows.nth(0), /not what was asked: it was trained on more than two classes/);
+    await asks.getByLabel('trained on more than two classes').selectOption('any');
+    await page.getByRole('button', { name: /Score the 1 versions that can run/ }).click();
+    await waitText(rows.nth(0).getByTestId('audition-score'), /^(0\.\d+|1)\s*on \d+ rows/);
     await rows.nth(0).getByRole('button', { name: 'Promote to champion' }).click();
     await waitText(rows.nth(0), /champion/);
     expect(s.errors).toEqual([]);

@@ -299,3 +299,76 @@ describe('the lineage graph', () => {
     expect(g.edges.every((e) => e.points.length >= 2)).toBe(true);
   });
 });
+
+describe('what is asked of a model', () => {
+  it('yes, no or any on each point: binary only, no missing values …; a version that is not what was asked ranks after', async () => {
+    const { ASKS } = await import('../../src/core/compare/audition');
+    const { rankCandidates } = await import('../../src/app/audition.svelte');
+    const data = {
+      task: 'classification',
+      rowCount: 10,
+      profile: {
+        columns: [
+          { name: 'x', role: 'feature', type: 'numeric', missing: 0, top: null },
+          { name: 'label', role: 'target', type: 'categorical', missing: 0, top: null },
+        ],
+        classBalance: [{ value: 'a' }, { value: 'b' }],
+      },
+    } as unknown as DatasetVersionRecord;
+    const req = requirementsOf(data);
+    expect(Object.values(req.ask).every((a) => a === 'any')).toBe(true);
+    const v = (id: string, tags: string[]) =>
+      ({
+        ...versionFixture('d1'),
+        id,
+        tags,
+        encoding: {
+          task: 'classification',
+          target: 'label',
+          features: [{ name: 'x', kind: 'numeric' }],
+          classes: ['a', 'b'],
+        },
+      }) as unknown as ModelVersionRecord;
+    const binary = v('bin', ['classification', 'binary', 'trained-binary']);
+    const multi = v('multi', [
+      'classification',
+      'binary',
+      'multiclass',
+      'trained-multiclass',
+      'handles-missing-values',
+    ]);
+    // "multiclass: no" (binary only): the version trained on three classes is not what was asked.
+    const binaryOnly = { ...req, ask: { ...req.ask, multiclass: 'no' as const } };
+    expect(audition(binaryOnly, binary).meets).toBe(true);
+    const r = audition(binaryOnly, multi);
+    expect(r.meets).toBe(false);
+    expect(r.checks.find((c) => c.id === 'ask-multiclass')).toMatchObject({
+      verdict: 'no',
+      label: `not: ${ASKS.multiclass.label}`,
+    });
+    // "takes missing values: yes": only the one that does.
+    const missingYes = { ...req, ask: { ...req.ask, missing: 'yes' as const } };
+    expect(audition(missingYes, binary).meets).toBe(false);
+    expect(audition(missingYes, multi).meets).toBe(true);
+    const ranked = rankCandidates(
+      [
+        {
+          model: {} as never,
+          version: multi,
+          result: audition(binaryOnly, multi),
+          score: 0.99,
+          honest: null,
+        },
+        {
+          model: {} as never,
+          version: binary,
+          result: audition(binaryOnly, binary),
+          score: 0.5,
+          honest: null,
+        },
+      ],
+      'accuracy',
+    );
+    expect(ranked[0]!.version.id).toBe('bin');
+  });
+});

@@ -5,8 +5,42 @@
  */
 import type { DatasetVersionRecord, ModelVersionRecord, Task } from '../records';
 
+/** What is asked of a model on one point: it must (`yes`), it must not (`no`), either way (`any`). */
+export type Ask = 'yes' | 'no' | 'any';
+
+/** The points a person can ask about, with the capability tag each one reads. */
+export const ASKS = {
+  missing: {
+    label: 'takes missing values',
+    tag: 'handles-missing-values',
+    has: 'takes missing values',
+    lacks: 'cannot take missing values',
+  },
+  multiclass: {
+    label: 'trained on more than two classes',
+    tag: 'trained-multiclass',
+    has: 'was trained on more than two classes',
+    lacks: 'was not trained on more than two classes',
+  },
+  categorical: {
+    label: 'takes categorical features',
+    tag: 'categorical-features',
+    has: 'takes categorical features',
+    lacks: 'cannot take categorical features',
+  },
+  positive: {
+    label: 'predicts any target sign',
+    tag: 'any-target-sign',
+    has: 'predicts any target sign',
+    lacks: 'predicts positive targets only',
+  },
+} as const;
+export type AskId = keyof typeof ASKS;
+
 export interface Requirements {
   task: Task;
+  /** What is asked of a model beyond what the data needs, point by point (OrpheusDT's audition). */
+  ask: Record<AskId, Ask>;
   hasMissing: boolean;
   /** Class labels (classification). */
   classes: string[];
@@ -25,6 +59,8 @@ export function requirementsOf(v: DatasetVersionRecord): Requirements {
   const target = v.profile.columns.find((c) => c.role === 'target');
   return {
     task: v.task,
+    // Nothing is asked until the person asks it: the data's own needs are checked anyway.
+    ask: { missing: 'any', multiclass: 'any', categorical: 'any', positive: 'any' },
     hasMissing: features.some((c) => c.missing > 0),
     classes: v.task === 'classification' ? (v.profile.classBalance ?? []).map((c) => c.value) : [],
     hasCategorical: features.some((c) => c.type === 'categorical' || c.type === 'boolean'),
@@ -51,6 +87,8 @@ export interface AuditionResult {
   checks: Check[];
   /** The version can predict on this data (task, target and columns fit). */
   canRun: boolean;
+  /** It is what was asked of it (every yes/no point of the requirements). */
+  meets: boolean;
 }
 
 export function audition(req: Requirements, v: ModelVersionRecord): AuditionResult {
@@ -149,5 +187,24 @@ export function audition(req: Requirements, v: ModelVersionRecord): AuditionResu
     reason: `trained on ${v.trainRows.toLocaleString()} rows; this data has ${req.rows.toLocaleString()}`,
   });
 
-  return { checks, canRun: taskOk && targetOk && missingCols.length === 0 };
+  // What the person asked of the model, point by point (an `any` is not checked).
+  const asked: Check[] = [];
+  for (const [id, spec] of Object.entries(ASKS) as [AskId, (typeof ASKS)[AskId]][]) {
+    const want = req.ask[id];
+    if (want === 'any') continue;
+    const has = tags.has(spec.tag);
+    const met = has === (want === 'yes');
+    asked.push({
+      id: `ask-${id}`,
+      label: `${want === 'yes' ? '' : 'not: '}${spec.label}`,
+      verdict: met ? 'yes' : 'no',
+      reason: `${met ? 'as asked' : 'not what was asked'}: it ${has ? spec.has : spec.lacks}`,
+    });
+  }
+  checks.push(...asked);
+  return {
+    checks,
+    canRun: taskOk && targetOk && missingCols.length === 0,
+    meets: asked.every((c) => c.verdict === 'yes'),
+  };
 }
