@@ -82,8 +82,13 @@ describe('datasets', () => {
     await page.getByTestId('versions').getByRole('link', { name: 'v1' }).click();
     await waitText(lineage, /Children\s+v2/);
 
-    // The same file again: told where it is, nothing stored twice.
+    // The list names the latest version with its own author and time (not v1's).
     await page.getByRole('link', { name: '← All datasets' }).click();
+    await waitText(
+      page.getByTestId('dataset-list'),
+      /latest v2: 8 rows × 5 columns, classification, by Dana,/,
+    );
+    // The same file again: told where it is, nothing stored twice.
     await importFile(page, 'plants-again.csv', PLANTS);
     await page.getByRole('button', { name: 'Save as a new dataset' }).click();
     await waitText(
