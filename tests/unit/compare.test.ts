@@ -372,3 +372,23 @@ describe('what is asked of a model', () => {
     expect(ranked[0]!.version.id).toBe('bin');
   });
 });
+
+describe('tree labels', () => {
+  it('wrap between words instead of being cut, and mark only what cannot fit', async () => {
+    const { labelLines } = await import('../../src/core/learners/tree/describe');
+    expect(labelLines('petal_length < 2.45')).toEqual(['petal_length < 2.45']);
+    expect(labelLines('RM_job_opportunities is Yes or Maybe')).toEqual([
+      'RM_job_opportunities is',
+      'Yes or Maybe',
+    ]);
+    expect(labelLines('a_very_long_single_column_name_indeed < 3')).toEqual([
+      'a_very_long_single_colum',
+      'n_name_indeed < 3',
+    ]);
+    expect(labelLines('flipper_length_mm < 202.5')).toEqual(['flipper_length_mm <', '202.5']);
+    const three = labelLines('colour is red or green or blue or yellow or purple or orange');
+    expect(three).toHaveLength(2);
+    expect(three[1]!.endsWith('…')).toBe(true);
+    expect(three.every((l) => l.length <= 24)).toBe(true);
+  });
+});
