@@ -4,7 +4,7 @@
  * Formatting is passed in, so this stays plain and testable.
  */
 import { describeParams, learnerFor } from '../core/learners/registry';
-import { METRICS, scalarScores, type MetricName } from '../core/train/metrics';
+import { METRICS, scalarScores, verdictOf, type MetricName } from '../core/train/metrics';
 import type { Compared } from './compare.svelte';
 
 export interface Line {
@@ -143,13 +143,7 @@ export function dataDifferences(items: readonly Compared[]): string[] {
 /** +1 where a value beats the first by the metric's direction, −1 where it is worse, else 0. */
 export function verdicts(metric: MetricName, xs: readonly number[]): number[] {
   const first = xs[0] ?? NaN;
-  return xs.map((x) =>
-    Number.isNaN(x) || Number.isNaN(first) || x === first
-      ? 0
-      : x > first === METRICS[metric].higherIsBetter
-        ? 1
-        : -1,
-  );
+  return xs.map((x) => verdictOf(metric, first, x));
 }
 
 /**

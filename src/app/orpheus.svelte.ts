@@ -161,9 +161,16 @@ export class Orpheus {
    * shows the same datasets, models and studies.
    */
   #listenToOtherTabs(): void {
-    // The activity list follows every write of this tab too (Settings shows it live).
-    const refreshActivity = (): void =>
-      void this.activity.refresh().catch((e: unknown) => this.notices.error(e));
+    // The activity list follows this tab's writes too (Settings shows it live), read again once
+    // after a burst of them: a search writes one trial at a time.
+    let refreshing: ReturnType<typeof setTimeout> | null = null;
+    const refreshActivity = (): void => {
+      if (refreshing) return;
+      refreshing = setTimeout(() => {
+        refreshing = null;
+        void this.activity.refresh().catch((e: unknown) => this.notices.error(e));
+      }, 150);
+    };
     this.store.onCommitted = refreshActivity;
     if (typeof BroadcastChannel === 'undefined') return;
     const channel = new BroadcastChannel('orpheus-store');

@@ -5,7 +5,13 @@
 import { learnerFor } from '../core/learners/registry';
 import type { ModelVersionRecord, Params } from '../core/records';
 import type { EvaluationPlan } from '../core/train/evaluate';
-import { METRICS, scalarScores, type MetricName } from '../core/train/metrics';
+import {
+  holdoutValue,
+  METRICS,
+  scalarScores,
+  verdictOf,
+  type MetricName,
+} from '../core/train/metrics';
 import type { TrainResult } from '../core/train/model';
 import type { Scenario } from '../core/train/scenario';
 import type { VersionDraft } from '../store/models';
@@ -107,8 +113,7 @@ export function cvKind(v: Pick<ModelVersionRecord, 'search'>): 'selection' | 'cr
 
 /** A version's hold-out score in a metric, or null. */
 export function holdoutScore(v: ModelVersionRecord, metric: MetricName = v.metric): number | null {
-  const x = scalarScores(v.scores.holdout)[metric];
-  return x === undefined || Number.isNaN(x) ? null : x;
+  return holdoutValue(v.scores.holdout, metric);
 }
 
 /** The ranking value of a version: the cross-validated mean of the model's metric. */
@@ -132,13 +137,12 @@ export function compareScores(before: ModelVersionRecord, after: ModelVersionRec
   return (Object.keys(a) as MetricName[]).map((metric) => {
     const x = b[metric] ?? null;
     const y = a[metric] ?? null;
-    const up = METRICS[metric].higherIsBetter;
-    const verdict: ScoreRow['verdict'] =
-      x === null || y === null || x === y || Number.isNaN(x) || Number.isNaN(y)
-        ? 0
-        : y > x === up
-          ? 1
-          : -1;
-    return { metric, label: METRICS[metric].label, before: x, after: y, verdict };
+    return {
+      metric,
+      label: METRICS[metric].label,
+      before: x,
+      after: y,
+      verdict: verdictOf(metric, x, y),
+    };
   });
 }

@@ -17,6 +17,7 @@ import {
   type EventRecord,
   type RecordStoreName,
 } from '../core/records';
+import { canonical } from '../core/canonical';
 import type { Store } from './db';
 
 import type { Progress } from '../core/vocabulary';
@@ -98,20 +99,7 @@ async function modelSelection(
   );
 }
 
-/** A stable text for a record, typed arrays included, to tell identical from different. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, x: unknown) => {
-    if (x instanceof Float64Array || x instanceof Int32Array)
-      return { t: x.constructor.name, v: Array.from(x, (n) => (Number.isNaN(n) ? 'NaN' : n)) };
-    if (x && typeof x === 'object' && !Array.isArray(x))
-      return Object.fromEntries(
-        Object.keys(x)
-          .sort()
-          .map((k) => [k, (x as Record<string, unknown>)[k]]),
-      );
-    return x;
-  });
-}
+export { canonical };
 
 /**
  * The whole store as one text: the same text means the same records, byte for byte. The

@@ -6,6 +6,7 @@ import type {
   Task,
   VersionNote,
 } from '../core/records';
+import { canonical } from '../core/canonical';
 import type { Store } from './db';
 import { isConstraintError, StoreError, toStoreError } from './errors';
 
@@ -197,8 +198,8 @@ export async function importShared(
     const owner = await store.get('models', here.modelId);
     if (
       owner &&
-      canonicalText(here) ===
-        canonicalText({ ...shared.version, modelId: here.modelId, parentId: here.parentId })
+      canonical(here) ===
+        canonical({ ...shared.version, modelId: here.modelId, parentId: here.parentId })
     )
       return { model: owner, version: here, added: false };
     throw new StoreError(
@@ -245,17 +246,6 @@ export async function importShared(
     );
   }
   return { model, version, added: true };
-}
-
-/** A record as comparable text (key order ignored). */
-function canonicalText(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
-        )
-      : v,
-  );
 }
 
 /** Sets what the model is for (its card's "Intended use"); empty clears it. */

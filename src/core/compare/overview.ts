@@ -4,7 +4,7 @@
  * `metrics.<name>` (cross-validated mean), `holdout.<name>` and `params.<name>`.
  */
 import type { ModelRecord, ModelVersionRecord } from '../records';
-import { scalarScores, type MetricName } from '../train/metrics';
+import { holdoutValue, scalarScores, type MetricName } from '../train/metrics';
 import type { Row, Value } from './query';
 
 export interface OverviewRow {
@@ -24,11 +24,6 @@ export interface OverviewRow {
   selected: boolean;
   /** Everything the filter and the optional columns can use. */
   fields: Row;
-}
-
-function holdoutOf(v: ModelVersionRecord, metric: MetricName): number | null {
-  const x = scalarScores(v.scores.holdout)[metric];
-  return x === undefined || Number.isNaN(x) ? null : x;
 }
 
 export function overviewRows(
@@ -58,7 +53,7 @@ export function overviewRows(
       fields[`holdout.${k}`] = s ?? null;
     // The model's own metric, for sorting the score columns.
     fields['score'] = v.scores.cv[m.metric]?.mean ?? null;
-    fields['holdout'] = holdoutOf(v, m.metric);
+    fields['holdout'] = holdoutValue(v.scores.holdout, m.metric);
     for (const [k, p] of Object.entries(v.hyperparameters))
       fields[`params.${k}`] = typeof p === 'number' || typeof p === 'string' ? p : null;
     return [
@@ -72,7 +67,7 @@ export function overviewRows(
         data: fields['data'] as string,
         metric: m.metric,
         score: v.scores.cv[m.metric]?.mean ?? null,
-        holdout: holdoutOf(v, m.metric),
+        holdout: holdoutValue(v.scores.holdout, m.metric),
         selected: v.search !== null,
         fields,
       },

@@ -92,6 +92,8 @@ export interface UnseenRows {
   rows: number[];
   /** Rows with a target left out because the version trained on them (matched by content). */
   leftOut: number;
+  /** Every row with a target, in order: the rows of the content's matrix. */
+  withTarget: number[];
   /** Why no row can be used, for the person; null when some can. */
   reason: string | null;
 }
@@ -111,6 +113,7 @@ export function unseenRows(
     return {
       rows: [],
       leftOut: 0,
+      withTarget: [],
       reason:
         'the data it was trained on is not in this browser, so the rows it trained on cannot be left out',
     };
@@ -130,7 +133,7 @@ export function unseenRows(
       : kept.length === 0
         ? 'no row of this data version has a target value'
         : `it trained on every one of these ${kept.length} rows: a score on them would not say how it does on new data`;
-  return { rows, leftOut, reason };
+  return { rows, leftOut, withTarget: kept, reason };
 }
 
 /** A score measured only on rows the version never trained on. */
@@ -155,7 +158,7 @@ export function scoreOnUnseen(
   if (u.reason) return { score: null, scored: 0, leftOut: u.leftOut, reason: u.reason };
   const m = matrixFor(content, version.encoding);
   // Matrix rows are the content's rows with a target, in order.
-  const index = new Map(rowsWithTarget(content, version.encoding.target).map((r, i) => [r, i]));
+  const index = new Map(u.withTarget.map((r, i) => [r, i]));
   const rows = u.rows.map((r) => index.get(r)!);
   return {
     score: scoreRows(version, m, rows, metric),

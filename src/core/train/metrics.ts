@@ -125,3 +125,18 @@ export function scalarScores(
     log_loss: s.log_loss,
   };
 }
+
+/** A version's hold-out score in a metric, or null when it has none (or it is not a number). */
+export function holdoutValue(
+  holdout: ClassificationScores | RegressionScores,
+  metric: MetricName,
+): number | null {
+  const x = scalarScores(holdout)[metric];
+  return x === undefined || Number.isNaN(x) ? null : x;
+}
+
+/** +1 when `x` beats `base` by the metric's direction, −1 when it is worse, 0 when equal or unknown. */
+export function verdictOf(metric: MetricName, base: number | null, x: number | null): -1 | 0 | 1 {
+  if (base === null || x === null || Number.isNaN(base) || Number.isNaN(x) || x === base) return 0;
+  return x > base === METRICS[metric].higherIsBetter ? 1 : -1;
+}
