@@ -42,6 +42,9 @@ describe('training', () => {
     const result = page.getByTestId('train-result');
     await waitText(result, /Saved as Iris tree v1/);
     expect(await result.innerText()).toMatch(/Accuracy: (0\.9\d*|1) ± /);
+    // A search chose it: its CV score is the selection score; the hold-out says on which rows.
+    expect(await result.innerText()).toMatch(/selection score of its search/);
+    expect(await result.innerText()).toMatch(/hold-out (0\.\d+|1) on 30 rows it never trained on/);
     await result.getByRole('link', { name: 'Open Iris tree v1' }).click();
 
     // The version page: metadata, settings, scores, the tree. The CV score of a searched
