@@ -9,11 +9,13 @@ import {
   buildFromRaw,
   derive,
   inspectRaw,
+  previewFile,
   type BuiltVersion,
   type Derivation,
   type Inspection,
   type SchemaChoice,
 } from '../src/core/data/pipeline';
+import type { RowsPreview } from '../src/core/data/rows';
 import { learnerFor } from '../src/core/learners/registry';
 import type { Predictor } from '../src/core/predict/predict';
 import { predictRows, scoreOnUnseen, type HonestScore } from '../src/core/predict/score';
@@ -85,6 +87,16 @@ const api = {
     onProgress: Progress,
   ): Promise<BuiltVersion> {
     return transferred(await derive(parent, how, report(onProgress)));
+  },
+
+  /** Reads a file of rows and says what appending it or taking it as the content would do. */
+  previewRows(
+    parent: DatasetContent,
+    input: string | Blob,
+    options: ReadOptions,
+    onProgress: Progress,
+  ): Promise<RowsPreview> {
+    return previewFile(parent, input, options, report(onProgress));
   },
 
   /** Trains one configuration on a version: cross-validation, then the final model. */

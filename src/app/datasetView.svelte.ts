@@ -1,7 +1,8 @@
 /** One dataset at a version: its profile, rows, lineage, and new versions made from it. */
 import { proxy } from 'comlink';
-import type { DatasetContent } from '../core/data/content';
+import { plainColumn, type DatasetContent } from '../core/data/content';
 import type { RowFilter } from '../core/data/derive';
+import type { RowsPreview } from '../core/data/rows';
 import type { BuiltVersion, Derivation } from '../core/data/pipeline';
 import type { ColumnSchema, DatasetRecord, DatasetVersionRecord, Task } from '../core/records';
 import { listVersions, loadContent, saveDerived, type SaveResult } from '../store/datasets';
@@ -26,6 +27,12 @@ export class DatasetView {
   content = $state.raw<DatasetContent | null>(null);
   message = $state<string | null>(null);
   notFound = $state(false);
+  readonly previewing = new Job<RowsPreview>();
+  /** A file of rows chosen for the open version, and what it would do. */
+  rowsFile = $state.raw<{ file: File; missingTokens: string[]; versionId: string } | null>(null);
+  rowsPreview = $state.raw<RowsPreview | null>(null);
+  /** A file brought from the import screen, to become a version of this dataset. */
+  pending = $state.raw<{ datasetId: string; file: File; missingTokens: string[] } | null>(null);
 
   constructor(pool: ComputePool, store: Store, author: () => string) {
     this.#pool = pool;
@@ -47,6 +54,7 @@ export class DatasetView {
     this.versions = versions;
     this.version = version;
     this.children = version ? versions.filter((v) => v.parentId === version.id) : [];
+    if (this.rowsFile && this.rowsFile.versionId !== version?.id) this.dropRows();
     this.models = version ? await modelsTrainedOn(this.#store, version.id) : [];
   }
 
@@ -86,11 +94,62 @@ export class DatasetView {
     return r;
   }
 
-  appendFile(file: File, missingTokens: string[]): Promise<SaveResult | null> {
+  /** Reads a file of rows and shows what appending it or taking it as the content would do. */
+  async chooseRows(file: File, missingTokens: string[]): Promise<void> {
+    const parent = this.version;
+    if (!parent) return;
+    this.message = null;
+    this.rowsFile = null;
+    this.rowsPreview = null;
+    const r = await this.previewing.run(async (signal, progress) => {
+      const content = this.content ?? (await loadContent(this.#store, parent));
+      return this.#pool.run(
+        (api) =>
+          api.previewRows(content, file, { fileName: file.name, missingTokens }, proxy(progress)),
+        { signal },
+      );
+    });
+    if (r && this.version?.id === parent.id) {
+      this.rowsFile = { file, missingTokens, versionId: parent.id };
+      this.rowsPreview = r;
+    }
+  }
+
+  /** Drops the chosen file of rows without saving anything. */
+  dropRows(): void {
+    this.previewing.cancel();
+    this.rowsFile = null;
+    this.rowsPreview = null;
+  }
+
+  /** Appends the chosen file's rows, leaving out repeated ones when asked. */
+  appendRows(skipRepeats: boolean): Promise<SaveResult | null> {
+    const chosen = this.rowsFile;
+    if (!chosen) return Promise.resolve(null);
+    const { file, missingTokens } = chosen;
     return this.#derive(
-      { kind: 'append', input: file, parse: { fileName: file.name, missingTokens } },
+      { kind: 'append', input: file, parse: { fileName: file.name, missingTokens }, skipRepeats },
       `rows appended from file: ${file.name}`,
-    );
+    ).then((r) => this.#afterRows(r));
+  }
+
+  /** Takes the chosen file as the whole content of the next version. */
+  replaceRows(): Promise<SaveResult | null> {
+    const chosen = this.rowsFile;
+    if (!chosen) return Promise.resolve(null);
+    const { file, missingTokens } = chosen;
+    return this.#derive(
+      { kind: 'replace', input: file, parse: { fileName: file.name, missingTokens } },
+      `file: ${file.name}`,
+    ).then((r) => this.#afterRows(r));
+  }
+
+  #afterRows(r: SaveResult | null): SaveResult | null {
+    if (r) {
+      this.rowsFile = null;
+      this.rowsPreview = null;
+    }
+    return r;
   }
 
   changeSchema(
@@ -98,8 +157,7 @@ export class DatasetView {
     task: Task,
     strayAsMissing: string[],
   ): Promise<SaveResult | null> {
-    // Plain copies: reactive proxies from a form cannot cross to a worker.
-    const plain = schema.map(({ name, type, role }) => ({ name, type, role }));
+    const plain = schema.map(plainColumn);
     return this.#derive(
       { kind: 'schema', schema: plain, task, strayAsMissing: [...strayAsMissing] },
       'schema edited',

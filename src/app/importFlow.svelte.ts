@@ -2,6 +2,7 @@
 import { proxy } from 'comlink';
 import { markTarget, type ColumnSuggestion } from '../core/data/infer';
 import { DEFAULT_MISSING_TOKENS } from '../core/data/cells';
+import { plainColumn } from '../core/data/content';
 import type { Inspection } from '../core/data/pipeline';
 import type { Sample } from '../core/data/samples';
 import type { ColumnSchema, Task } from '../core/records';
@@ -9,7 +10,7 @@ import { saveImport, type SaveResult } from '../store/datasets';
 import type { Store } from '../store/db';
 import { Job } from './job.svelte';
 import type { ComputePool } from './workers';
-import { describeSave } from './dataLibrary.svelte';
+import { describeSave, type DatasetSummary } from './dataLibrary.svelte';
 
 function tokens(text: string): string[] {
   return text.split(',').map((t) => t.trim());
@@ -90,6 +91,30 @@ export class ImportFlow {
     this.task = input.sample?.task ?? r.suggestion.task;
   }
 
+  /** Datasets whose latest version has exactly the inspected file's columns (in any order). */
+  sameColumns(items: readonly DatasetSummary[]): DatasetSummary[] {
+    const names = this.inspection?.names;
+    if (!names) return [];
+    const want = [...names].sort().join('\u0000');
+    return items.filter((item) => {
+      const latest = item.versions.at(-1);
+      return (
+        latest &&
+        latest.schema
+          .map((c) => c.name)
+          .sort()
+          .join('\u0000') === want
+      );
+    });
+  }
+
+  /** The chosen input as a file, to be read again as rows of an existing dataset. */
+  get asFile(): File | null {
+    const input = this.input;
+    if (!input) return null;
+    return input.blob instanceof File ? input.blob : new File([input.blob], input.fileName);
+  }
+
   setTarget(name: string): void {
     markTarget(this.columns, name);
   }
@@ -102,11 +127,7 @@ export class ImportFlow {
   async save(): Promise<SaveResult | null> {
     const input = this.input;
     if (!input || !this.inspection) return null;
-    const schema: ColumnSchema[] = this.columns.map(({ name, type, role }) => ({
-      name,
-      type,
-      role,
-    }));
+    const schema: ColumnSchema[] = this.columns.map(plainColumn);
     const choice = { schema, task: this.task, strayAsMissing: [...this.strayAsMissing] };
     const options = { fileName: input.fileName, missingTokens: this.missingTokens };
     const name = this.name.trim();

@@ -97,9 +97,11 @@ export type DatasetProfile = v.InferOutput<typeof DatasetProfileSchema>;
 
 /** What changed relative to the parent version (or `import`). */
 export const VersionChangeSchema = v.strictObject({
-  kind: v.picklist(['import', 'append', 'schema', 'filter']),
+  kind: v.picklist(['import', 'append', 'schema', 'filter', 'replace']),
   rowsAdded: count,
   rowsRemoved: count,
+  /** Rows kept by their identifier with other values (a replacement matched by identifier). */
+  rowsChanged: v.optional(count),
   /** Columns whose type or role changed, e.g. `age: numeric → categorical`. */
   columnsChanged: v.array(text),
   /** One sentence for people. */
@@ -110,7 +112,13 @@ export type VersionChange = v.InferOutput<typeof VersionChangeSchema>;
 export const FeatureEncodingSchema = v.variant('kind', [
   v.strictObject({ name, kind: v.literal('numeric') }),
   /** Category label → its index in `categories` (ordinal code). */
-  v.strictObject({ name, kind: v.literal('categorical'), categories: v.array(name) }),
+  v.strictObject({
+    name,
+    kind: v.literal('categorical'),
+    categories: v.array(name),
+    /** Values differing only by case, spaces or accents read as the category they fold to. */
+    mergeVariants: v.optional(v.literal(true)),
+  }),
 ]);
 /** How raw rows become a learner's inputs: feature order, category codes, class labels. */
 export const EncodingSchema = v.strictObject({
@@ -119,6 +127,8 @@ export const EncodingSchema = v.strictObject({
   target: name,
   /** Class labels in code order (classification); learners see 0 … k − 1. */
   classes: v.nullable(v.array(name)),
+  /** The target's spelling variants were merged: labels fold to a class as features do. */
+  mergeClassVariants: v.optional(v.literal(true)),
 });
 export type FeatureEncoding = v.InferOutput<typeof FeatureEncodingSchema>;
 export type Encoding = v.InferOutput<typeof EncodingSchema>;

@@ -27,6 +27,12 @@ export const ColumnSchemaSchema = v.strictObject({
   name: v.pipe(v.string(), v.maxLength(MAX_NAME)),
   type: ColumnTypeSchema,
   role: ColumnRoleSchema,
+  /**
+   * Category values that differ only by case, surrounding spaces or accents ("yes", "Yes",
+   * " YES") are one category, spelled as its most frequent form. Applied when the version is
+   * built and again to every value a model of it is asked to predict.
+   */
+  mergeVariants: v.optional(v.literal(true)),
 });
 export type ColumnSchema = v.InferOutput<typeof ColumnSchemaSchema>;
 

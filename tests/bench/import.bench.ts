@@ -5,6 +5,8 @@
  *   BENCH import_100k_seconds <s>
  *   BENCH import_100k_peak_mb <MB>            (peak resident memory of the process)
  *   BENCH import_100k_ratio_vs_papaparse <x>  (ours / papaparse's bare parse)
+ *   BENCH import_100k_step_<parse|schema|encode|hash|profile>_seconds <s>
+ * Each figure is the fastest of three rounds.
  */
 import Papa from 'papaparse';
 import { buildContent, contentHash } from '../../src/core/data/content';
@@ -33,19 +35,36 @@ function makeCsv(): string {
 
 const text = makeCsv();
 
-let t0 = performance.now();
-const bare = Papa.parse<string[]>(text, { skipEmptyLines: true });
-const papaSeconds = (performance.now() - t0) / 1000;
-if (bare.data.length !== ROWS + 1) throw new Error(`papaparse read ${bare.data.length} rows`);
+// Three rounds, papaparse and ours in turn; the fastest of each counts, since a shared
+// machine only ever makes a run slower.
+const ROUNDS = 3;
+let papaSeconds = Infinity;
+let seconds = Infinity;
+const best = new Map<string, number>();
+for (let round = 0; round < ROUNDS; round++) {
+  let t0 = performance.now();
+  const bare = Papa.parse<string[]>(text, { skipEmptyLines: true });
+  papaSeconds = Math.min(papaSeconds, (performance.now() - t0) / 1000);
+  if (bare.data.length !== ROWS + 1) throw new Error(`papaparse read ${bare.data.length} rows`);
 
-t0 = performance.now();
-const raw = await parseTable(text, { fileName: 'bench.csv' });
-const s = suggestSchema(raw);
-const content = buildContent(raw.columns, s.columns, s.task, raw.rowCount);
-const id = await contentHash(content);
-const profile = profileContent(content);
-const seconds = (performance.now() - t0) / 1000;
-if (profile.rowCount !== ROWS || id.length !== 64) throw new Error('the import went wrong');
+  const step = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
+    const start = performance.now();
+    const out = await run();
+    const took = (performance.now() - start) / 1000;
+    best.set(name, Math.min(best.get(name) ?? Infinity, took));
+    return out;
+  };
+  t0 = performance.now();
+  const raw = await step('parse', () => parseTable(text, { fileName: 'bench.csv' }));
+  const s = await step('schema', () => suggestSchema(raw));
+  const content = await step('encode', () =>
+    buildContent(raw.columns, s.columns, s.task, raw.rowCount),
+  );
+  const id = await step('hash', () => contentHash(content));
+  const profile = await step('profile', () => profileContent(content));
+  seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+  if (profile.rowCount !== ROWS || id.length !== 64) throw new Error('the import went wrong');
+}
 
 const peakMb = process.resourceUsage().maxRSS / 1024;
 console.log(
@@ -58,3 +77,6 @@ console.log(`BENCH import_100k_papaparse_seconds ${papaSeconds.toFixed(2)} s`);
 console.log(
   `BENCH import_100k_ratio_vs_papaparse ${(seconds / papaSeconds).toFixed(2)} (ours / papaparse bare parse)`,
 );
+for (const [name, secs] of best) {
+  console.log(`BENCH import_100k_step_${name}_seconds ${secs.toFixed(2)} s`);
+}

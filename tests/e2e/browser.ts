@@ -109,3 +109,19 @@ export async function trainOnSample(
   await waitText(result, /Saved as .* v1/);
   if (open) await result.getByRole('link', { name: /^Open .* v1$/ }).click();
 }
+
+/**
+ * On a dataset's "New version" tab: chooses a file of rows, waits for what it would change, and
+ * appends it (its repeated rows too, with `keepRepeats`).
+ */
+export async function appendFromFile(
+  page: Page,
+  file: { name: string; mimeType: string; buffer: Buffer },
+  keepRepeats = false,
+): Promise<void> {
+  await page.getByLabel('File of rows').setInputFiles(file);
+  const preview = page.getByTestId('rows-preview');
+  await preview.waitFor();
+  if (keepRepeats) await preview.getByLabel(/Leave the [\d,]+ repeated rows out/).uncheck();
+  await preview.getByRole('button', { name: /^Append [\d,]+ rows$/ }).click();
+}

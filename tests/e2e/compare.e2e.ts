@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBrowser, startAs, waitText, type Session } from './browser';
+import { appendFromFile, openBrowser, startAs, waitText, type Session } from './browser';
 
 let s: Session;
 beforeEach(async () => {
@@ -109,7 +109,7 @@ describe('compare, overview, aliases', () => {
     await page.goto(`${s.baseUrl}/#/data`);
     await page.getByRole('link', { name: /Iris/ }).first().click();
     await page.getByRole('tab', { name: 'New version' }).click();
-    await page.getByLabel('File with more rows').setInputFiles({
+    await appendFromFile(page, {
       name: 'more.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(

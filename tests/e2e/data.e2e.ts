@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBrowser, startAs, waitText, type Session } from './browser';
+import { appendFromFile, openBrowser, startAs, waitText, type Session } from './browser';
 
 let s: Session;
 beforeEach(async () => {
@@ -69,11 +69,10 @@ describe('datasets', () => {
 
     // Append two rows from another file: v2, whose parent is v1.
     await page.getByRole('tab', { name: 'New version' }).click();
-    await page
-      .getByLabel('File with more rows')
-      .setInputFiles(
-        file('more.csv', 'id,height,soil,leaves,kind\n7,10,clay,5,fern\n8,29,sand,3,palm\n'),
-      );
+    await appendFromFile(
+      page,
+      file('more.csv', 'id,height,soil,leaves,kind\n7,10,clay,5,fern\n8,29,sand,3,palm\n'),
+    );
     await waitText(page.getByTestId('version-result'), /Saved as plants v2/);
     const lineage = page.getByTestId('lineage');
     await waitText(lineage, /Parent\s+v1/);
@@ -96,6 +95,72 @@ describe('datasets', () => {
       /already stored as plants v1, so nothing new was saved/,
     );
     await expect.poll(() => datasetCount(page)).toBe(1);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('merges spellings of a category, takes a changed file as the next version with its row changes, and appends no repeats', async () => {
+    const { page } = s;
+    const survey = (rows: number, changed: number[] = []) =>
+      [
+        'ID,Name,smoker,age,outcome',
+        ...Array.from({ length: rows }, (_, k) => {
+          const i = k + 1;
+          const smoker = changed.includes(i) ? 'no' : ['yes', 'Yes', 'No', 'no'][i % 4];
+          return `${i},person ${i},${smoker},${20 + (i % 40)},${i % 2}`;
+        }),
+      ].join('\n');
+    await importFile(page, 'survey-100.csv', survey(100));
+    await page.getByText('Check the table before saving').waitFor();
+    // "yes"/"Yes" and "No"/"no" are found, with counts, and merged unless the person says not.
+    const row = page.getByRole('row', { name: /^smoker/ });
+    expect(await row.innerText()).toMatch(/"Yes" \(25\), "yes" \(25\) → "Yes"/);
+    expect(
+      await page
+        .getByLabel('One category for spellings that differ only by case, spaces or accents')
+        .first()
+        .isChecked(),
+    ).toBe(true);
+    expect(await page.getByLabel('Role of Name').inputValue()).toBe('ignored');
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(page.getByTestId('import-result'), /Saved as survey-100 v1/);
+    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+    const profile = page.getByTestId('profile');
+    await waitText(profile.getByRole('article', { name: 'Column smoker' }), /2 distinct/);
+
+    // The 120-row export of the same survey: offered as the next version, with what changed.
+    await page.getByRole('link', { name: '← All datasets' }).click();
+    await importFile(page, 'survey-120.csv', survey(120, [5, 9, 13]));
+    const same = page.getByTestId('same-columns');
+    await same.getByRole('button', { name: 'Import as a new version of survey-100' }).click();
+    const preview = page.getByTestId('rows-preview');
+    await waitText(
+      preview.getByTestId('replace-diff'),
+      /Matched by ID: 20 added, 0 removed, 3 changed, 97 unchanged\./,
+    );
+    expect(await preview.getByTestId('append-repeats').innerText()).toMatch(
+      /97 of the file's rows are exact duplicates of rows already there, and 3 reuse ID values already there/,
+    );
+    expect(await preview.getByRole('button', { name: 'Append 20 rows' }).count()).toBe(1);
+    await preview.getByRole('button', { name: /^Save as the next version/ }).click();
+    await waitText(page.getByTestId('version-result'), /Saved as survey-100 v2/);
+    await waitText(
+      page.getByTestId('lineage'),
+      /content replaced from survey-120\.csv: 20 rows added, 0 removed, 3 changed \(matched by ID\)/,
+    );
+
+    // Appending the same file to v2 would only repeat rows: nothing to append unless asked.
+    await page.getByRole('tab', { name: 'New version' }).click();
+    await page.getByLabel('File of rows').setInputFiles(file('again.csv', survey(120, [5, 9, 13])));
+    await waitText(
+      page.getByTestId('append-repeats'),
+      /120 of the file's rows are exact duplicates/,
+    );
+    expect(
+      await page
+        .getByTestId('rows-preview')
+        .getByRole('button', { name: 'Append 0 rows' })
+        .isDisabled(),
+    ).toBe(true);
     expect(s.errors).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBrowser, startAs, waitText, type Session } from './browser';
+import { appendFromFile, openBrowser, startAs, waitText, type Session } from './browser';
 
 let s: Session;
 beforeEach(async () => {
@@ -66,9 +66,11 @@ describe('training', () => {
     // A second data version: four rows appended.
     await page.getByRole('link', { name: 'Iris v1' }).click();
     await page.getByRole('tab', { name: 'New version' }).click();
-    await page
-      .getByLabel('File with more rows')
-      .setInputFiles({ name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from(MORE_IRIS) });
+    await appendFromFile(page, {
+      name: 'more.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(MORE_IRIS),
+    });
     await waitText(page.getByTestId('version-result'), /Saved as Iris v2/);
 
     // New data + existing model: retrain as v2, with the scores side by side.

@@ -7,7 +7,7 @@
 import type { ColumnSchema, ColumnType, StoredColumn, Task } from '../records';
 
 export type { StoredColumn };
-import { DataError, isNumeric } from './cells';
+import { cellNumbers, DataError, foldVariant } from './cells';
 import { sha256Hex } from '../bytes';
 
 export interface DatasetContent {
@@ -26,19 +26,56 @@ export function kindOf(type: ColumnType): StoredColumn['kind'] {
 export interface EncodeOptions {
   /** Read non-numeric cells of a numeric column as missing (the person agreed to it). */
   strayAsMissing?: boolean;
+  /** One category for values that differ only by case, surrounding spaces or accents. */
+  mergeVariants?: boolean;
+  /** Labels the column already has (in the parent version): their spelling is kept. */
+  knownCategories?: readonly string[];
+}
+
+/**
+ * For each value that has variants (same letters, other case, spaces or accents), the spelling
+ * its category keeps: one of `known` (the parent version's labels) when it is among them,
+ * otherwise the most frequent one, the first seen on a tie.
+ */
+export function variantSpellings(
+  cells: readonly (string | null)[],
+  known: readonly string[] = [],
+): Map<string, string> {
+  const counts = new Map<string, number>();
+  for (const v of cells) if (v !== null && v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const best = new Map<string, { value: string; count: number }>();
+  // A spelling the version already uses wins, so new rows do not respell the old ones.
+  for (const value of known) best.set(foldVariant(value), { value, count: Infinity });
+  for (const [value, count] of counts) {
+    const key = foldVariant(value);
+    const b = best.get(key);
+    if (!b || count > b.count) best.set(key, { value, count });
+  }
+  const keep = new Map<string, string>();
+  for (const value of counts.keys()) {
+    const k = best.get(foldVariant(value))!.value;
+    if (k !== value) keep.set(value, k);
+  }
+  return keep;
 }
 
 /** Labels in order of first appearance; the codes index them. */
-function categorical(cells: readonly (string | null)[]): StoredColumn {
+function categorical(
+  cells: readonly (string | null)[],
+  mergeVariants: boolean,
+  known: readonly string[] | undefined,
+): StoredColumn {
   const index = new Map<string, number>();
   const categories: string[] = [];
   const codes = new Int32Array(cells.length);
+  const spelling = mergeVariants ? variantSpellings(cells, known) : null;
   for (let i = 0; i < cells.length; i++) {
-    const v = cells[i];
+    let v = cells[i];
     if (v === null || v === undefined) {
       codes[i] = -1;
       continue;
     }
+    if (spelling) v = spelling.get(v) ?? v;
     let c = index.get(v);
     if (c === undefined) {
       c = categories.length;
@@ -58,20 +95,18 @@ export function encodeColumn(
   options: EncodeOptions = {},
 ): StoredColumn {
   const kind = kindOf(type);
-  if (kind === 'categorical') return categorical(cells);
+  if (kind === 'categorical')
+    return categorical(cells, options.mergeVariants ?? false, options.knownCategories);
   if (kind === 'text') return { kind: 'text', values: cells.slice() };
-  const values = new Float64Array(cells.length);
+  const values = cellNumbers(cells).slice();
   const bad: string[] = [];
   let badCount = 0;
   for (let i = 0; i < cells.length; i++) {
+    if (!Number.isNaN(values[i]!)) continue;
     const v = cells[i];
-    if (v === null || v === undefined) values[i] = NaN;
-    else if (isNumeric(v)) values[i] = Number(v);
-    else {
-      values[i] = NaN;
-      badCount++;
-      if (bad.length < 3) bad.push(`row ${i + 1}: "${v}"`);
-    }
+    if (v === null || v === undefined) continue;
+    badCount++;
+    if (bad.length < 3) bad.push(`row ${i + 1}: "${v}"`);
   }
   if (badCount > 0 && !options.strayAsMissing) {
     throw new DataError(
@@ -115,26 +150,43 @@ export function isMissing(col: StoredColumn, row: number): boolean {
   }
 }
 
+/**
+ * A column's schema as a plain object, with no other field (a form's reactive copy cannot
+ * cross to a worker). The merge flag is written only where it is set, so versions without it
+ * keep their ids.
+ */
+export function plainColumn({ name, type, role, mergeVariants }: ColumnSchema): ColumnSchema {
+  return mergeVariants ? { name, type, role, mergeVariants } : { name, type, role };
+}
+
 /** Builds a version's content from cells and a schema. */
 export function buildContent(
   cellsByColumn: readonly (readonly (string | null)[])[],
   schema: readonly ColumnSchema[],
   task: Task,
   rowCount: number,
-  options: { strayAsMissing?: ReadonlySet<string> } = {},
+  options: {
+    strayAsMissing?: ReadonlySet<string>;
+    parent?: DatasetContent;
+    /** Skip `checkTrainable`: rows that only become part of a version (appended ones). */
+    partial?: boolean;
+  } = {},
 ): DatasetContent {
-  const columns = schema.map((s, i) =>
-    encodeColumn(s.name, cellsByColumn[i]!, s.type, {
+  const columns = schema.map((s, i) => {
+    const before = options.parent?.columns[i];
+    return encodeColumn(s.name, cellsByColumn[i]!, s.type, {
       strayAsMissing: options.strayAsMissing?.has(s.name) ?? false,
-    }),
-  );
+      mergeVariants: s.mergeVariants ?? false,
+      ...(before?.kind === 'categorical' ? { knownCategories: before.categories } : {}),
+    });
+  });
   const content: DatasetContent = {
     task,
-    schema: schema.map((s) => ({ ...s })),
+    schema: schema.map(plainColumn),
     rowCount,
     columns,
   };
-  checkTrainable(content);
+  if (!options.partial) checkTrainable(content);
   return content;
 }
 
@@ -202,7 +254,7 @@ export function canonicalBytes(content: DatasetContent): Uint8Array {
   const header = JSON.stringify({
     format: 'orpheus-dataset/1',
     task: content.task,
-    schema: content.schema.map(({ name, type, role }) => ({ name, type, role })),
+    schema: content.schema.map(plainColumn),
     rowCount: content.rowCount,
   });
   const parts: Uint8Array[] = [encoder.encode(header)];

@@ -6,44 +6,65 @@
 import type { ColumnSchema, Task, VersionChange } from '../records';
 
 export type { VersionChange };
-import { buildContent, cellText, columnCells, type DatasetContent } from './content';
+import {
+  buildContent,
+  cellText,
+  checkTrainable,
+  columnCells,
+  type DatasetContent,
+} from './content';
+import { asContent, checkAppend, diffRows, replaceChange, withoutRows } from './rows';
 import { DataError, isNumeric } from './cells';
 import type { RawTable } from './parse';
 
-/** What a version changed relative to its parent. */
-/** Appends the rows of another table with the same columns (in any order). */
+/**
+ * Appends the rows of another table with the same columns (in any order). With `skipRepeats`,
+ * rows that are exact duplicates or reuse an identifier value are left out (and counted).
+ */
 export function appendRows(
   parent: DatasetContent,
-  extra: RawTable,
+  table: RawTable,
+  skipRepeats = false,
 ): { content: DatasetContent; change: VersionChange } {
-  const names = parent.schema.map((s) => s.name);
-  const missing = names.filter((n) => !extra.names.includes(n));
-  const unknown = extra.names.filter((n) => !names.includes(n));
-  if (missing.length > 0 || unknown.length > 0) {
-    const parts: string[] = [];
-    if (missing.length) parts.push(`missing ${missing.map((n) => `"${n}"`).join(', ')}`);
-    if (unknown.length) parts.push(`has extra ${unknown.map((n) => `"${n}"`).join(', ')}`);
-    throw new DataError(
-      `The new rows must have the same columns as the dataset; this file is ${parts.join(' and ')}.`,
-    );
+  let extra = asContent(parent, table);
+  let skipped = 0;
+  if (skipRepeats) {
+    const { skip } = checkAppend(parent, extra);
+    for (const s of skip) skipped += s;
+    if (skipped === extra.rowCount)
+      throw new DataError('Every row of the file is already there: nothing would be appended.');
+    if (skipped > 0) extra = withoutRows(extra, skip);
   }
   const rowCount = parent.rowCount + extra.rowCount;
-  const cells = parent.schema.map((s, i) => {
-    const old = columnCells(parent.columns[i]!, parent.rowCount);
-    const add = extra.columns[extra.names.indexOf(s.name)]!;
-    return old.concat(add);
-  });
-  const content = buildContent(cells, parent.schema, parent.task, rowCount);
+  const cells = parent.columns.map((c, i) =>
+    columnCells(c, parent.rowCount).concat(columnCells(extra.columns[i]!, extra.rowCount)),
+  );
+  const content = buildContent(cells, parent.schema, parent.task, rowCount, { parent });
+  const n = extra.rowCount;
   return {
     content,
     change: {
       kind: 'append',
-      rowsAdded: extra.rowCount,
+      rowsAdded: n,
       rowsRemoved: 0,
       columnsChanged: [],
-      summary: `${extra.rowCount} ${extra.rowCount === 1 ? 'row' : 'rows'} appended`,
+      summary: `${n} ${n === 1 ? 'row' : 'rows'} appended${skipped ? `; ${skipped} repeated ${skipped === 1 ? 'row' : 'rows'} left out` : ''}`,
     },
   };
+}
+
+/** Takes the table as the whole new content, recording the rows it adds, removes and changes. */
+export function replaceRows(
+  parent: DatasetContent,
+  table: RawTable,
+  fileName: string,
+): { content: DatasetContent; change: VersionChange } {
+  const content = asContent(parent, table);
+  checkTrainable(content);
+  const diff = diffRows(parent, content);
+  if (diff.added === 0 && diff.removed === 0 && diff.changed === 0)
+    throw new DataError('The file holds exactly the rows the version has: nothing would change.');
+  return { content, change: replaceChange(diff, fileName) };
 }
 
 /** Re-encodes the content under a new schema and task (types converted from the cells). */
@@ -66,6 +87,10 @@ export function changeSchema(
     const p = parent.schema[i]!;
     if (p.type !== s.type) changed.push(`${s.name}: ${p.type} → ${s.type}`);
     if (p.role !== s.role) changed.push(`${s.name}: ${p.role} → ${s.role}`);
+    if (!p.mergeVariants !== !s.mergeVariants)
+      changed.push(
+        `${s.name}: ${s.mergeVariants ? 'spelling variants merged' : 'spelling variants kept apart'}`,
+      );
   });
   if (task !== parent.task) changed.push(`task: ${parent.task} → ${task}`);
   if (changed.length === 0)

@@ -3,11 +3,12 @@
  * Every suggestion comes with the reason, shown to the person, who can override it.
  */
 import type { ColumnRole, ColumnSchema, ColumnType, Task } from '../records';
-import { isNumeric } from './cells';
+import { cellNumbers, distinctNumbers, foldVariant } from './cells';
 import type { RawTable } from './parse';
 
 const BOOLEAN_TOKENS = new Set(['true', 'false', 'yes', 'no', 't', 'f', 'y', 'n']);
-const ID_NAME = /^(id|.*[_\s-]id|uuid|guid|index|row|row_?num(ber)?|key|record)$/i;
+/** Column names that say "row identifier". */
+export const ID_NAME = /^(id|.*[_\s-]id|uuid|guid|index|row|row_?num(ber)?|key|record)$/i;
 const TARGET_NAME = /^(target|class|label|y|outcome|species|diagnosis|response)$/i;
 
 /** A few cells of a mostly numeric column that are not numbers. */
@@ -17,15 +18,36 @@ export interface StrayCells {
   examples: { row: number; value: string }[];
 }
 
+/** Values that differ only by case, surrounding spaces or accents, with how often each occurs. */
+export interface VariantGroup {
+  /** The spelling the merged category keeps: the most frequent one. */
+  keep: string;
+  values: { value: string; count: number }[];
+}
+
+/**
+ * Different text values are counted up to this many. A column with more is far from a set of
+ * categories, and counting every distinct string of a large file was the slowest step of import.
+ */
+export const DISTINCT_TEXT_CAP = 2000;
+
 export interface ColumnFacts {
   name: string;
   missing: number;
+  /** Exact, unless `distinctCapped`: then at least this many. */
   distinct: number;
+  /**
+   * Set when the values passed DISTINCT_TEXT_CAP and counting stopped: `seen` cells had been
+   * read by then (the text cells, or every present cell of a column of numbers).
+   */
+  distinctCapped: { seen: number } | null;
   numeric: number;
   /** Set when at least 90 % of the present cells are numbers, but not all. */
   stray: StrayCells | null;
   allIntegers: boolean;
   booleanLike: boolean;
+  /** Groups of text values that would be one category once variants are merged. */
+  variants: VariantGroup[];
 }
 
 export interface ColumnSuggestion extends ColumnSchema {
@@ -39,39 +61,74 @@ export interface SchemaSuggestion {
   facts: ColumnFacts[];
 }
 
+/** Text values that differ only by case, surrounding spaces or accents, grouped. */
+export function variantGroups(counts: ReadonlyMap<string, number>): VariantGroup[] {
+  const byFold = new Map<string, { value: string; count: number }[]>();
+  for (const [value, count] of counts) {
+    const key = foldVariant(value);
+    const group = byFold.get(key);
+    if (group) group.push({ value, count });
+    else byFold.set(key, [{ value, count }]);
+  }
+  const groups: VariantGroup[] = [];
+  for (const values of byFold.values()) {
+    if (values.length < 2) continue;
+    // Most frequent first; ties keep the order of first appearance (the sort is stable).
+    values.sort((a, b) => b.count - a.count);
+    groups.push({ keep: values[0]!.value, values });
+  }
+  return groups;
+}
+
 export function columnFacts(name: string, cells: readonly (string | null)[]): ColumnFacts {
-  const distinct = new Set<string>();
+  const text = new Map<string, number>();
+  let capped: { seen: number } | null = null;
+  const numbers = cellNumbers(cells);
   let missing = 0;
   let numeric = 0;
   let allIntegers = true;
   let booleanLike = true;
   const strayExamples: { row: number; value: string }[] = [];
   let strayCount = 0;
-  cells.forEach((v, i) => {
-    if (v === null) {
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (v === null || v === undefined) {
       missing++;
-      return;
+      continue;
     }
-    distinct.add(v);
-    if (isNumeric(v)) {
+    const x = numbers[i]!;
+    if (!Number.isNaN(x)) {
       numeric++;
-      if (allIntegers && !Number.isInteger(Number(v))) allIntegers = false;
+      if (allIntegers && !Number.isInteger(x)) allIntegers = false;
     } else {
       strayCount++;
       if (strayExamples.length < 5) strayExamples.push({ row: i + 1, value: v });
+      if (capped === null) {
+        text.set(v, (text.get(v) ?? 0) + 1);
+        if (text.size >= DISTINCT_TEXT_CAP) capped = { seen: strayCount };
+      }
     }
     if (booleanLike && !BOOLEAN_TOKENS.has(v.toLowerCase())) booleanLike = false;
-  });
+  }
   const present = cells.length - missing;
+  // Exact for a name that says identifier (every value different, or not), capped otherwise.
+  const limit = ID_NAME.test(name) ? Infinity : DISTINCT_TEXT_CAP;
+  const numberCount = numeric > 0 ? distinctNumbers(numbers, limit) : 0;
+  if (numberCount > limit && capped === null) capped = { seen: present };
+  const distinct = text.size + numberCount;
   const mostlyNumeric = present > 0 && numeric > 0 && strayCount > 0 && numeric / present >= 0.9;
+  // Yes/no columns are told apart by their folded values, so "Yes", "yes" and "No" are two.
+  const folded = booleanLike ? new Set([...text.keys()].map(foldVariant)).size : distinct;
   return {
     name,
     missing,
-    distinct: distinct.size,
+    distinct,
+    distinctCapped: capped,
     numeric,
     stray: mostlyNumeric ? { count: strayCount, examples: strayExamples } : null,
     allIntegers: numeric > 0 && allIntegers,
-    booleanLike: present > 0 && booleanLike && distinct.size <= 2,
+    booleanLike: present > 0 && booleanLike && folded <= 2,
+    variants: capped ? [] : variantGroups(text),
   };
 }
 
@@ -85,6 +142,18 @@ function typeOf(f: ColumnFacts, rows: number): { type: ColumnType; reason: strin
       type: 'categorical',
       reason: `${f.stray.count} ${f.stray.count === 1 ? 'value is' : 'values are'} not numbers in an otherwise numeric column`,
     };
+  }
+  if (f.distinctCapped) {
+    const { seen } = f.distinctCapped;
+    return f.distinct >= 0.9 * seen
+      ? {
+          type: 'text-id',
+          reason: `${f.distinct.toLocaleString('en')} different values in the first ${seen.toLocaleString('en')} text cells: free text or names rather than categories`,
+        }
+      : {
+          type: 'categorical',
+          reason: `more than ${DISTINCT_TEXT_CAP.toLocaleString('en')} distinct text values`,
+        };
   }
   if (f.distinct === present && present > 20) {
     return { type: 'text-id', reason: 'every value is different, like a name or an identifier' };
@@ -142,10 +211,22 @@ export function suggestSchema(raw: RawTable, preferredTarget?: string): SchemaSu
       role = 'ignored';
       why = `${reason}; ignored`;
     }
-    return { name: f.name, type, role, reason: why };
+    const merge = f.variants.length > 0 && (type === 'categorical' || type === 'boolean');
+    if (merge) why = `${why}; ${describeVariants(f.variants)}`;
+    return { name: f.name, type, role, reason: why, ...(merge ? { mergeVariants: true } : {}) };
   });
   const t = columns[target]!;
   return { columns, task: inferTask(facts[target]!, t.type), facts };
+}
+
+/** "yes" (52), "Yes" (40) → "yes"; "No" (8), "no" (1) → "No": the groups in words. */
+export function describeVariants(groups: readonly VariantGroup[]): string {
+  const shown = groups
+    .slice(0, 3)
+    .map((g) => `${g.values.map((x) => `"${x.value}" (${x.count})`).join(', ')} → "${g.keep}"`)
+    .join('; ');
+  const more = groups.length > 3 ? `; and ${groups.length - 3} more groups` : '';
+  return `${groups.length === 1 ? 'one value is' : `${groups.length} values are`} spelled in several ways (case, spaces or accents): ${shown}${more}`;
 }
 
 /** Makes `name` the one target; the previous target becomes a feature. */

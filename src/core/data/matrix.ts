@@ -6,7 +6,7 @@ import type { Encoding, FeatureEncoding } from '../records';
 
 export type { Encoding, FeatureEncoding };
 import { cellText, type DatasetContent } from './content';
-import { DataError } from './cells';
+import { DataError, foldVariant } from './cells';
 
 export interface Matrix {
   /** Row-major, rows × features; NaN where a value is missing. */
@@ -20,11 +20,22 @@ export interface Matrix {
   droppedRows: number;
 }
 
+/**
+ * The code of a label among `labels`, or −1. With `mergeVariants`, a label that differs from
+ * one of them only by case, surrounding spaces or accents has its code.
+ */
+export function labelCode(labels: readonly string[], raw: string, mergeVariants = false): number {
+  const i = labels.indexOf(raw);
+  if (i >= 0 || !mergeVariants) return i;
+  const key = foldVariant(raw);
+  return labels.findIndex((l) => foldVariant(l) === key);
+}
+
 /** Encodes one raw value of a feature; NaN for missing or an unseen category. */
 export function encodeValue(f: FeatureEncoding, raw: string | null): number {
   if (raw === null) return NaN;
   if (f.kind === 'numeric') return Number(raw);
-  const i = f.categories.indexOf(raw);
+  const i = labelCode(f.categories, raw, f.mergeVariants);
   return i < 0 ? NaN : i;
 }
 
@@ -62,9 +73,11 @@ export function toMatrix(content: DatasetContent): Matrix {
   const features: FeatureEncoding[] = featureIdx.map((i) => {
     const col = columns[i]!;
     const name = schema[i]!.name;
-    return col.kind === 'categorical'
-      ? { name, kind: 'categorical', categories: col.categories.slice() }
-      : { name, kind: 'numeric' };
+    if (col.kind !== 'categorical') return { name, kind: 'numeric' };
+    const categories = col.categories.slice();
+    return schema[i]!.mergeVariants
+      ? { name, kind: 'categorical', categories, mergeVariants: true }
+      : { name, kind: 'categorical', categories };
   });
 
   const keep: number[] = [];
@@ -91,7 +104,13 @@ export function toMatrix(content: DatasetContent): Matrix {
     rows: keep.length,
     features: p,
     y,
-    encoding: { task, features, target: schema[ti]!.name, classes },
+    encoding: {
+      task,
+      features,
+      target: schema[ti]!.name,
+      classes,
+      ...(classes && schema[ti]!.mergeVariants ? { mergeClassVariants: true as const } : {}),
+    },
     droppedRows: rowCount - keep.length,
   };
 }
@@ -126,7 +145,9 @@ export function matrixFor(content: DatasetContent, encoding: Encoding): Matrix {
   const y = new Float64Array(keep.length);
   keep.forEach((r, k) => {
     const v = cellText(target, r)!;
-    y[k] = encoding.classes ? encoding.classes.indexOf(v) : Number(v);
+    y[k] = encoding.classes
+      ? labelCode(encoding.classes, v, encoding.mergeClassVariants)
+      : Number(v);
   });
   return { x, rows: keep.length, features: p, y, encoding, droppedRows: rowCount - keep.length };
 }

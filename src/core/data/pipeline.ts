@@ -5,7 +5,15 @@
  */
 import type { ColumnSchema, Task } from '../records';
 import { buildContent, contentHash, type DatasetContent } from './content';
-import { appendRows, changeSchema, filterRows, type RowFilter, type VersionChange } from './derive';
+import {
+  appendRows,
+  changeSchema,
+  filterRows,
+  replaceRows,
+  type RowFilter,
+  type VersionChange,
+} from './derive';
+import { previewRows, type RowsPreview } from './rows';
 import { suggestSchema, type SchemaSuggestion } from './infer';
 import { parseTable, type ParseOptions, type RawTable } from './parse';
 import { profileContent, type DatasetProfile } from './profile';
@@ -38,7 +46,14 @@ export interface SchemaChoice {
 }
 
 export type Derivation =
-  | { kind: 'append'; input: string | Blob; parse: Omit<ParseOptions, 'onProgress'> }
+  | {
+      kind: 'append';
+      input: string | Blob;
+      parse: Omit<ParseOptions, 'onProgress'>;
+      /** Leave out exact duplicates and rows whose identifier is already used. */
+      skipRepeats?: boolean;
+    }
+  | { kind: 'replace'; input: string | Blob; parse: Omit<ParseOptions, 'onProgress'> }
   | ({ kind: 'schema' } & SchemaChoice)
   | { kind: 'filter'; filter: RowFilter };
 
@@ -87,7 +102,15 @@ export async function derive(
         ...how.parse,
         ...(onProgress ? { onProgress } : {}),
       });
-      result = appendRows(parent, extra);
+      result = appendRows(parent, extra, how.skipRepeats ?? false);
+      break;
+    }
+    case 'replace': {
+      const table = await parseTable(how.input, {
+        ...how.parse,
+        ...(onProgress ? { onProgress } : {}),
+      });
+      result = replaceRows(parent, table, how.parse.fileName ?? 'a file');
       break;
     }
     case 'schema':
@@ -98,4 +121,15 @@ export async function derive(
       break;
   }
   return finish(result.content, result.change);
+}
+
+/** Reads a file of rows and sets it against the version: append or replace, before saving. */
+export async function previewFile(
+  parent: DatasetContent,
+  input: string | Blob,
+  parse: Omit<ParseOptions, 'onProgress'>,
+  onProgress?: Progress,
+): Promise<RowsPreview> {
+  const table = await parseTable(input, { ...parse, ...(onProgress ? { onProgress } : {}) });
+  return previewRows(parent, table);
 }

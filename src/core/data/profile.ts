@@ -14,6 +14,7 @@ import type {
 
 export type { CategoryCount, ColumnProfile, DatasetProfile, Histogram, NumericSummary };
 import { cellText, isMissing, type DatasetContent } from './content';
+import { distinctNumbers } from './cells';
 
 export const TOP_CATEGORIES = 10;
 export const HISTOGRAM_BINS = 12;
@@ -48,22 +49,20 @@ function numericSummary(values: Float64Array): {
   let n = 0;
   let mean = 0;
   let m2 = 0;
-  const present = new Float64Array(values.length);
+  let min = Infinity;
+  let max = -Infinity;
   for (const v of values) {
     if (Number.isNaN(v)) continue;
-    present[n++] = v;
+    n++;
+    if (v < min) min = v;
+    if (v > max) max = v;
     // Welford's update: stable mean and variance in one pass.
     const d = v - mean;
     mean += d / n;
     m2 += d * (v - mean);
   }
   if (n === 0) return { summary: null, distinct: 0 };
-  // A native numeric sort gives min, max and the distinct count without a Set of every value.
-  const sorted = present.subarray(0, n).sort();
-  let distinct = 1;
-  for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  const min = sorted[0]!;
-  const max = sorted[n - 1]!;
+  const distinct = distinctNumbers(values);
   return {
     summary: {
       min,
@@ -101,10 +100,20 @@ export function profileContent(content: DatasetContent): DatasetProfile {
   const profiles = columns.map((col, i): ColumnProfile => {
     const s = schema[i]!;
     let missing = 0;
-    for (let r = 0; r < rowCount; r++) {
-      if (isMissing(col, r)) {
-        missing++;
-        rowMissing[r] = 1;
+    if (col.kind === 'numeric') {
+      const values = col.values;
+      for (let r = 0; r < rowCount; r++) {
+        if (values[r] !== values[r]) {
+          missing++;
+          rowMissing[r] = 1;
+        }
+      }
+    } else {
+      for (let r = 0; r < rowCount; r++) {
+        if (isMissing(col, r)) {
+          missing++;
+          rowMissing[r] = 1;
+        }
       }
     }
     const base = { name: s.name, type: s.type, role: s.role, missing };

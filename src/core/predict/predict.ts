@@ -5,6 +5,7 @@
  * keeping the path its decision took (a tree's nodes) so a person can follow it.
  */
 import { isNumeric } from '../data/cells';
+import { labelCode } from '../data/matrix';
 import { learnerFor } from '../learners/registry';
 import type { Encoding } from '../records';
 
@@ -56,7 +57,7 @@ export function encodeRow(
       }
       return Number(text);
     }
-    const i = f.categories.indexOf(text);
+    const i = labelCode(f.categories, text, f.mergeVariants);
     if (i < 0) {
       const known = f.categories.slice(0, 8).join(', ');
       problems.push(
