@@ -34,8 +34,9 @@ export interface CardInput {
   now: string;
 }
 
-const num = (x: number, digits = 4): string =>
-  Number.isInteger(x) ? String(x) : x.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '');
+/** Four significant digits (59.58, 0.008632), as the screens show them; integers whole. */
+const num = (x: number): string =>
+  Number.isInteger(x) || !Number.isFinite(x) ? String(x) : String(Number(x.toPrecision(4)));
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ') + ' UTC';
 
@@ -108,7 +109,7 @@ export function buildCard(input: CardInput): ModelCard {
             ? 'the version it was retrained from'
             : 'hand',
       ],
-      ['Training time', `${num(v.trainingMs, 0)} ms`],
+      ['Training time', `${Math.round(v.trainingMs)} ms`],
       ['Size', learner.describeSize(v.modelParameters.size)],
     ],
   });

@@ -17,6 +17,14 @@ export function formatTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+/** A time in a few characters ("1 Dec 2026, 12:41"), for tables; the full one goes in a tooltip. */
+export function formatShortTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
 /** A number with at most four significant decimals, as people read it. */
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
@@ -32,4 +40,16 @@ export function formatMs(ms: number): string {
   if (ms < 1) return '< 1 ms';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toLocaleString(undefined, { maximumSignificantDigits: 3 })} s`;
+}
+
+/**
+ * A prediction's output as people read it: a regression value such as 262.7567567567568 with
+ * four significant digits; class labels, and numbers already short, as they are. The exact
+ * output stays in the log and its exports (and in a tooltip where it is shown).
+ */
+export function formatOutput(output: string): string {
+  const digits = output.replace(/^[-+]/, '').replace(/e.*$/i, '');
+  if (!/^\d*\.\d+$/.test(digits) || digits.replace('.', '').replace(/^0+/, '').length <= 6)
+    return output;
+  return formatNumber(Number(output));
 }
