@@ -75,6 +75,12 @@ describe('compare, overview, aliases', () => {
     const changes = page.getByTestId('tree-changes');
     await waitText(changes, /became a leaf|moved|changed|predicts/);
     expect(await page.getByTestId('tree').nth(1).locator('.lit').count()).toBeGreaterThan(0);
+    // Each tree gets the page's whole width, one above the other, unless asked side by side.
+    const box = async (n: number) => (await page.getByTestId('tree').nth(n).boundingBox())!;
+    expect((await box(1)).y).toBeGreaterThanOrEqual((await box(0)).y + (await box(0)).height);
+    await page.getByRole('button', { name: 'Side by side' }).click();
+    await expect.poll(async () => (await box(1)).y).toBeLessThan((await box(0)).y + 5);
+    await page.getByRole('button', { name: 'One above the other' }).click();
     // "Show only what differs" is on: an equal row (both made by Ana) is hidden until it is turned off.
     expect(await table.getByRole('rowheader', { name: 'Made by' }).count()).toBe(0);
     await page.getByLabel('Show only what differs').uncheck();
@@ -171,7 +177,7 @@ describe('compare, overview, aliases', () => {
     await asks.getByLabel('trained on more than two classes').selectOption('no');
     await waitText(rows.nth(0), /not what was asked: it was trained on more than two classes/);
     await asks.getByLabel('trained on more than two classes').selectOption('any');
-    await page.getByRole('button', { name: /Score the 1 versions that can run/ }).click();
+    await page.getByRole('button', { name: 'Score the version that can run' }).click();
     await waitText(rows.nth(0).getByTestId('audition-score'), /^(0\.\d+|1)\s*on \d+ rows/);
     await rows.nth(0).getByRole('button', { name: 'Promote to champion' }).click();
     await waitText(rows.nth(0), /champion/);

@@ -45,6 +45,8 @@ describe('training', () => {
     // A search chose it: its CV score is the selection score; the hold-out says on which rows.
     expect(await result.innerText()).toMatch(/selection score of its search/);
     expect(await result.innerText()).toMatch(/hold-out (0\.\d+|1) on 30 rows it never trained on/);
+    // The result shows the tree it learned, without going to the version page.
+    await waitText(result.getByTestId('result-tree'), /petal_(length|width) < /);
     await result.getByRole('link', { name: 'Open Iris tree v1' }).click();
 
     // The version page: metadata, settings, scores, the tree. The CV score of a searched

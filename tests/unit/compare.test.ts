@@ -375,7 +375,7 @@ describe('what is asked of a model', () => {
 
 describe('tree labels', () => {
   it('wrap between words instead of being cut, and mark only what cannot fit', async () => {
-    const { labelLines } = await import('../../src/core/learners/tree/describe');
+    const { labelLines } = await import('../../src/core/text');
     expect(labelLines('petal_length < 2.45')).toEqual(['petal_length < 2.45']);
     expect(labelLines('RM_job_opportunities is Yes or Maybe')).toEqual([
       'RM_job_opportunities is',
