@@ -101,6 +101,13 @@ describe('model card', () => {
     expect(facts['Seed']).toBe(String(version.seed));
     const scores = card.sections.find((s) => s.id === 'evaluation')!.table!;
     expect(scores.rows.find((r) => r[0] === 'Accuracy')![1]).toMatch(/^[\d.]+ ± [\d.]+$/);
+    expect(scores.head[1]).toBe('Cross-validated (mean ± std)');
+    // A searched version's CV is its search's selection score, and the card says so.
+    const searched = { ...version, search: { kind: 'study' as const, studyId: 's', trial: 7 } };
+    const picked = await versionCard(store, model, searched, null);
+    const evaluation = picked.sections.find((s) => s.id === 'evaluation')!;
+    expect(evaluation.table!.head[1]).toBe('Cross-validated, selection (mean ± std)');
+    expect(evaluation.text!.join(' ')).toMatch(/selection scores of trial 7 of its search/);
     const caveats = card.sections.find((s) => s.id === 'limitations')!.text!.join(' ');
     expect(caveats).toMatch(/Missing values/);
     expect(caveats).toMatch(/trainer/);

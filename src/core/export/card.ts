@@ -121,10 +121,21 @@ export function buildCard(input: CardInput): ModelCard {
   const evaluation: CardSection = {
     id: 'evaluation',
     heading: 'Evaluation',
-    text: [`Ranked by ${METRICS[v.metric].label}.`],
+    text: [
+      `Ranked by ${METRICS[v.metric].label}.`,
+      ...(v.search
+        ? [
+            `The cross-validated scores are the selection scores of trial ${v.search.trial} of its search: the best of many trials on the same folds, so optimistic. The hold-out (${v.holdout.rows.length} rows it never trained on) is the honest estimate.`,
+          ]
+        : [`The hold-out is ${v.holdout.rows.length} rows it never trained on.`]),
+    ],
     table: {
       caption: 'Scores',
-      head: ['Metric', 'Cross-validated (mean ± std)', 'Hold-out'],
+      head: [
+        'Metric',
+        v.search ? 'Cross-validated, selection (mean ± std)' : 'Cross-validated (mean ± std)',
+        'Hold-out',
+      ],
       rows: metrics.map((m) => {
         const cv = v.scores.cv[m];
         return [
