@@ -70,7 +70,7 @@ export async function parseTable(
   input: string | Blob,
   options: ParseOptions = {},
 ): Promise<RawTable> {
-  const missing = new Set(options.missingTokens ?? DEFAULT_MISSING_TOKENS);
+  const missing = missingTokens(options.missingTokens ?? DEFAULT_MISSING_TOKENS);
   let head: string;
   if (typeof input === 'string') {
     if (input.length === 0) checkSize(0);
@@ -140,9 +140,19 @@ function readRows(
   });
 }
 
-function cellOf(raw: string | undefined, missing: ReadonlySet<string>): string | null {
+/** The missing-value tokens, with the length of the longest (most cells are longer). */
+interface MissingTokens {
+  set: ReadonlySet<string>;
+  longest: number;
+}
+
+function missingTokens(tokens: readonly string[]): MissingTokens {
+  return { set: new Set(tokens), longest: Math.max(0, ...tokens.map((t) => t.length)) };
+}
+
+function cellOf(raw: string | undefined, missing: MissingTokens): string | null {
   const v = (raw ?? '').trim();
-  return missing.has(v) ? null : v;
+  return v.length <= missing.longest && missing.set.has(v) ? null : v;
 }
 
 /** Decides whether the first row names the columns. */
@@ -184,7 +194,7 @@ function checkNames(names: string[]): void {
   });
 }
 
-function fromRows(rows: string[][], delimiter: string, missing: ReadonlySet<string>): RawTable {
+function fromRows(rows: string[][], delimiter: string, missing: MissingTokens): RawTable {
   if (rows.length === 0) throw new DataError('The file is empty: there is nothing to import.');
   const first = rows[0]!;
   if (first.length > 0) first[0] = first[0]!.replace(/^\uFEFF/, '');
@@ -209,7 +219,7 @@ function fromRows(rows: string[][], delimiter: string, missing: ReadonlySet<stri
   return { names, columns, rowCount, hasHeader, delimiter };
 }
 
-function parseJson(text: string, missing: ReadonlySet<string>): RawTable {
+function parseJson(text: string, missing: MissingTokens): RawTable {
   let data: unknown;
   try {
     data = JSON.parse(text.replace(/^\uFEFF/, ''));
