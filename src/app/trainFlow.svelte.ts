@@ -41,6 +41,8 @@ export class TrainFlow {
   model = $state.raw<ModelRecord | null>(null);
   modelVersions = $state.raw<ModelVersionRecord[]>([]);
   newName = $state('');
+  /** The chosen data's dataset name, for the suggested model name. */
+  #datasetName = '';
   /** The family of a new model (an existing model's versions keep theirs). */
   family = $state(DEFAULT_FAMILY);
   params = $state<Params>(learnerFor(DEFAULT_FAMILY).defaults('classification'));
@@ -106,7 +108,9 @@ export class TrainFlow {
     if (!this.model) {
       this.metric = defaultMetric(version.task, version.profile);
       this.params = adaptParams(this.family, this.params, version.task);
-      if (!this.newName.trim() && datasetName) this.newName = `${datasetName} tree`;
+      if (datasetName) this.#datasetName = datasetName;
+      if (!this.newName.trim() && datasetName)
+        this.newName = `${datasetName} ${learnerFor(this.family).noun}`;
     }
     const onData = await versionsTrainedOn(this.#store, version.id);
     if (this.data?.id === version.id) this.onData = onData;
@@ -114,8 +118,25 @@ export class TrainFlow {
 
   /** Chooses the family of a new model: its default settings for the chosen data's task. */
   chooseFamily(family: string): void {
+    // A suggested name follows the family ("Iris tree" → "Iris forest"); a typed one stays.
+    const suggested = `${this.#datasetName} ${learnerFor(this.family).noun}`;
+    const name = this.newName.trim();
+    const followed =
+      this.#datasetName !== '' &&
+      (name === suggested ||
+        (name.startsWith(`${suggested} `) && /^\d+$/.test(name.slice(suggested.length + 1))));
     this.family = family;
     this.params = learnerFor(family).defaults(this.data?.task ?? 'classification');
+    if (followed) this.newName = this.#freeName(`${this.#datasetName} ${learnerFor(family).noun}`);
+  }
+
+  /** `name`, or `name 2`, `name 3` … whichever no model has yet. */
+  #freeName(name: string): string {
+    const taken = this.#library.items.map((m) => m.model.name);
+    if (!taken.includes(name)) return name;
+    let i = 2;
+    while (taken.includes(`${name} ${i}`)) i++;
+    return `${name} ${i}`;
   }
 
   /** Re-reads which model versions were trained on the chosen data (it changes as models are trained). */
@@ -134,13 +155,7 @@ export class TrainFlow {
     if (!model) {
       if (this.data) this.metric = defaultMetric(this.data.task, this.data.profile);
       // A new model needs a name of its own: the one just trained keeps its name.
-      const taken = this.#library.items.map((m) => m.model.name);
-      const name = this.newName.trim();
-      if (taken.includes(name)) {
-        let i = 2;
-        while (taken.includes(`${name} ${i}`)) i++;
-        this.newName = `${name} ${i}`;
-      }
+      this.newName = this.#freeName(this.newName.trim());
       return;
     }
     const versions = await listModelVersions(this.#store, model.id);

@@ -12,6 +12,7 @@ import type * as v from 'valibot';
 import type { Encoding, Params, SearchSpace } from '../records';
 import type { Task } from '../vocabulary';
 import type { TrainingSet } from './training';
+import type { TreeModel } from './tree/tree';
 
 /** Memo shared by every fit on one training set (a family keeps its presorted orders here). */
 export type SharedWork = Map<string, unknown>;
@@ -102,6 +103,8 @@ export interface Learner<P extends Params = Params, F = unknown> {
   readonly family: string;
   /** For people: "Decision tree". */
   readonly label: string;
+  /** What a model of it is called in a suggested name ("Iris tree", "Iris forest"). */
+  readonly noun: string;
   /** Recorded as the version's algorithm. */
   readonly algorithm: string;
   /** Tasks it can learn. */
@@ -138,6 +141,19 @@ export interface Learner<P extends Params = Params, F = unknown> {
   same(a: F, b: F): boolean;
   /** Its ONNX nodes; loaded on first use (the ONNX library is large). */
   onnx(fitted: F, encoding: Encoding): Promise<OnnxPart>;
+  /** A recorded prediction's path in words (an ensemble's votes); none when the path is drawn. */
+  explainRow?(path: readonly string[], encoding: Encoding): string[];
+  /** Facts about a fitted model for its version page ([label, value]: an out-of-bag score). */
+  facts?(fitted: F, encoding: Encoding): [string, string][];
+  /** The trees it is made of, for the tree view: one for a tree, each of a forest's on demand. */
+  readonly trees?: TreesOf<F>;
+}
+
+/** A family made of trees: how many, one of them drawn, and a row's path through it. */
+export interface TreesOf<F> {
+  count(fitted: F): number;
+  draw(fitted: F, encoding: Encoding, index: number): TreeModel;
+  path(fitted: F, index: number, x: readonly number[]): string[];
 }
 
 /** A learner whose settings and model types are not known at the call site. */

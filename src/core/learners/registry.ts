@@ -6,9 +6,16 @@ import type { Params } from '../records';
 import type { Task } from '../vocabulary';
 import { formatParam, type AnyLearner, type ParamSpec } from './learner';
 import { TrainingError } from './training';
+import { baseline } from './baseline';
+import { extraTrees, randomForest } from './forest';
 import { decisionTree } from './tree';
 
-export const LEARNERS: readonly AnyLearner[] = [decisionTree as unknown as AnyLearner];
+export const LEARNERS: readonly AnyLearner[] = [
+  decisionTree as unknown as AnyLearner,
+  randomForest as unknown as AnyLearner,
+  extraTrees as unknown as AnyLearner,
+  baseline as unknown as AnyLearner,
+];
 
 /** The family a new model gets when the person does not choose one. */
 export const DEFAULT_FAMILY = 'decision-tree';

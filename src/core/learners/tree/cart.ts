@@ -10,10 +10,13 @@
 import { seededRandom, shuffle, type Random } from '../../random';
 import { TrainingError, type TrainingSet } from '../training';
 import { checkSet, Workspace, type FitOptions } from './presort';
+
+export type { FitOptions };
 import type { TreeModel, TreeNode, TreeOptions } from './tree';
 
 export type Criterion = 'gini' | 'entropy' | 'squared_error';
-export type MaxFeatures = 'all' | 'sqrt' | 'log2';
+/** How many features a split tries: all, √p, log₂p, or a share of them (at least one). */
+export type MaxFeatures = 'all' | 'sqrt' | 'log2' | '0.3' | '0.5' | '0.7';
 
 export type CartParams = {
   criterion: Criterion;
@@ -52,7 +55,8 @@ interface Best {
 function resolveMaxFeatures(m: MaxFeatures, p: number): number {
   if (m === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(p)));
   if (m === 'log2') return Math.max(1, Math.floor(Math.log2(p)));
-  return p;
+  if (m === 'all') return p;
+  return Math.max(1, Math.floor(Number(m) * p));
 }
 
 /** Σ w·impurity of one side from weighted class counts (lower is better). */
@@ -85,17 +89,23 @@ class OrpheusBuilder {
   readonly missing: Float64Array;
   readonly sideL: Float64Array;
   readonly sideR: Float64Array;
+  /** Per-row weights (a bootstrap's counts), or null for all 1. */
+  readonly sw: Float64Array | null;
+  readonly randomThresholds: boolean;
 
   constructor(
     readonly ws: Workspace,
     readonly params: CartParams,
     seed: number,
+    options: FitOptions = {},
   ) {
     const { set } = ws;
     this.regression = set.classes === 0;
     this.k = Math.max(1, set.classes);
     this.entropy = params.criterion === 'entropy';
     this.random = seededRandom(seed);
+    this.sw = options.sampleWeight ?? null;
+    this.randomThresholds = options.randomThresholds ?? false;
     this.maxFeatures = resolveMaxFeatures(params.maxFeatures, set.features);
     this.importances = new Float64Array(set.features);
     this.classWeight = new Float64Array(this.k).fill(1);
@@ -116,7 +126,8 @@ class OrpheusBuilder {
   }
 
   weight(r: number): number {
-    return this.regression ? 1 : this.classWeight[this.ws.set.y[r]!]!;
+    const w = this.regression ? 1 : this.classWeight[this.ws.set.y[r]!]!;
+    return this.sw ? w * this.sw[r]! : w;
   }
 
   build(s: number, e: number, depth: number): TreeNode {
@@ -132,18 +143,19 @@ class OrpheusBuilder {
     for (let i = s; i < e; i++) {
       const r = ws.rows[i]!;
       const v = y[r]!;
+      const wr = this.weight(r);
       if (regression) {
-        sum += v;
-        sumSq += v * v;
+        sum += wr * v;
+        sumSq += wr * v * v;
       } else {
         counts[v]!++;
-        weighted[v]! += this.classWeight[v]!;
+        weighted[v]! += wr;
       }
-      w += this.weight(r);
+      w += wr;
     }
-    const mean = regression ? sum / n : 0;
+    const mean = regression ? sum / w : 0;
     const nodeImpurityW = regression
-      ? Math.max(0, sumSq - (sum * sum) / n)
+      ? Math.max(0, sumSq - (sum * sum) / w)
       : weightedImpurity(weighted, w, this.entropy);
     const impurity = nodeImpurityW / w;
     const stats: TreeNode = regression
@@ -215,21 +227,20 @@ class OrpheusBuilder {
       }
       visited++;
 
-      // Totals of present and missing rows.
+      // Totals of the missing rows (weights, sums, class weights).
       let wMissing = 0;
       let sumMissing = 0;
-      if (regression) {
-        for (let i = m; i < e; i++) sumMissing += y[order[i]!]!;
-      } else {
-        this.missing.fill(0);
-        for (let i = m; i < e; i++) {
-          const c = y[order[i]!]!;
-          this.missing[c]! += this.classWeight[c]!;
-          wMissing += this.classWeight[c]!;
-        }
-        for (let c = 0; c < k; c++) this.nonMissing[c] = weighted[c]! - this.missing[c]!;
+      if (!regression) this.missing.fill(0);
+      for (let i = m; i < e; i++) {
+        const r = order[i]!;
+        const wr = this.weight(r);
+        wMissing += wr;
+        if (regression) sumMissing += wr * y[r]!;
+        else this.missing[y[r]!]! += wr;
       }
-      const wPresent = regression ? nPresent : w - wMissing;
+      if (!regression)
+        for (let c = 0; c < k; c++) this.nonMissing[c] = weighted[c]! - this.missing[c]!;
+      const wPresent = w - wMissing;
       const sumPresent = sum - sumMissing;
 
       const consider = (
@@ -241,13 +252,13 @@ class OrpheusBuilder {
       ): void => {
         const nr = e - s - nl;
         if (nl < minLeaf || nr < minLeaf || nl === 0 || nr === 0) return;
+        const wr = w - wl;
         let proxy: number;
         if (regression) {
-          // Maximise Σ sum²/n over the sides (equivalent to minimising squared error); stored negated.
+          // Maximise Σ sum²/w over the sides (equivalent to minimising squared error); stored negated.
           const sumr = sum - suml;
-          proxy = -((suml * suml) / nl + (sumr * sumr) / nr);
+          proxy = -((suml * suml) / wl + (sumr * sumr) / wr);
         } else {
-          const wr = w - wl;
           for (let c = 0; c < k; c++) this.sideR[c] = weighted[c]! - this.sideL[c]!;
           proxy =
             weightedImpurity(this.sideL, wl, this.entropy) +
@@ -257,63 +268,62 @@ class OrpheusBuilder {
           best = { feature: f, threshold, missingLeft, proxy };
         }
       };
+      // One threshold, with the missing rows on either side.
+      const both = (nl: number, wl: number, suml: number, t: number): void => {
+        if (!regression) this.sideL.set(this.left);
+        consider(nl, wl, suml, t, false);
+        if (nMissing > 0) {
+          if (!regression)
+            for (let c = 0; c < k; c++) this.sideL[c] = this.left[c]! + this.missing[c]!;
+          consider(nl + nMissing, wl + wMissing, suml + sumMissing, t, true);
+        }
+      };
 
       const leftCounts = this.left;
       leftCounts.fill(0);
       let nl = 0;
       let wl = 0;
       let suml = 0;
-      for (let i = s; i < m - 1; i++) {
-        const r = order[i]!;
-        const v = y[r]!;
-        nl++;
-        if (regression) {
-          suml += v;
-        } else {
-          leftCounts[v]! += this.classWeight[v]!;
-          wl += this.classWeight[v]!;
-        }
-        const a = col[r]!;
-        const b = col[order[i + 1]!]!;
-        if (!(a < b)) continue;
-        let t = (a + b) / 2;
-        if (!(t > a)) t = b; // rounding: keep a < t ≤ b so `x < t` separates them
-        if (regression) {
-          this.considerSides(consider, nl, wl, suml, t, nMissing, wMissing, sumMissing);
-        } else {
-          this.sideL.set(leftCounts);
-          consider(nl, wl, suml, t, false);
-          if (nMissing > 0) {
-            for (let c = 0; c < k; c++) this.sideL[c] = leftCounts[c]! + this.missing[c]!;
-            consider(nl + nMissing, wl + wMissing, suml, t, true);
+      if (this.randomThresholds) {
+        // Extra trees: one threshold drawn between the smallest and largest present value.
+        const lo = col[order[s]!]!;
+        const hi = col[order[m - 1]!]!;
+        if (lo < hi) {
+          let t = lo + this.random() * (hi - lo);
+          if (!(t > lo)) t = hi; // keep lo < t ≤ hi, so both sides have rows
+          for (let i = s; i < m && col[order[i]!]! < t; i++) {
+            const r = order[i]!;
+            const wr = this.weight(r);
+            nl++;
+            wl += wr;
+            if (regression) suml += wr * y[r]!;
+            else leftCounts[y[r]!]! += wr;
           }
+          both(nl, wl, suml, t);
+        }
+      } else {
+        for (let i = s; i < m - 1; i++) {
+          const r = order[i]!;
+          const wr = this.weight(r);
+          nl++;
+          wl += wr;
+          if (regression) suml += wr * y[r]!;
+          else leftCounts[y[r]!]! += wr;
+          const a = col[r]!;
+          const b = col[order[i + 1]!]!;
+          if (!(a < b)) continue;
+          let t = (a + b) / 2;
+          if (!(t > a)) t = b; // rounding: keep a < t ≤ b so `x < t` separates them
+          both(nl, wl, suml, t);
         }
       }
       // Present values on one side, missing ones on the other.
       if (nMissing > 0 && nPresent > 0) {
-        if (regression) {
-          consider(nPresent, nPresent, sumPresent, Number.MAX_VALUE, false);
-        } else {
-          this.sideL.set(this.nonMissing);
-          consider(nPresent, wPresent, 0, Number.MAX_VALUE, false);
-        }
+        if (!regression) this.sideL.set(this.nonMissing);
+        consider(nPresent, wPresent, sumPresent, Number.MAX_VALUE, false);
       }
     }
     return best;
-  }
-
-  considerSides(
-    consider: (nl: number, wl: number, suml: number, t: number, missingLeft: boolean) => void,
-    nl: number,
-    wl: number,
-    suml: number,
-    t: number,
-    nMissing: number,
-    wMissing: number,
-    sumMissing: number,
-  ): void {
-    consider(nl, wl, suml, t, false);
-    if (nMissing > 0) consider(nl + nMissing, wl + wMissing, suml + sumMissing, t, true);
   }
 }
 
@@ -331,7 +341,7 @@ export function fitCart(
     throw new TrainingError('Squared error is the criterion for regression.');
   const ws = new Workspace(set, options);
   if (ws.n === 0) throw new TrainingError('There are no rows to train on.');
-  const builder = new OrpheusBuilder(ws, params, options.seed ?? 0);
+  const builder = new OrpheusBuilder(ws, params, options.seed ?? 0, options);
   const root = builder.build(0, ws.n, 0);
   const total = builder.importances.reduce((a, b) => a + b, 0);
   const importances = Array.from(builder.importances, (v) => (total > 0 ? v / total : 0));

@@ -36,7 +36,7 @@ const ML_CART_VERSION: string =
   typeof __ML_CART_VERSION__ === 'string' ? __ML_CART_VERSION__ : 'unknown';
 
 /** The sorted orders of a training set, computed once and kept in the fits' shared memo. */
-function ordersOf(set: TrainingSet, shared: Map<string, unknown> | undefined): Int32Array[] {
+export function ordersOf(set: TrainingSet, shared: Map<string, unknown> | undefined): Int32Array[] {
   const memo = shared?.get('tree:orders') as Int32Array[] | undefined;
   if (memo) return memo;
   const orders = presort(set);
@@ -61,9 +61,24 @@ function treePreprocessing(encoding: Encoding): string[] {
   return lines;
 }
 
+/** The nodes from the root to a row's leaf ("", "L", "LR" …). */
+function rowPath(tree: TreeModel, x: readonly number[]): string[] {
+  const path = [''];
+  let node = tree.root;
+  let id = '';
+  while (!isLeaf(node)) {
+    const next = childFor(node, x);
+    id += next === node.left ? 'L' : 'R';
+    path.push(id);
+    node = next;
+  }
+  return path;
+}
+
 export const decisionTree: Learner<CartParams, TreeModel> = {
   family: 'decision-tree',
   label: 'Decision tree',
+  noun: 'tree',
   algorithm: 'orpheus-cart',
   tasks: ['classification', 'regression'],
   libraries: () => ({ trainer: TRAINER_VERSION, 'ml-cart': ML_CART_VERSION }),
@@ -94,20 +109,20 @@ export const decisionTree: Learner<CartParams, TreeModel> = {
   predict: (tree, x, rows, features, classes) => predictTree(tree, x, rows, features, classes),
 
   predictRow(tree, x, classes) {
-    const path = [''];
+    const path = rowPath(tree, x);
     let node = tree.root;
-    let id = '';
-    while (!isLeaf(node)) {
-      const next = childFor(node, x);
-      id += next === node.left ? 'L' : 'R';
-      path.push(id);
-      node = next;
-    }
+    while (!isLeaf(node)) node = childFor(node, x);
     if (classes > 0) {
       const p = Array.from(leafProbabilities(node, classes));
       return { value: argmax(p), probabilities: p, path };
     }
     return { value: node.distribution as number, probabilities: null, path };
+  },
+
+  trees: {
+    count: () => 1,
+    draw: (tree) => tree,
+    path: (tree, _index, x) => rowPath(tree, x),
   },
 
   fittedSchema: TreeSchema,

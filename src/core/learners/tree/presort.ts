@@ -12,6 +12,17 @@ export interface FitOptions {
   subset?: Int32Array;
   /** Sorted orders of the whole set from `presort`, shared between fits on the same data. */
   orders?: Int32Array[];
+  /**
+   * A weight per row of the set (a forest's bootstrap counts, times class weights): every
+   * impurity, mean and leaf distribution is weighted by it. Rows counts (min rows per leaf)
+   * still count rows. All 1 when absent.
+   */
+  sampleWeight?: Float64Array;
+  /**
+   * Extra trees: one threshold per feature, drawn at random between the node's smallest and
+   * largest value, instead of the best of all thresholds.
+   */
+  randomThresholds?: boolean;
 }
 
 /** Row indices sorted by each feature (missing last, ties in row order). */

@@ -1,0 +1,252 @@
+/**
+ * The forest families: random forest and extra trees, the same learner with two sets of
+ * defaults and one difference in how a split is chosen (the best threshold of a random subset
+ * of features, or one random threshold per feature). Trees are trained by Orpheus's CART with
+ * bootstrap counts as row weights; the fitted forest keeps its trees in the flat form of
+ * `compact.ts`.
+ */
+import * as v from 'valibot';
+import type { Encoding } from '../../records';
+import type { Fit, Learner, Prediction } from '../learner';
+import { ordersOf } from '../tree';
+import { TrainingError } from '../training';
+import {
+  compactProblem,
+  CompactTreeSchema,
+  leafClass,
+  leafOf,
+  pathOf,
+  toTreeModel,
+  type CompactTree,
+} from './compact';
+import {
+  fitForestTree,
+  forestSize,
+  meanImportances,
+  outOfBagScore,
+  sumLeaves,
+  type Forest,
+  type ForestOptions,
+  type TreeFit,
+} from './fit';
+import {
+  checkForestParams,
+  defaultForestSpace,
+  forestDefaults,
+  forestParameters,
+  paramsToForest,
+  type ForestParams,
+} from './params';
+
+/** Bumped whenever the forest trainer could build a different forest from the same data and settings. */
+export const FOREST_TRAINER_VERSION = '1';
+
+/** More nodes than this in one forest are refused: the store and a tab's memory would suffer. */
+export const MAX_FOREST_NODES = 20_000_000;
+
+export const ForestSchema = v.strictObject({
+  classes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000)),
+  trees: v.pipe(v.array(CompactTreeSchema), v.minLength(1), v.maxLength(2000)),
+  oob: v.nullable(
+    v.strictObject({
+      score: v.pipe(v.number(), v.finite()),
+      rows: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    }),
+  ),
+});
+
+function options(p: ForestParams, extraTrees: boolean): ForestOptions {
+  return {
+    trees: p.nTrees,
+    bootstrap: p.bootstrap === 'yes',
+    classWeight: p.classWeight,
+    randomThresholds: extraTrees,
+    tree: { ...p, classWeight: 'none' },
+  };
+}
+
+function forestPreprocessing(encoding: Encoding): string[] {
+  const lines = [`Features in this order: ${encoding.features.map((f) => f.name).join(', ')}.`];
+  for (const f of encoding.features)
+    if (f.kind === 'categorical')
+      lines.push(
+        `"${f.name}" is coded 0 … ${f.categories.length - 1} in the order ${f.categories.join(', ')}; an unseen value counts as missing.`,
+      );
+  lines.push(
+    'Missing values are kept as missing; each split of each tree sends them to the side learned in training.',
+  );
+  if (encoding.classes)
+    lines.push(`Classes are coded in the order ${encoding.classes.join(', ')}.`);
+  lines.push(`Rows without a value for "${encoding.target}" are not used.`);
+  return lines;
+}
+
+/** Votes per class ("votes:3,95,2") for the path a forest's prediction records. */
+function votesPath(forest: Forest, x: readonly number[]): string[] {
+  if (forest.classes === 0) return [`trees:${forest.trees.length}`];
+  const votes = new Array<number>(forest.classes).fill(0);
+  for (const t of forest.trees) votes[leafClass(t, leafOf(t, x), forest.classes)]!++;
+  return [`votes:${votes.join(',')}`];
+}
+
+/** The mean of the trees' leaf probabilities (the most probable class), or of their values. */
+function predictForest(
+  forest: Forest,
+  x: Float64Array,
+  rows: number,
+  features: number,
+  classes: number,
+): Prediction {
+  const width = Math.max(1, classes);
+  const sums = sumLeaves(forest.trees, x, rows, features, width);
+  const n = forest.trees.length;
+  for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! / n;
+  const predictions = new Float64Array(rows);
+  if (classes === 0) {
+    predictions.set(sums);
+    return { predictions, probabilities: null };
+  }
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++)
+      if (sums[r * classes + c]! > sums[r * classes + best]!) best = c;
+    predictions[r] = best;
+  }
+  return { predictions, probabilities: sums };
+}
+
+function forestLearner(extraTrees: boolean): Learner<ForestParams, Forest> {
+  const label = extraTrees ? 'Extra trees' : 'Random forest';
+  return {
+    family: extraTrees ? 'extra-trees' : 'random-forest',
+    label,
+    noun: extraTrees ? 'extra trees' : 'forest',
+    algorithm: extraTrees ? 'orpheus-extra-trees' : 'orpheus-random-forest',
+    tasks: ['classification', 'regression'],
+    libraries: () => ({ trainer: FOREST_TRAINER_VERSION }),
+    parameters: forestParameters(extraTrees),
+    defaults: (task) => forestDefaults(task, extraTrees),
+    withParams: paramsToForest,
+    checkParams: checkForestParams,
+    defaultSpace: defaultForestSpace,
+    capabilities(task, classes, params) {
+      const tags = [
+        'handles-missing-values',
+        'categorical-features',
+        'any-target-sign',
+        'ensemble',
+      ];
+      if (task === 'regression') tags.push('regression');
+      else
+        tags.push(
+          'classification',
+          'binary',
+          'multiclass',
+          'probabilistic',
+          classes > 2 ? 'trained-multiclass' : 'trained-binary',
+        );
+      if (params.bootstrap === 'yes' || params.maxFeatures !== 'all' || extraTrees)
+        tags.push('seeded-randomness');
+      return tags;
+    },
+    handlesMissing: () => true,
+    preprocessing: forestPreprocessing,
+
+    fit(set, params, context): Fit<Forest> {
+      const rows = context.subset
+        ? Int32Array.from(context.subset)
+        : new Int32Array(set.rows).map((_, i) => i);
+      if (rows.length === 0) throw new TrainingError('There are no rows to train on.');
+      const opts = options(params, extraTrees);
+      const orders = ordersOf(set, context.shared);
+      const fits: TreeFit[] = [];
+      let nodes = 0;
+      for (let t = 0; t < opts.trees; t++) {
+        const f = fitForestTree(set, rows, opts, context.seed, t, orders);
+        nodes += f.tree.feature.length;
+        if (nodes > MAX_FOREST_NODES)
+          throw new TrainingError(
+            `This forest would have more than ${MAX_FOREST_NODES.toLocaleString('en')} nodes after ${t + 1} of ${opts.trees} trees, more than a browser can keep. Use fewer trees, a max depth or more rows per leaf.`,
+          );
+        fits.push(f);
+      }
+      const trees = fits.map((f) => f.tree);
+      const used = new Set<number>();
+      for (const t of trees) for (const f of t.feature) if (f >= 0) used.add(f);
+      return {
+        fitted: { classes: set.classes, trees, oob: outOfBagScore(set, fits) },
+        importances: meanImportances(fits, set.features),
+        featuresUsed: [...used].sort((a, b) => a - b),
+        size: forestSize(trees),
+      };
+    },
+
+    predict: predictForest,
+
+    predictRow(forest, x, classes) {
+      const p = predictForest(forest, Float64Array.from(x), 1, x.length, classes);
+      return {
+        value: p.predictions[0]!,
+        probabilities: p.probabilities ? Array.from(p.probabilities) : null,
+        path: votesPath(forest, x),
+      };
+    },
+
+    explainRow(path, encoding) {
+      const votes = path[0]?.startsWith('votes:') ? path[0].slice(6).split(',').map(Number) : null;
+      if (!votes || !encoding.classes) return [];
+      const total = votes.reduce((a, b) => a + b, 0);
+      return votes
+        .map((n, c) => ({ n, c }))
+        .filter((x) => x.n > 0)
+        .sort((a, b) => b.n - a.n)
+        .map((x) => `${x.n} of ${total} trees vote ${encoding.classes![x.c]}`);
+    },
+
+    facts(forest) {
+      const out: [string, string][] = [['Trees', String(forest.trees.length)]];
+      if (forest.oob)
+        out.push([
+          'Out-of-bag score',
+          `${forest.oob.score.toPrecision(4)} (${forest.classes > 0 ? 'accuracy' : 'R²'} on ${forest.oob.rows} training rows, each judged only by the trees whose sample left it out)`,
+        ]);
+      return out;
+    },
+
+    trees: {
+      count: (forest) => forest.trees.length,
+      draw: (forest, encoding, index) =>
+        toTreeModel(forest.trees[index]!, Math.max(1, forest.classes), encoding.classes === null),
+      path: (forest, index, x) => pathOf(forest.trees[index]!, x),
+    },
+
+    fittedSchema: ForestSchema,
+    checkFitted(forest, encoding) {
+      const classes = encoding.classes?.length ?? 0;
+      if (forest.classes !== classes)
+        return `is a forest for ${forest.classes} classes, but the version has ${classes}`;
+      let nodes = 0;
+      for (const t of forest.trees) {
+        nodes += t.feature.length;
+        if (nodes > MAX_FOREST_NODES) return `has more than ${MAX_FOREST_NODES} nodes`;
+        const p = compactProblem(t, encoding.features.length, Math.max(1, classes));
+        if (p) return p;
+      }
+      return null;
+    },
+    describeSize: (s) =>
+      `${s['trees']} trees, ${(s['nodes'] ?? 0).toLocaleString('en')} nodes, ${(s['leaves'] ?? 0).toLocaleString('en')} leaves, deepest ${s['depth']}`,
+    same: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+    onnx: async (forest, encoding) =>
+      (await import('./onnx')).ensembleOnnx(
+        forest.trees,
+        encoding,
+        `a ${label.toLowerCase()} of ${forest.trees.length} trees trained in Orpheus`,
+      ),
+  };
+}
+
+export const randomForest = forestLearner(false);
+export const extraTrees = forestLearner(true);
+
+export type { CompactTree, Forest };

@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openBrowser, startAs, waitText, type Session } from './browser';
+
+let s: Session;
+beforeEach(async () => {
+  s = await openBrowser();
+  await startAs(s, 'Mei');
+});
+afterEach(async () => {
+  await s.close();
+});
+
+describe('model families beyond the tree', () => {
+  it('searches a random forest, shows its trees and out-of-bag score, predicts with its votes, and trains a baseline beside it', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Iris' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await waitText(page.getByTestId('scenario'), /New data, new model/);
+    expect(await page.getByLabel('Name of the new model').inputValue()).toBe('Iris tree');
+    await page.getByLabel('Model family').selectOption({ label: 'Random forest' });
+    // The suggested name follows the family.
+    expect(await page.getByLabel('Name of the new model').inputValue()).toBe('Iris forest');
+    expect(await page.getByTestId('scenario').locator('xpath=..').innerText()).toMatch(
+      /random forest’s settings \(trees, bootstrap samples, features tried per split/,
+    );
+    await page.getByRole('button', { name: 'Search and train' }).click();
+    const result = page.getByTestId('train-result');
+    await waitText(result, /Saved as Iris forest v1/);
+    expect(await result.innerText()).toMatch(/random forest \(\d+ trees, [\d,]+ nodes/);
+    await waitText(result.getByTestId('result-tree'), /petal_(length|width) < /);
+    await result.getByRole('link', { name: 'Open Iris forest v1' }).click();
+
+    // The version page: the out-of-bag score, and any one of its trees.
+    const facts = page.getByTestId('model-facts');
+    await waitText(facts, /Out-of-bag score\s+(0\.\d+|1) \(accuracy on \d+ training rows/);
+    const pick = page.getByTestId('tree-pick');
+    await pick.fill('2');
+    await page.getByTestId('tree').waitFor();
+    expect(await page.getByText(/of \d+, each trained on its own sample/).count()).toBe(1);
+
+    // Predict: the probabilities, and how the trees voted.
+    await page.goto(`${s.baseUrl}/#/predict`);
+    await page.getByLabel('sepal_length', { exact: true }).fill('5.1');
+    await page.getByLabel('sepal_width', { exact: true }).fill('3.5');
+    await page.getByLabel('petal_length', { exact: true }).fill('1.4');
+    await page.getByLabel('petal_width', { exact: true }).fill('0.2');
+    await page.getByRole('button', { name: 'Predict', exact: true }).click();
+    await waitText(page.getByTestId('prediction'), /species:\s+setosa/);
+    await waitText(page.getByTestId('path'), /\d+ of \d+ trees vote setosa/);
+    expect(await page.getByTestId('tree').locator('.node.lit').count()).toBeGreaterThan(1);
+
+    // Existing data + a new model: the baseline, trained with its settings.
+    await page.goto(`${s.baseUrl}/#/data`);
+    await page.getByTestId('dataset-list').getByRole('link', { name: /Iris/ }).first().click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
+    await waitText(page.getByTestId('scenario'), /Existing data, new model/);
+    await page.getByLabel('Model family').selectOption({ label: 'Baseline (guessing)' });
+    expect(await page.getByLabel('Name of the new model').inputValue()).toBe('Iris baseline');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitText(result, /Saved as Iris baseline v1/);
+    // Three balanced classes: guessing is right a third of the time.
+    expect(await result.innerText()).toMatch(/Accuracy: 0\.3\d* ± /);
+
+    // Compare across families: settings and scores side by side, no tree diff.
+    await result.getByRole('link', { name: 'Open Iris baseline v1' }).click();
+    await waitText(page.getByTestId('model-facts'), /Answers\s+\w+ for every row/);
+    expect(s.errors).toEqual([]);
+  });
+});
