@@ -16,6 +16,11 @@ import type { Store } from '../store/db';
 import { Job } from './job.svelte';
 import type { ModelLibrary } from './modelLibrary.svelte';
 import type { ComputePool } from './workers';
+import { proxy } from 'comlink';
+import { learnerFor } from '../core/learners/registry';
+
+/** Folds of the baseline's cross-validation on the audition's data. */
+export const BASELINE_FOLDS = 5;
 
 export interface Candidate {
   model: ModelRecord;
@@ -48,6 +53,8 @@ export class AuditionView {
   /** Derived from the data, then adjustable by hand. */
   requirements = $state<Requirements | null>(null);
   metric = $state<MetricName>('accuracy');
+  /** What guessing scores on the chosen data version (cross-validated), once scored. */
+  baseline = $state.raw<{ metric: MetricName; score: number | null; dataId: string } | null>(null);
 
   constructor(pool: ComputePool, store: Store, models: ModelLibrary) {
     this.#pool = pool;
@@ -58,6 +65,7 @@ export class AuditionView {
   choose(data: DatasetVersionRecord | null): void {
     if (data?.id === this.data?.id) return;
     this.data = data;
+    this.baseline = null;
     this.job.reset();
     this.requirements = data ? requirementsOf(data) : null;
     if (data) {
@@ -111,6 +119,22 @@ export class AuditionView {
         );
         out.push({ ...c, score: honest.score, honest });
       }
+      // What guessing scores here, cross-validated on the data version itself: the bar to beat.
+      const base = await this.#pool.run(
+        (api) =>
+          api.train(
+            content,
+            {
+              family: 'baseline',
+              params: learnerFor('baseline').defaults(data.task),
+              plan: { folds: BASELINE_FOLDS, testFraction: 0.2, seed: 0 },
+              metric,
+            },
+            proxy(() => {}),
+          ),
+        { signal },
+      );
+      this.baseline = { metric, score: base.cv[metric]?.mean ?? null, dataId: data.id };
       progress(candidates.length, candidates.length);
       return out;
     });

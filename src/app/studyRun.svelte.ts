@@ -88,6 +88,11 @@ export class StudyRun {
   sessionStart = $state<number | null>(null);
   sessionDone = $state(0);
   notFound = $state(false);
+  /**
+   * What guessing scores on the study's own folds (the baseline family's cross-validated
+   * metric), so a person sees whether the search beats it; null until known.
+   */
+  baseline = $state<number | null>(null);
   #controllers: Record<number, AbortController> = {};
   #content: DatasetContent | null = null;
   #suggest: typeof suggest | null = null;
@@ -153,6 +158,7 @@ export class StudyRun {
     if (!study) return;
     this.#content = null;
     this.#data = null;
+    this.baseline = null;
     this.saving.reset();
     this.message = null;
     this.study = study;
@@ -167,6 +173,49 @@ export class StudyRun {
     if (study.state === 'running')
       this.message =
         'This study was interrupted (the tab was closed). Resume it to go on from its stored trials.';
+    void this.#scoreBaseline(study);
+  }
+
+  /** Loads the study's data version, unless it is loaded already. */
+  async #loadData(study: StudyRecord): Promise<void> {
+    if (this.#content) return;
+    const data = await this.#store.get('datasetVersions', study.datasetVersionId);
+    if (!data) throw new Error('The data version of this study is no longer stored.');
+    const content = await loadContent(this.#store, data);
+    if (this.study?.id !== study.id) return;
+    this.#data = data;
+    this.#content = content;
+  }
+
+  /** The baseline's score on the study's folds, in a worker (it fits in a moment). */
+  async #scoreBaseline(study: StudyRecord): Promise<void> {
+    try {
+      await this.#loadData(study);
+      const content = this.#content;
+      const data = this.#data;
+      if (!content || !data || this.study?.id !== study.id) return;
+      const learner = learnerFor('baseline');
+      const key = `${study.id}:${study.datasetVersionId}`;
+      const plan = { ...study.evaluation, seed: study.seed };
+      const call = (c: DatasetContent | null) =>
+        this.#pool.run((api) =>
+          api.searchTrial(
+            key,
+            c,
+            plan,
+            'baseline',
+            learner.defaults(data.task),
+            study.metric,
+            { eta: 3, rungs: [1] },
+            proxy(() => true),
+          ),
+        );
+      const outcome = (await call(null)) ?? (await call(transferable(content)));
+      if (outcome?.value !== null && outcome?.value !== undefined && this.study?.id === study.id)
+        this.baseline = outcome.value;
+    } catch {
+      // No baseline without the data (a study restored without its data version): nothing to show.
+    }
   }
 
   /** Creates a study and starts it. */
@@ -185,12 +234,7 @@ export class StudyRun {
     try {
       // The samplers (TPE and its error function) load with the first study run.
       this.#suggest ??= (await import('../core/search/samplers')).suggest;
-      if (!this.#content) {
-        const data = await this.#store.get('datasetVersions', study.datasetVersionId);
-        if (!data) throw new Error('The data version of this study is no longer stored.');
-        this.#data = data;
-        this.#content = await loadContent(this.#store, data);
-      }
+      await this.#loadData(study);
     } catch (e) {
       this.message = e instanceof Error ? e.message : String(e);
       return;

@@ -9,65 +9,26 @@
  * scikit-learn is Debian's python3-sklearn (installed with apt-get when missing); both sides
  * read the same data from one JSON file.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DecisionTreeClassifier } from 'ml-cart';
-import { parseTable } from '../../src/core/data/parse';
-import { buildFromRaw, inspectRaw } from '../../src/core/data/pipeline';
-import { SAMPLES } from '../../src/core/data/samples';
-import { seededRandom } from '../../src/core/random';
 import { DEFAULT_CART_PARAMS, fitCart } from '../../src/core/learners/tree/cart';
-import type { TrainingSet } from '../../src/core/learners/training';
 import { fitMlCart } from '../oracle/mlCartRules';
-import { holdoutSplit } from '../../src/core/train/evaluate';
 import { predictTree } from '../../src/core/learners/tree/tree';
-import { trainingSet } from '../../src/core/train/model';
-
-const PYTHON = '/usr/bin/python3';
-
-function ensureSklearn(): void {
-  const ok = spawnSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0;
-  if (ok) return;
-  console.log('Installing python3-sklearn with apt-get …');
-  execFileSync('apt-get', ['install', '-y', 'python3-sklearn'], { stdio: 'inherit' });
-}
-
-/** 3 classes from a noisy rule over the first features; 10 numeric features. */
-function synthetic(rows: number, seed: number): TrainingSet {
-  const random = seededRandom(seed);
-  const p = 10;
-  const x = new Float64Array(rows * p);
-  const y = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    for (let f = 0; f < p; f++) x[r * p + f] = Math.round(random() * 10000) / 100;
-    const score = x[r * p]! + 0.5 * x[r * p + 1]! - 0.3 * x[r * p + 2]! + 20 * random();
-    y[r] = score < 35 ? 0 : score < 65 ? 1 : 2;
-  }
-  return { x, rows, features: p, y, classes: 3 };
-}
-
-function rowsOf(set: TrainingSet): number[][] {
-  return Array.from({ length: set.rows }, (_, r) =>
-    Array.from(set.x.subarray(r * set.features, (r + 1) * set.features)),
-  );
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function timeMs(fn: () => void, repeats: number): number {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
+import {
+  accuracyOn,
+  ensureSklearn,
+  PYTHON,
+  rowsOf,
+  sampleSplits,
+  sklearnVersion,
+  splitData,
+  synthetic,
+  testMatrix,
+  timeMs,
+} from './shared';
 
 ensureSklearn();
 const dir = mkdtempSync(join(tmpdir(), 'orpheus-bench-'));
@@ -88,57 +49,18 @@ const mlCartMs = timeMs(() => new DecisionTreeClassifier({}).train(mlRows, mlY),
 const oursMlRulesMs = timeMs(() => fitMlCart(four, { minNumSamples: 3, maxDepth: null }), 3);
 
 // Holdout accuracy on the bundled samples, at equal settings (defaults, full depth).
-interface Case {
-  name: string;
-  xTrain: number[][];
-  yTrain: number[];
-  xTest: number[][];
-  yTest: number[];
-  ours: number;
-}
-const cases: Case[] = [];
-for (const sample of SAMPLES.filter((s) => s.task === 'classification')) {
-  const text = readFileSync(join('public', sample.file), 'utf8');
-  const raw = await parseTable(text, { fileName: sample.file });
-  const inspection = inspectRaw(raw, sample.target);
-  const built = await buildFromRaw(raw, {
-    schema: inspection.suggestion.columns.map((c) => ({
-      name: c.name,
-      type: c.type,
-      role: c.role,
-    })),
-    task: 'classification',
-    strayAsMissing: [],
-  });
-  const { set } = trainingSet(built.content);
-  for (let seed = 0; seed < 5; seed++) {
-    const { train, test } = holdoutSplit(set, 0.2, seededRandom(seed));
-    // scikit-learn 1.2 has no missing-value support in trees: both sides get the training medians.
-    const p = set.features;
-    const medians = Array.from({ length: p }, (_, f) =>
-      median(Array.from(train, (r) => set.x[r * p + f]!).filter((v) => !Number.isNaN(v))),
-    );
-    const x = Float64Array.from(set.x, (v, i) => (Number.isNaN(v) ? medians[i % p]! : v));
-    const pick = (rows: Int32Array): number[][] =>
-      Array.from(rows, (r) => Array.from(x.subarray(r * p, (r + 1) * p)));
-    const imputed = { ...set, x };
-    const fitted = fitCart(imputed, DEFAULT_CART_PARAMS, { subset: train, seed });
-    const xt = Float64Array.from(pick(test).flat());
-    const pred = predictTree(fitted.tree, xt, test.length, p, set.classes).predictions;
-    let correct = 0;
-    test.forEach((r, i) => {
-      if (pred[i] === set.y[r]) correct++;
-    });
-    cases.push({
-      name: `${sample.id}#${seed}`,
-      xTrain: pick(train),
-      yTrain: Array.from(train, (r) => set.y[r]!),
-      xTest: pick(test),
-      yTest: Array.from(test, (r) => set.y[r]!),
-      ours: correct / test.length,
-    });
-  }
-}
+const splits = await sampleSplits();
+const cases = splits.map((c, seed) => {
+  const fitted = fitCart(c.set, DEFAULT_CART_PARAMS, { subset: c.train, seed: seed % 5 });
+  const pred = predictTree(
+    fitted.tree,
+    testMatrix(c),
+    c.test.length,
+    c.set.features,
+    c.set.classes,
+  );
+  return { ...splitData(c), ours: accuracyOn(c, pred.predictions) };
+});
 
 const dataFile = join(dir, 'data.json');
 writeFileSync(
@@ -192,9 +114,3 @@ const delta = deltas.reduce((a, b) => a + b, 0) / deltas.length;
 console.log(
   `BENCH holdout_accuracy_delta_vs_sklearn ${delta.toFixed(2)} points (ours − scikit-learn, mean over ${cases.length} splits of ${new Set(cases.map((c) => c.name.split('#')[0])).size} samples)`,
 );
-
-function sklearnVersion(): string {
-  return execFileSync(PYTHON, ['-c', 'import sklearn; print(sklearn.__version__)'], {
-    encoding: 'utf8',
-  }).trim();
-}

@@ -30,7 +30,17 @@ describe('model families beyond the tree', () => {
     await waitText(result, /Saved as Iris forest v1/);
     expect(await result.innerText()).toMatch(/random forest \(\d+ trees, [\d,]+ nodes/);
     await waitText(result.getByTestId('result-tree'), /petal_(length|width) < /);
-    await result.getByRole('link', { name: 'Open Iris forest v1' }).click();
+    // The study shows what guessing scores on its own folds, and that the forest beats it.
+    const versionHref = await result
+      .getByRole('link', { name: 'Open Iris forest v1' })
+      .getAttribute('href');
+    await result.getByRole('link', { name: 'the search study' }).click();
+    await waitText(
+      page.getByTestId('study-baseline'),
+      /Baseline \(guessing, the same for every row\): Accuracy\s+0\.\d+ in the same cross-validation, so the best trial beats guessing/,
+    );
+    expect(await page.getByTestId('history-baseline').count()).toBe(1);
+    await page.goto(`${s.baseUrl}/${versionHref}`);
 
     // The version page: the out-of-bag score, and any one of its trees.
     const facts = page.getByTestId('model-facts');
@@ -64,9 +74,19 @@ describe('model families beyond the tree', () => {
     // Three balanced classes: guessing is right a third of the time.
     expect(await result.innerText()).toMatch(/Accuracy: 0\.3\d* ± /);
 
-    // Compare across families: settings and scores side by side, no tree diff.
     await result.getByRole('link', { name: 'Open Iris baseline v1' }).click();
     await waitText(page.getByTestId('model-facts'), /Answers\s+\w+ for every row/);
+
+    // Audition ranks the forest above the baseline model, and shows what guessing scores.
+    await page.goto(`${s.baseUrl}/#/audition`);
+    await page.getByLabel('Data version').selectOption({ index: 1 });
+    const baselineRow = page.getByTestId('audition-baseline');
+    await waitText(
+      baselineRow,
+      /Baseline \(guessing\)\s*0\.\d+\s+5-fold cross-validated on this data/,
+    );
+    const first = page.getByTestId('audition').locator('tbody tr').first();
+    expect(await first.innerText()).toMatch(/^Iris forest v1/);
     expect(s.errors).toEqual([]);
   });
 });

@@ -91,6 +91,8 @@ class OrpheusBuilder {
   readonly sideR: Float64Array;
   /** Per-row weights (a bootstrap's counts), or null for all 1. */
   readonly sw: Float64Array | null;
+  /** Class weight × row weight of every row trained on. */
+  readonly rowWeight: Float64Array;
   readonly randomThresholds: boolean;
 
   constructor(
@@ -115,8 +117,14 @@ class OrpheusBuilder {
       for (let c = 0; c < this.k; c++)
         this.classWeight[c] = counts[c]! > 0 ? ws.n / (this.k * counts[c]!) : 0;
     }
+    // Every row's weight, computed once: the sweeps read it for every row of every node.
+    this.rowWeight = new Float64Array(set.rows);
     let total = 0;
-    for (const r of ws.rows) total += this.weight(r);
+    for (const r of ws.rows) {
+      const w = this.regression ? 1 : this.classWeight[set.y[r]!]!;
+      this.rowWeight[r] = this.sw ? w * this.sw[r]! : w;
+      total += this.rowWeight[r]!;
+    }
     this.totalWeight = total;
     this.left = new Float64Array(this.k);
     this.nonMissing = new Float64Array(this.k);
@@ -125,12 +133,8 @@ class OrpheusBuilder {
     this.sideR = new Float64Array(this.k);
   }
 
-  weight(r: number): number {
-    const w = this.regression ? 1 : this.classWeight[this.ws.set.y[r]!]!;
-    return this.sw ? w * this.sw[r]! : w;
-  }
-
   build(s: number, e: number, depth: number): TreeNode {
+    const rw = this.rowWeight;
     const { ws, params, regression, k } = this;
     const y = ws.set.y;
     const n = e - s;
@@ -143,7 +147,7 @@ class OrpheusBuilder {
     for (let i = s; i < e; i++) {
       const r = ws.rows[i]!;
       const v = y[r]!;
-      const wr = this.weight(r);
+      const wr = rw[r]!;
       if (regression) {
         sum += wr * v;
         sumSq += wr * v * v;
@@ -207,11 +211,79 @@ class OrpheusBuilder {
     return this.maxFeatures < p ? shuffle(order, this.random) : order;
   }
 
+  // The node and feature being swept, and the best split so far: fields rather than closures,
+  // since the sweep runs for every feature of every node.
+  private s = 0;
+  private e = 0;
+  private w = 0;
+  private sum = 0;
+  private weighted: Float64Array = new Float64Array(0);
+  private f = 0;
+  private nMissing = 0;
+  private wMissing = 0;
+  private sumMissing = 0;
+  private best: Best | null = null;
+
+  /** Scores one candidate split of the current feature; keeps it when it is the best so far. */
+  private consider(
+    nl: number,
+    wl: number,
+    suml: number,
+    threshold: number,
+    missingLeft: boolean,
+    sideL: Float64Array,
+  ): void {
+    const nr = this.e - this.s - nl;
+    const minLeaf = this.params.minSamplesLeaf;
+    if (nl < minLeaf || nr < minLeaf || nl === 0 || nr === 0) return;
+    const wr = this.w - wl;
+    let proxy: number;
+    if (this.regression) {
+      // Maximise Σ sum²/w over the sides (equivalent to minimising squared error); stored negated.
+      const sumr = this.sum - suml;
+      proxy = -((suml * suml) / wl + (sumr * sumr) / wr);
+    } else {
+      const { sideR, weighted, k } = this;
+      for (let c = 0; c < k; c++) sideR[c] = weighted[c]! - sideL[c]!;
+      proxy = weightedImpurity(sideL, wl, this.entropy) + weightedImpurity(sideR, wr, this.entropy);
+    }
+    const best = this.best;
+    if (best === null) this.best = { feature: this.f, threshold, missingLeft, proxy };
+    else if (proxy < best.proxy) {
+      best.feature = this.f;
+      best.threshold = threshold;
+      best.missingLeft = missingLeft;
+      best.proxy = proxy;
+    }
+  }
+
+  /** One threshold of the current feature, with its missing rows on either side. */
+  private both(nl: number, wl: number, suml: number, t: number): void {
+    this.consider(nl, wl, suml, t, false, this.left);
+    if (this.nMissing > 0) {
+      if (!this.regression)
+        for (let c = 0; c < this.k; c++) this.sideL[c] = this.left[c]! + this.missing[c]!;
+      this.consider(
+        nl + this.nMissing,
+        wl + this.wMissing,
+        suml + this.sumMissing,
+        t,
+        true,
+        this.sideL,
+      );
+    }
+  }
+
   findSplit(s: number, e: number, w: number, sum: number, weighted: Float64Array): Best | null {
-    const { ws, params, regression, k } = this;
+    const rw = this.rowWeight;
+    const { ws, regression, k } = this;
     const y = ws.set.y;
-    const minLeaf = params.minSamplesLeaf;
-    let best: Best | null = null;
+    this.s = s;
+    this.e = e;
+    this.w = w;
+    this.sum = sum;
+    this.weighted = weighted;
+    this.best = null;
     let visited = 0;
     for (const f of this.featureOrder()) {
       if (visited >= this.maxFeatures) break;
@@ -226,6 +298,7 @@ class OrpheusBuilder {
         if (nMissing === 0 || nPresent === 0) continue; // constant: does not count as visited
       }
       visited++;
+      this.f = f;
 
       // Totals of the missing rows (weights, sums, class weights).
       let wMissing = 0;
@@ -233,51 +306,16 @@ class OrpheusBuilder {
       if (!regression) this.missing.fill(0);
       for (let i = m; i < e; i++) {
         const r = order[i]!;
-        const wr = this.weight(r);
+        const wr = rw[r]!;
         wMissing += wr;
         if (regression) sumMissing += wr * y[r]!;
         else this.missing[y[r]!]! += wr;
       }
       if (!regression)
         for (let c = 0; c < k; c++) this.nonMissing[c] = weighted[c]! - this.missing[c]!;
-      const wPresent = w - wMissing;
-      const sumPresent = sum - sumMissing;
-
-      const consider = (
-        nl: number,
-        wl: number,
-        suml: number,
-        threshold: number,
-        missingLeft: boolean,
-      ): void => {
-        const nr = e - s - nl;
-        if (nl < minLeaf || nr < minLeaf || nl === 0 || nr === 0) return;
-        const wr = w - wl;
-        let proxy: number;
-        if (regression) {
-          // Maximise Σ sum²/w over the sides (equivalent to minimising squared error); stored negated.
-          const sumr = sum - suml;
-          proxy = -((suml * suml) / wl + (sumr * sumr) / wr);
-        } else {
-          for (let c = 0; c < k; c++) this.sideR[c] = weighted[c]! - this.sideL[c]!;
-          proxy =
-            weightedImpurity(this.sideL, wl, this.entropy) +
-            weightedImpurity(this.sideR, wr, this.entropy);
-        }
-        if (best === null || proxy < best.proxy) {
-          best = { feature: f, threshold, missingLeft, proxy };
-        }
-      };
-      // One threshold, with the missing rows on either side.
-      const both = (nl: number, wl: number, suml: number, t: number): void => {
-        if (!regression) this.sideL.set(this.left);
-        consider(nl, wl, suml, t, false);
-        if (nMissing > 0) {
-          if (!regression)
-            for (let c = 0; c < k; c++) this.sideL[c] = this.left[c]! + this.missing[c]!;
-          consider(nl + nMissing, wl + wMissing, suml + sumMissing, t, true);
-        }
-      };
+      this.nMissing = nMissing;
+      this.wMissing = wMissing;
+      this.sumMissing = sumMissing;
 
       const leftCounts = this.left;
       leftCounts.fill(0);
@@ -293,18 +331,18 @@ class OrpheusBuilder {
           if (!(t > lo)) t = hi; // keep lo < t ≤ hi, so both sides have rows
           for (let i = s; i < m && col[order[i]!]! < t; i++) {
             const r = order[i]!;
-            const wr = this.weight(r);
+            const wr = rw[r]!;
             nl++;
             wl += wr;
             if (regression) suml += wr * y[r]!;
             else leftCounts[y[r]!]! += wr;
           }
-          both(nl, wl, suml, t);
+          this.both(nl, wl, suml, t);
         }
       } else {
         for (let i = s; i < m - 1; i++) {
           const r = order[i]!;
-          const wr = this.weight(r);
+          const wr = rw[r]!;
           nl++;
           wl += wr;
           if (regression) suml += wr * y[r]!;
@@ -314,16 +352,22 @@ class OrpheusBuilder {
           if (!(a < b)) continue;
           let t = (a + b) / 2;
           if (!(t > a)) t = b; // rounding: keep a < t ≤ b so `x < t` separates them
-          both(nl, wl, suml, t);
+          this.both(nl, wl, suml, t);
         }
       }
       // Present values on one side, missing ones on the other.
       if (nMissing > 0 && nPresent > 0) {
-        if (!regression) this.sideL.set(this.nonMissing);
-        consider(nPresent, wPresent, sumPresent, Number.MAX_VALUE, false);
+        this.consider(
+          nPresent,
+          w - wMissing,
+          sum - sumMissing,
+          Number.MAX_VALUE,
+          false,
+          this.nonMissing,
+        );
       }
     }
-    return best;
+    return this.best;
   }
 }
 

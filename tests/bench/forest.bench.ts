@@ -1,0 +1,134 @@
+/**
+ * Random forest and extra trees against scikit-learn 1.2's RandomForestClassifier and
+ * ExtraTreesClassifier (n_jobs=1), on the same data in the same run. Prints:
+ *   BENCH forest_fit_50k_ratio_vs_sklearn <x>        100 trees, 50k × 10, defaults; ours / theirs
+ *   BENCH extratrees_fit_50k_ratio_vs_sklearn <x>
+ *   BENCH forest_predict_100k_ratio_vs_sklearn <x>   that forest predicting 100k rows
+ *   BENCH forest_accuracy_delta_vs_sklearn <points>  hold-out accuracy, ours − theirs, mean over
+ *   BENCH extratrees_accuracy_delta_vs_sklearn <points>  5 splits of each classification sample
+ *   BENCH forest_bytes_per_node <bytes>              the fitted forest as JSON (backup, link)
+ *   BENCH forest_100_trees_50k_mb <MB>
+ * Both sides use one thread and read the same data from one JSON file.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extraTrees, randomForest } from '../../src/core/learners/forest';
+import {
+  accuracyOn,
+  ensureSklearn,
+  rowsOf,
+  runPython,
+  sampleSplits,
+  sklearnVersion,
+  splitData,
+  synthetic,
+  testMatrix,
+} from './shared';
+
+ensureSklearn();
+const dir = mkdtempSync(join(tmpdir(), 'orpheus-forest-bench-'));
+const TREES = 100;
+
+const big = synthetic(50_000, 50);
+const wide = synthetic(100_000, 7);
+randomForest.fit(
+  synthetic(2000, 1),
+  { ...randomForest.defaults('classification'), nTrees: 5 },
+  {
+    seed: 0,
+  },
+); // warm up the JIT
+
+function fitMs(learner: typeof randomForest) {
+  const t0 = performance.now();
+  const fit = learner.fit(
+    big,
+    { ...learner.defaults('classification'), nTrees: TREES },
+    { seed: 1 },
+  );
+  return { ms: performance.now() - t0, fit };
+}
+const rf = fitMs(randomForest);
+const et = fitMs(extraTrees);
+const t0 = performance.now();
+randomForest.predict(rf.fit.fitted, wide.x, wide.rows, wide.features, wide.classes);
+const predictMs = performance.now() - t0;
+
+const json = JSON.stringify(rf.fit.fitted);
+const nodes = rf.fit.size['nodes']!;
+
+// Hold-out accuracy on the bundled samples at equal settings (defaults, 100 trees).
+const splits = await sampleSplits();
+const ours = splits.map((c, i) => {
+  const score = (learner: typeof randomForest): number => {
+    const { fitted } = learner.fit(
+      c.set,
+      { ...learner.defaults('classification'), nTrees: TREES },
+      { seed: i, subset: c.train },
+    );
+    const p = learner.predict(fitted, testMatrix(c), c.test.length, c.set.features, c.set.classes);
+    return accuracyOn(c, p.predictions);
+  };
+  return { name: c.name, rf: score(randomForest), et: score(extraTrees) };
+});
+
+const dataFile = join(dir, 'data.json');
+writeFileSync(
+  dataFile,
+  JSON.stringify({
+    big: { x: rowsOf(big), y: Array.from(big.y) },
+    wide: { x: rowsOf(wide) },
+    cases: splits.map(splitData),
+    trees: TREES,
+  }),
+);
+const script = `
+import json, sys, time
+import numpy as np
+from sklearn.ensemble import RandomForestClassifier, ExtraTreesClassifier
+d = json.load(open(sys.argv[1]))
+X = np.array(d["big"]["x"]); y = np.array(d["big"]["y"]); W = np.array(d["wide"]["x"])
+out = {"cases": {}}
+for name, cls in (("rf", RandomForestClassifier), ("et", ExtraTreesClassifier)):
+    t0 = time.perf_counter(); m = cls(n_estimators=d["trees"], n_jobs=1, random_state=0).fit(X, y)
+    out[name + "_fit"] = (time.perf_counter() - t0) * 1000
+    if name == "rf":
+        t0 = time.perf_counter(); m.predict(W); out["rf_predict"] = (time.perf_counter() - t0) * 1000
+for c in d["cases"]:
+    r = {}
+    for name, cls in (("rf", RandomForestClassifier), ("et", ExtraTreesClassifier)):
+        m = cls(n_estimators=d["trees"], n_jobs=1, random_state=0).fit(np.array(c["xTrain"]), np.array(c["yTrain"]))
+        r[name] = float((m.predict(np.array(c["xTest"])) == np.array(c["yTest"])).mean())
+    out["cases"][c["name"]] = r
+print(json.dumps(out))
+`;
+const sk = runPython<{
+  rf_fit: number;
+  et_fit: number;
+  rf_predict: number;
+  cases: Record<string, { rf: number; et: number }>;
+}>(script, dataFile, { OMP_NUM_THREADS: '1' });
+
+const version = sklearnVersion();
+console.log(
+  `BENCH forest_fit_50k_ratio_vs_sklearn ${(rf.ms / sk.rf_fit).toFixed(2)} (ours ${(rf.ms / 1000).toFixed(1)} s / scikit-learn ${version} ${(sk.rf_fit / 1000).toFixed(1)} s, ${TREES} trees, one thread)`,
+);
+console.log(
+  `BENCH extratrees_fit_50k_ratio_vs_sklearn ${(et.ms / sk.et_fit).toFixed(2)} (ours ${(et.ms / 1000).toFixed(1)} s / scikit-learn ${(sk.et_fit / 1000).toFixed(1)} s)`,
+);
+console.log(
+  `BENCH forest_predict_100k_ratio_vs_sklearn ${(predictMs / sk.rf_predict).toFixed(2)} (ours ${predictMs.toFixed(0)} ms / scikit-learn ${sk.rf_predict.toFixed(0)} ms)`,
+);
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const rfDelta = mean(ours.map((o) => (o.rf - sk.cases[o.name]!.rf) * 100));
+const etDelta = mean(ours.map((o) => (o.et - sk.cases[o.name]!.et) * 100));
+const what = `${ours.length} splits of ${new Set(ours.map((o) => o.name.split('#')[0])).size} samples`;
+console.log(
+  `BENCH forest_accuracy_delta_vs_sklearn ${rfDelta.toFixed(2)} points (ours − scikit-learn, mean over ${what})`,
+);
+console.log(`BENCH extratrees_accuracy_delta_vs_sklearn ${etDelta.toFixed(2)} points (${what})`);
+console.log(
+  `BENCH forest_bytes_per_node ${(json.length / nodes).toFixed(1)} bytes (JSON, ${nodes.toLocaleString('en')} nodes)`,
+);
+console.log(`BENCH forest_100_trees_50k_mb ${(json.length / 1e6).toFixed(1)} MB (JSON)`);
