@@ -83,7 +83,11 @@ export class Orpheus {
     this.models = new ModelLibrary(store, author);
     this.studies = new StudyLibrary(store);
     this.studyRun = new StudyRun(searchPool, store, author, this.models, this.studies);
-    this.trainFlow = new TrainFlow(pool, store, author, this.models, this.studyRun);
+    this.trainFlow = new TrainFlow(pool, store, author, this.models, this.studyRun, () =>
+      this.storage.quota !== null && this.storage.usage !== null
+        ? this.storage.quota - this.storage.usage
+        : null,
+    );
     this.modelView = new ModelView(pool, store, author);
     this.shared = new SharedView(store, author, () => this.refreshAll());
     this.compare = new CompareView(pool, store);

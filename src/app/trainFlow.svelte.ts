@@ -41,6 +41,8 @@ export class TrainFlow {
   model = $state.raw<ModelRecord | null>(null);
   modelVersions = $state.raw<ModelVersionRecord[]>([]);
   newName = $state('');
+  /** Room left in this browser's store, when the browser says. */
+  readonly #freeBytes: () => number | null;
   /** The chosen data's dataset name, for the suggested model name. */
   #datasetName = '';
   /** The family of a new model (an existing model's versions keep theirs). */
@@ -57,7 +59,9 @@ export class TrainFlow {
     author: () => string,
     library: ModelLibrary,
     search: StudyRun,
+    freeBytes: () => number | null = () => null,
   ) {
+    this.#freeBytes = freeBytes;
     this.#pool = pool;
     this.#store = store;
     this.#author = author;
@@ -87,7 +91,20 @@ export class TrainFlow {
     if (!this.model && !name) return 'Give the new model a name.';
     if (!this.model && this.#library.items.some((m) => m.model.name === name))
       return `A model named "${name}" exists already: choose it as the model to retrain, or give the new one another name.`;
-    return null;
+    return this.#sizeProblem();
+  }
+
+  /** A model that could take more room than the browser has left is refused before training. */
+  #sizeProblem(): string | null {
+    const data = this.data;
+    const learner = learnerFor(this.family);
+    const free = this.#freeBytes();
+    if (!data || !learner.estimateBytes || free === null) return null;
+    const classes = data.profile.classBalance?.length ?? 0;
+    const bytes = learner.estimateBytes($state.snapshot(this.params), data.rowCount, classes);
+    if (bytes <= free) return null;
+    const mb = (n: number) => `${Math.ceil(n / 1e6).toLocaleString('en')} MB`;
+    return `This ${learner.label.toLowerCase()} could take up to ${mb(bytes)}, and this browser has ${mb(free)} left for Orpheus. Use fewer trees, a max depth or more rows per leaf, or make room (Settings shows what is stored).`;
   }
 
   get latest(): ModelVersionRecord | null {

@@ -90,3 +90,30 @@ describe('model families beyond the tree', () => {
     expect(s.errors).toEqual([]);
   });
 });
+
+describe('a forest too large for the room left', () => {
+  it('is refused before training, with the size it could take', async () => {
+    // This browser says it has 1 MB of room: a forest of 100 trees on Iris could take more.
+    await s.context.addInitScript(() => {
+      Object.defineProperty(navigator.storage, 'estimate', {
+        value: () => Promise.resolve({ usage: 0, quota: 1_000_000 }),
+      });
+    });
+    const { page } = s;
+    await page.reload();
+    await page.getByRole('button', { name: 'Iris' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('Model family').selectOption({ label: 'Random forest' });
+    await waitText(
+      page.getByRole('alert'),
+      /This random forest could take up to \d+ MB, and this browser has 1 MB left for Orpheus/,
+    );
+    expect(await page.getByRole('button', { name: 'Search and train' }).isDisabled()).toBe(true);
+    // A smaller forest fits: the decision tree needs no such check.
+    await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
+    expect(await page.getByRole('button', { name: 'Search and train' }).isDisabled()).toBe(false);
+    expect(s.errors).toEqual([]);
+  });
+});

@@ -116,6 +116,19 @@ describe('random forest', () => {
     );
   });
 
+  it('estimates at least the nodes a forest grows, so a forest too large is refused before training', async () => {
+    for (const file of ['iris.csv', 'diabetes.csv']) {
+      const { set, encoding } = trainingSet(await sample(file));
+      for (const extra of [{}, { maxDepth: 3 }, { minSamplesLeaf: 5 }]) {
+        const params = { ...randomForest.defaults(encoding.task), nTrees: 5, ...extra };
+        const { size } = randomForest.fit(set, params, { seed: 1 });
+        const perNode = 9 * (6 + Math.max(1, set.classes));
+        const estimate = randomForest.estimateBytes!(params, set.rows, set.classes);
+        expect(estimate / perNode).toBeGreaterThanOrEqual(size['nodes']!);
+      }
+    }
+  });
+
   it('weights classes by each tree’s own sample with balanced_subsample', async () => {
     const { set, encoding } = trainingSet(await sample('penguins.csv'));
     const base = { ...randomForest.defaults(encoding.task), nTrees: 3 };

@@ -145,6 +145,12 @@ export interface Learner<P extends Params = Params, F = unknown> {
   explainRow?(path: readonly string[], encoding: Encoding): string[];
   /** Facts about a fitted model for its version page ([label, value]: an out-of-bag score). */
   facts?(fitted: F, encoding: Encoding): [string, string][];
+  /**
+   * At most how many bytes a model with these settings trained on `rows` rows takes in the
+   * store, for families that can grow large (a forest): training is refused beforehand when
+   * the browser has less room left.
+   */
+  estimateBytes?(params: P, rows: number, classes: number): number;
   /** The trees it is made of, for the tree view: one for a tree, each of a forest's on demand. */
   readonly trees?: TreesOf<F>;
 }

@@ -63,7 +63,7 @@ export function fitForestTree(
   options: ForestOptions,
   seed: number,
   t: number,
-  orders: Int32Array[],
+  orders?: Int32Array[],
 ): TreeFit {
   const random = seededRandom(treeSeed(seed, t));
   const n = rows.length;
@@ -95,7 +95,7 @@ export function fitForestTree(
     {
       seed: Math.floor(random() * 4294967296),
       subset: bag,
-      orders,
+      ...(orders ? { orders } : {}),
       sampleWeight: counts,
       randomThresholds: options.randomThresholds,
     },

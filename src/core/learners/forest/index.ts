@@ -41,6 +41,9 @@ import {
 /** Bumped whenever the forest trainer could build a different forest from the same data and settings. */
 export const FOREST_TRAINER_VERSION = '1';
 
+/** What one number of a node takes in the store (a double and its tag), roughly. */
+const BYTES_PER_NODE = 9;
+
 /** More nodes than this in one forest are refused: the store and a tab's memory would suffer. */
 export const MAX_FOREST_NODES = 20_000_000;
 
@@ -158,7 +161,8 @@ function forestLearner(extraTrees: boolean): Learner<ForestParams, Forest> {
         : new Int32Array(set.rows).map((_, i) => i);
       if (rows.length === 0) throw new TrainingError('There are no rows to train on.');
       const opts = options(params, extraTrees);
-      const orders = ordersOf(set, context.shared);
+      // Extra trees draw their thresholds and need no sorted orders.
+      const orders = extraTrees ? undefined : ordersOf(set, context.shared);
       const fits: TreeFit[] = [];
       let nodes = 0;
       for (let t = 0; t < opts.trees; t++) {
@@ -201,6 +205,14 @@ function forestLearner(extraTrees: boolean): Learner<ForestParams, Forest> {
         .filter((x) => x.n > 0)
         .sort((a, b) => b.n - a.n)
         .map((x) => `${x.n} of ${total} trees vote ${encoding.classes![x.c]}`);
+    },
+
+    estimateBytes(p, rows, classes) {
+      // Every leaf holds at least `minSamplesLeaf` rows, and a depth limit caps the nodes too.
+      const byRows = 2 * Math.ceil(rows / Math.max(1, p.minSamplesLeaf)) - 1;
+      const byDepth = p.maxDepth === null ? Infinity : 2 ** (p.maxDepth + 1) - 1;
+      const nodes = Math.min(byRows, byDepth) * p.nTrees;
+      return nodes * BYTES_PER_NODE * (6 + Math.max(1, classes));
     },
 
     facts(forest) {

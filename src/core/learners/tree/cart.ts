@@ -285,6 +285,7 @@ class OrpheusBuilder {
     this.weighted = weighted;
     this.best = null;
     let visited = 0;
+    if (this.randomThresholds) return this.findRandomSplit(s, e, w, sum, weighted);
     for (const f of this.featureOrder()) {
       if (visited >= this.maxFeatures) break;
       const col = ws.cols[f]!;
@@ -322,38 +323,19 @@ class OrpheusBuilder {
       let nl = 0;
       let wl = 0;
       let suml = 0;
-      if (this.randomThresholds) {
-        // Extra trees: one threshold drawn between the smallest and largest present value.
-        const lo = col[order[s]!]!;
-        const hi = col[order[m - 1]!]!;
-        if (lo < hi) {
-          let t = lo + this.random() * (hi - lo);
-          if (!(t > lo)) t = hi; // keep lo < t ≤ hi, so both sides have rows
-          for (let i = s; i < m && col[order[i]!]! < t; i++) {
-            const r = order[i]!;
-            const wr = rw[r]!;
-            nl++;
-            wl += wr;
-            if (regression) suml += wr * y[r]!;
-            else leftCounts[y[r]!]! += wr;
-          }
-          this.both(nl, wl, suml, t);
-        }
-      } else {
-        for (let i = s; i < m - 1; i++) {
-          const r = order[i]!;
-          const wr = rw[r]!;
-          nl++;
-          wl += wr;
-          if (regression) suml += wr * y[r]!;
-          else leftCounts[y[r]!]! += wr;
-          const a = col[r]!;
-          const b = col[order[i + 1]!]!;
-          if (!(a < b)) continue;
-          let t = (a + b) / 2;
-          if (!(t > a)) t = b; // rounding: keep a < t ≤ b so `x < t` separates them
-          this.both(nl, wl, suml, t);
-        }
+      for (let i = s; i < m - 1; i++) {
+        const r = order[i]!;
+        const wr = rw[r]!;
+        nl++;
+        wl += wr;
+        if (regression) suml += wr * y[r]!;
+        else leftCounts[y[r]!]! += wr;
+        const a = col[r]!;
+        const b = col[order[i + 1]!]!;
+        if (!(a < b)) continue;
+        let t = (a + b) / 2;
+        if (!(t > a)) t = b; // rounding: keep a < t ≤ b so `x < t` separates them
+        this.both(nl, wl, suml, t);
       }
       // Present values on one side, missing ones on the other.
       if (nMissing > 0 && nPresent > 0) {
@@ -366,6 +348,94 @@ class OrpheusBuilder {
           this.nonMissing,
         );
       }
+    }
+    return this.best;
+  }
+
+  /**
+   * Extra trees: for each feature tried, one threshold drawn between the node's smallest and
+   * largest present value. Two scans of the node's rows per feature (range and missing rows,
+   * then the left side); no sorted orders are kept, so a split moves only the row list.
+   */
+  findRandomSplit(
+    s: number,
+    e: number,
+    w: number,
+    sum: number,
+    weighted: Float64Array,
+  ): Best | null {
+    const { ws, regression, k } = this;
+    const rw = this.rowWeight;
+    const y = ws.set.y;
+    const rows = ws.rows;
+    this.s = s;
+    this.e = e;
+    this.w = w;
+    this.sum = sum;
+    this.weighted = weighted;
+    this.best = null;
+    let visited = 0;
+    for (const f of this.featureOrder()) {
+      if (visited >= this.maxFeatures) break;
+      const col = ws.cols[f]!;
+      let lo = Infinity;
+      let hi = -Infinity;
+      let nMissing = 0;
+      let wMissing = 0;
+      let sumMissing = 0;
+      if (!regression) this.missing.fill(0);
+      for (let i = s; i < e; i++) {
+        const r = rows[i]!;
+        const v = col[r]!;
+        if (v !== v) {
+          const wr = rw[r]!;
+          nMissing++;
+          wMissing += wr;
+          if (regression) sumMissing += wr * y[r]!;
+          else this.missing[y[r]!]! += wr;
+        } else {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+      const nPresent = e - s - nMissing;
+      if (nPresent === 0 || (lo === hi && nMissing === 0)) continue; // constant: not visited
+      visited++;
+      this.f = f;
+      if (!regression)
+        for (let c = 0; c < k; c++) this.nonMissing[c] = weighted[c]! - this.missing[c]!;
+      this.nMissing = nMissing;
+      this.wMissing = wMissing;
+      this.sumMissing = sumMissing;
+      if (lo < hi) {
+        let t = lo + this.random() * (hi - lo);
+        if (!(t > lo)) t = hi; // keep lo < t ≤ hi, so both sides have rows
+        const leftCounts = this.left;
+        leftCounts.fill(0);
+        let nl = 0;
+        let wl = 0;
+        let suml = 0;
+        for (let i = s; i < e; i++) {
+          const r = rows[i]!;
+          if (!(col[r]! < t)) continue; // missing values and the right side
+          const wr = rw[r]!;
+          nl++;
+          wl += wr;
+          if (regression) suml += wr * y[r]!;
+          else leftCounts[y[r]!]! += wr;
+        }
+        this.both(nl, wl, suml, t);
+      }
+      // Present values on one side, missing ones on the other.
+      if (nMissing > 0 && nPresent > 0)
+        this.consider(
+          nPresent,
+          w - wMissing,
+          sum - sumMissing,
+          Number.MAX_VALUE,
+          false,
+          this.nonMissing,
+        );
     }
     return this.best;
   }

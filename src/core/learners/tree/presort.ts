@@ -89,7 +89,8 @@ export class Workspace {
       for (let r = 0; r < rows; r++) col[r] = x[r * features + f]!;
       this.cols.push(col);
     }
-    const all = options.orders ?? presort(set);
+    // Random thresholds need no sorted orders: each node scans its own rows once per feature.
+    const all = options.randomThresholds ? [] : (options.orders ?? presort(set));
     if (options.subset) {
       const member = new Uint8Array(rows);
       for (const r of options.subset) member[r] = 1;
@@ -110,10 +111,23 @@ export class Workspace {
     this.scratch = new Int32Array(this.n);
   }
 
+  /** Moves the rows of [s, e) that go left before the others, each side in its order. */
+  #stable(o: Int32Array, s: number, e: number): void {
+    const { goesLeft, scratch } = this;
+    let li = s;
+    let ri = 0;
+    for (let i = s; i < e; i++) {
+      const r = o[i]!;
+      if (goesLeft[r]) o[li++] = r;
+      else scratch[ri++] = r;
+    }
+    o.set(scratch.subarray(0, ri), li);
+  }
+
   /** Marks rows of [s, e) that go left, stably partitions every order; returns the left count. */
   partition(s: number, e: number, f: number, threshold: number, missingLeft: boolean): number {
     const col = this.cols[f]!;
-    const { goesLeft, rows, scratch } = this;
+    const { goesLeft, rows } = this;
     let nl = 0;
     for (let i = s; i < e; i++) {
       const r = rows[i]!;
@@ -122,16 +136,8 @@ export class Workspace {
       goesLeft[r] = left ? 1 : 0;
       if (left) nl++;
     }
-    for (const o of [rows, ...this.orders]) {
-      let li = s;
-      let ri = 0;
-      for (let i = s; i < e; i++) {
-        const r = o[i]!;
-        if (goesLeft[r]) o[li++] = r;
-        else scratch[ri++] = r;
-      }
-      o.set(scratch.subarray(0, ri), li);
-    }
+    this.#stable(rows, s, e);
+    for (const o of this.orders) this.#stable(o, s, e);
     return nl;
   }
 }
