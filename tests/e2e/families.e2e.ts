@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 describe('model families beyond the tree', () => {
-  it('searches a random forest, shows its trees and out-of-bag score, predicts with its votes, and trains a baseline beside it', async () => {
+  it('searches a random forest (its trees, out-of-bag score, votes), trains a baseline and boosted trees with their loss curve beside it', async () => {
     const { page } = s;
     await page.getByRole('button', { name: 'Iris' }).click();
     await page.getByRole('button', { name: 'Save as a new dataset' }).click();
@@ -87,6 +87,23 @@ describe('model families beyond the tree', () => {
     );
     const first = page.getByTestId('audition').locator('tbody tr').first();
     expect(await first.innerText()).toMatch(/^Iris forest v1/);
+
+    // Gradient-boosted trees with early stopping: the loss after every round on its version page.
+    await page.goto(`${s.baseUrl}/#/data`);
+    await page.getByTestId('dataset-list').getByRole('link', { name: /Iris/ }).first().click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
+    await page.getByLabel('Model family').selectOption({ label: 'Gradient-boosted trees' });
+    expect(await page.getByLabel('Name of the new model').inputValue()).toBe('Iris boosted trees');
+    await page.getByLabel('Early stopping').selectOption('yes');
+    await page.getByLabel('Min rows per leaf').fill('5');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitText(result, /Saved as Iris boosted trees v1/);
+    await result.getByRole('link', { name: 'Open Iris boosted trees v1' }).click();
+    const curve = page.getByTestId('fit-curve');
+    await waitText(curve, /Loss after each round/);
+    expect(await curve.innerText()).toMatch(/rows trained on[\s\S]*validation \(12 rows\)/);
+    await waitText(page.getByTestId('model-facts'), /Early stopping\s+stopped after round \d+/);
     expect(s.errors).toEqual([]);
   });
 });

@@ -29,6 +29,7 @@ const FAMILIES: { family: string; extra: Params }[] = [
   { family: 'decision-tree', extra: {} },
   { family: 'random-forest', extra: { nTrees: 10 } },
   { family: 'extra-trees', extra: { nTrees: 10 } },
+  { family: 'gradient-boosting', extra: { rounds: 15 } },
   { family: 'baseline', extra: {} },
 ];
 
@@ -38,7 +39,7 @@ describe.each(FAMILIES)('ONNX export of a $family', ({ family: chosen, extra }) 
       const content = await sample(s.file);
       const params = {
         ...defaultParams(content.task, chosen),
-        ...(chosen === 'baseline' ? {} : { maxDepth: 6 }),
+        ...(chosen === 'baseline' || chosen === 'gradient-boosting' ? {} : { maxDepth: 6 }),
         ...extra,
       };
       const result = trainModel(content, {

@@ -151,8 +151,18 @@ export interface Learner<P extends Params = Params, F = unknown> {
    * the browser has less room left.
    */
   estimateBytes?(params: P, rows: number, classes: number): number;
+  /** Charts of how it was fitted, for its version page (boosting's loss after each round). */
+  curves?(fitted: F): FitCurve[];
   /** The trees it is made of, for the tree view: one for a tree, each of a forest's on demand. */
   readonly trees?: TreesOf<F>;
+}
+
+/** A line chart of a fit: one line per series. */
+export interface FitCurve {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: { name: string; points: { x: number; y: number }[] }[];
 }
 
 /** A family made of trees: how many, one of them drawn, and a row's path through it. */

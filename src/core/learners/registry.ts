@@ -7,6 +7,7 @@ import type { Task } from '../vocabulary';
 import { formatParam, type AnyLearner, type ParamSpec } from './learner';
 import { TrainingError } from './training';
 import { baseline } from './baseline';
+import { gradientBoosting } from './boost';
 import { extraTrees, randomForest } from './forest';
 import { decisionTree } from './tree';
 
@@ -14,6 +15,7 @@ export const LEARNERS: readonly AnyLearner[] = [
   decisionTree as unknown as AnyLearner,
   randomForest as unknown as AnyLearner,
   extraTrees as unknown as AnyLearner,
+  gradientBoosting as unknown as AnyLearner,
   baseline as unknown as AnyLearner,
 ];
 

@@ -1,0 +1,348 @@
+/**
+ * What gradient boosting is built from, as scikit-learn's HistGradientBoosting and LightGBM do
+ * it: every feature cut into at most 255 bins once (edges from the training rows: midpoints
+ * between distinct values when there are few, quantiles otherwise; missing values in a bin of
+ * their own), and trees grown leaf by leaf, always splitting the leaf with the largest gain,
+ * from histograms of gradient and hessian sums. A split sends missing values to the side that
+ * gains more. The trees are flat (`CompactTree`) with thresholds in the features' own values:
+ * a row goes left when `x < threshold`, which is `bin(x) ≤ b`.
+ */
+import { shuffle, type Random } from '../../random';
+import type { CompactTree } from '../forest/compact';
+import type { TrainingSet } from '../training';
+
+export const MAX_BINS = 255;
+/** The bin of a missing value. */
+const MISSING = MAX_BINS;
+
+export interface Binned {
+  /** Per feature, ascending: bin(x) = how many edges are ≤ x. */
+  edges: Float64Array[];
+  /** Row-major bins (rows × features), MISSING where a value is missing. */
+  bins: Uint8Array;
+}
+
+/** Edges from the given rows, then every row of the set binned with them. */
+export function binSet(set: TrainingSet, rows: Int32Array): Binned {
+  const { x, features: p } = set;
+  const edges: Float64Array[] = [];
+  for (let f = 0; f < p; f++) {
+    const values: number[] = [];
+    for (const r of rows) {
+      const v = x[r * p + f]!;
+      if (!Number.isNaN(v)) values.push(v);
+    }
+    values.sort((a, b) => a - b);
+    const distinct: number[] = [];
+    for (const v of values) if (distinct.length === 0 || distinct.at(-1)! < v) distinct.push(v);
+    const e: number[] = [];
+    if (distinct.length <= MAX_BINS) {
+      for (let i = 1; i < distinct.length; i++) {
+        const a = distinct[i - 1]!;
+        const b = distinct[i]!;
+        let t = (a + b) / 2;
+        if (!(t > a)) t = b;
+        e.push(t);
+      }
+    } else {
+      // Quantiles of the values: each bin holds about as many rows.
+      for (let i = 1; i < MAX_BINS; i++) {
+        const v = values[Math.floor((i * values.length) / MAX_BINS)]!;
+        if (e.length === 0 || v > e.at(-1)!) e.push(v);
+      }
+    }
+    edges.push(Float64Array.from(e));
+  }
+  const bins = new Uint8Array(set.rows * p);
+  for (let r = 0; r < set.rows; r++) {
+    for (let f = 0; f < p; f++) {
+      const v = x[r * p + f]!;
+      if (Number.isNaN(v)) {
+        bins[r * p + f] = MISSING;
+        continue;
+      }
+      const e = edges[f]!;
+      // Upper bound: the number of edges ≤ v.
+      let lo = 0;
+      let hi = e.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (e[mid]! <= v) lo = mid + 1;
+        else hi = mid;
+      }
+      bins[r * p + f] = lo;
+    }
+  }
+  return { edges, bins };
+}
+
+export interface GrowOptions {
+  maxLeaves: number;
+  /** null: unlimited. */
+  maxDepth: number | null;
+  minSamplesLeaf: number;
+  /** L2 on leaf values (λ). */
+  l2: number;
+  learningRate: number;
+  /** Features a tree may use (a seeded subset), or all. */
+  features: Int32Array;
+  /** Splits below this total hessian on a side are not made (scikit-learn's 1e-3). */
+  minHessian: number;
+}
+
+interface Split {
+  gain: number;
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  gl: number;
+  hl: number;
+  nl: number;
+}
+
+interface Leaf {
+  /** Node number in the tree being built. */
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  g: number;
+  h: number;
+  hist: Float64Array;
+  split: Split | null;
+}
+
+const leafValue = (g: number, h: number, l2: number): number => -g / (h + l2);
+
+/**
+ * One tree on the rows `rows[0 … n)` (reordered in place as leaves split), fitted to the
+ * gradients `g` and hessians `h`. `gains` gets each feature's split gains added.
+ */
+export function growTree(
+  binned: Binned,
+  features: number,
+  rows: Int32Array,
+  n: number,
+  g: Float64Array,
+  h: Float64Array,
+  options: GrowOptions,
+  gains: Float64Array,
+): CompactTree {
+  const { bins, edges } = binned;
+  const p = features;
+  const width = MAX_BINS + 1;
+  const tree: CompactTree = {
+    feature: [],
+    threshold: [],
+    left: [],
+    right: [],
+    missingLeft: [],
+    samples: [],
+    value: [],
+  };
+  const addNode = (samples: number): number => {
+    tree.feature.push(-1);
+    tree.threshold.push(0);
+    tree.left.push(-1);
+    tree.right.push(-1);
+    tree.missingLeft.push(0);
+    tree.samples.push(samples);
+    tree.value.push(0);
+    return tree.feature.length - 1;
+  };
+  const histogram = (start: number, end: number): Float64Array => {
+    const hist = new Float64Array(p * width * 3);
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const gr = g[r]!;
+      const hr = h[r]!;
+      for (const f of options.features) {
+        const at = (f * width + bins[r * p + f]!) * 3;
+        hist[at]! += gr;
+        hist[at + 1]! += hr;
+        hist[at + 2]!++;
+      }
+    }
+    return hist;
+  };
+  const bestSplit = (leaf: Leaf): Split | null => {
+    const n = leaf.end - leaf.start;
+    if (n < 2 * options.minSamplesLeaf) return null;
+    if (options.maxDepth !== null && leaf.depth >= options.maxDepth) return null;
+    const { l2, minHessian, minSamplesLeaf } = options;
+    const parent = (leaf.g * leaf.g) / (leaf.h + l2);
+    let best: Split | null = null;
+    for (const f of options.features) {
+      const base = f * width * 3;
+      const hist = leaf.hist;
+      const mg = hist[base + MISSING * 3]!;
+      const mh = hist[base + MISSING * 3 + 1]!;
+      const mn = hist[base + MISSING * 3 + 2]!;
+      const last = edges[f]!.length; // bins 0 … last hold values
+      let gl = 0;
+      let hl = 0;
+      let nl = 0;
+      for (let b = 0; b < last; b++) {
+        gl += hist[base + b * 3]!;
+        hl += hist[base + b * 3 + 1]!;
+        nl += hist[base + b * 3 + 2]!;
+        // Missing values right, then left.
+        for (let side = 0; side < (mn > 0 ? 2 : 1); side++) {
+          const sgl = side ? gl + mg : gl;
+          const shl = side ? hl + mh : hl;
+          const snl = side ? nl + mn : nl;
+          const snr = n - snl;
+          if (snl < minSamplesLeaf || snr < minSamplesLeaf) continue;
+          const shr = leaf.h - shl;
+          if (shl < minHessian || shr < minHessian) continue;
+          const sgr = leaf.g - sgl;
+          const gain = (sgl * sgl) / (shl + l2) + (sgr * sgr) / (shr + l2) - parent;
+          if (gain > 1e-12 && (best === null || gain > best.gain))
+            best = { gain, feature: f, bin: b, missingLeft: side === 1, gl: sgl, hl: shl, nl: snl };
+        }
+      }
+      // Every present value one side, the missing ones the other.
+      if (mn > 0 && mn < n && n - mn >= minSamplesLeaf && mn >= minSamplesLeaf) {
+        const shl = leaf.h - mh;
+        const sgl = leaf.g - mg;
+        if (shl >= minHessian && mh >= minHessian) {
+          const gain = (sgl * sgl) / (shl + l2) + (mg * mg) / (mh + l2) - parent;
+          if (gain > 1e-12 && (best === null || gain > best.gain))
+            best = {
+              gain,
+              feature: f,
+              bin: last,
+              missingLeft: false,
+              gl: sgl,
+              hl: shl,
+              nl: n - mn,
+            };
+        }
+      }
+    }
+    return best;
+  };
+
+  let G = 0;
+  let H = 0;
+  for (let i = 0; i < n; i++) {
+    G += g[rows[i]!]!;
+    H += h[rows[i]!]!;
+  }
+  const root: Leaf = {
+    node: addNode(n),
+    start: 0,
+    end: n,
+    depth: 0,
+    g: G,
+    h: H,
+    hist: histogram(0, n),
+    split: null,
+  };
+  root.split = bestSplit(root);
+  const open: Leaf[] = [root];
+  const done: Leaf[] = [];
+  let leaves = 1;
+  while (open.length > 0 && leaves < options.maxLeaves) {
+    // The open leaf with the largest gain splits next.
+    let k = -1;
+    for (let i = 0; i < open.length; i++)
+      if (open[i]!.split && (k < 0 || open[i]!.split!.gain > open[k]!.split!.gain)) k = i;
+    if (k < 0) break;
+    const leaf = open.splice(k, 1)[0]!;
+    const s = leaf.split!;
+    // Partition the leaf's rows: left first.
+    let li = leaf.start;
+    let ri = leaf.end - 1;
+    while (li <= ri) {
+      const bin = bins[rows[li]! * p + s.feature]!;
+      const left = bin === MISSING ? s.missingLeft : bin <= s.bin;
+      if (left) li++;
+      else {
+        const t = rows[li]!;
+        rows[li] = rows[ri]!;
+        rows[ri] = t;
+        ri--;
+      }
+    }
+    const mid = li;
+    const e = edges[s.feature]!;
+    const node = leaf.node;
+    tree.feature[node] = s.feature;
+    // bin ≤ b ⇔ x < edge b (the first edge above bin b); all present values left: no edge.
+    tree.threshold[node] = s.bin < e.length ? e[s.bin]! : Number.MAX_VALUE;
+    tree.missingLeft[node] = s.missingLeft ? 1 : 0;
+    gains[s.feature]! += s.gain / 2;
+    const left: Leaf = {
+      node: addNode(mid - leaf.start),
+      start: leaf.start,
+      end: mid,
+      depth: leaf.depth + 1,
+      g: s.gl,
+      h: s.hl,
+      hist: new Float64Array(0),
+      split: null,
+    };
+    const right: Leaf = {
+      node: addNode(leaf.end - mid),
+      start: mid,
+      end: leaf.end,
+      depth: leaf.depth + 1,
+      g: leaf.g - s.gl,
+      h: leaf.h - s.hl,
+      hist: new Float64Array(0),
+      split: null,
+    };
+    tree.left[node] = left.node;
+    tree.right[node] = right.node;
+    // The smaller side's histogram is counted; the other is the parent's minus it.
+    const [small, big] =
+      left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
+    small.hist = histogram(small.start, small.end);
+    big.hist = leaf.hist;
+    for (let i = 0; i < big.hist.length; i++) big.hist[i]! -= small.hist[i]!;
+    left.split = bestSplit(left);
+    right.split = bestSplit(right);
+    open.push(left, right);
+    leaves++;
+  }
+  for (const leaf of [...open, ...done])
+    tree.value[leaf.node] = options.learningRate * leafValue(leaf.g, leaf.h, options.l2);
+  return renumber(tree);
+}
+
+/**
+ * The tree with its nodes in pre-order (children after their parent, as `CompactTree` wants;
+ * leaf-wise growth numbers them in the order they were made, which is already so, but a
+ * pre-order keeps each subtree together for reading).
+ */
+function renumber(t: CompactTree): CompactTree {
+  const order: number[] = [];
+  const stack = [0];
+  while (stack.length) {
+    const i = stack.pop()!;
+    order.push(i);
+    if (t.feature[i]! >= 0) stack.push(t.right[i]!, t.left[i]!);
+  }
+  const id = new Int32Array(t.feature.length);
+  order.forEach((old, i) => (id[old] = i));
+  const pick = <K extends keyof CompactTree>(k: K): number[] => order.map((old) => t[k][old]!);
+  const out: CompactTree = {
+    feature: pick('feature'),
+    threshold: pick('threshold'),
+    left: order.map((old) => (t.left[old]! >= 0 ? id[t.left[old]!]! : -1)),
+    right: order.map((old) => (t.right[old]! >= 0 ? id[t.right[old]!]! : -1)),
+    missingLeft: pick('missingLeft'),
+    samples: pick('samples'),
+    value: pick('value'),
+  };
+  return out;
+}
+
+/** A seeded subset of `share` of the features (at least one), in order. */
+export function featureSubset(p: number, share: number, random: Random): Int32Array {
+  const all = new Int32Array(p).map((_, i) => i);
+  if (share >= 1) return all;
+  const k = Math.max(1, Math.floor(share * p));
+  return shuffle(all, random).subarray(0, k).sort();
+}
