@@ -74,6 +74,22 @@ export type ParamSpec = {
     }
 );
 
+/**
+ * The capability tags every family of Orpheus has (it takes missing values and category
+ * codes, any target sign) and its task's tags; `probabilistic` for families whose
+ * probabilities are part of what they learn.
+ */
+export function commonTags(task: Task, classes: number, probabilistic: boolean): string[] {
+  const tags = ['handles-missing-values', 'categorical-features', 'any-target-sign'];
+  if (task === 'regression') tags.push('regression');
+  else {
+    tags.push('classification', 'binary', 'multiclass');
+    if (probabilistic) tags.push('probabilistic');
+    tags.push(classes > 2 ? 'trained-multiclass' : 'trained-binary');
+  }
+  return tags;
+}
+
 /** A setting's value as people read it: "unlimited", "balanced (rare classes count more)", 0.01. */
 export function formatParam(
   spec: ParamSpec | undefined,

@@ -8,7 +8,7 @@
 import * as v from 'valibot';
 import type { Params, SearchSpace } from '../../records';
 import type { Task } from '../../vocabulary';
-import type { Fit, Learner, ParamSpec, Prediction } from '../learner';
+import { commonTags, type Fit, type Learner, type ParamSpec, type Prediction } from '../learner';
 import { TrainingError } from '../training';
 
 export type BaselineStrategy = 'prior' | 'most_frequent' | 'mean' | 'median';
@@ -93,19 +93,7 @@ export const baseline: Learner<BaselineParams, Baseline> = {
       choices: task === 'regression' ? ['mean', 'median'] : ['prior', 'most_frequent'],
     },
   }),
-  capabilities(task, classes) {
-    const tags = ['handles-missing-values', 'categorical-features', 'any-target-sign', 'baseline'];
-    if (task === 'regression') tags.push('regression');
-    else
-      tags.push(
-        'classification',
-        'binary',
-        'multiclass',
-        'probabilistic',
-        classes > 2 ? 'trained-multiclass' : 'trained-binary',
-      );
-    return tags;
-  },
+  capabilities: (task, classes) => [...commonTags(task, classes, true), 'baseline'],
   handlesMissing: () => true,
   preprocessing: (encoding) => [
     `It does not look at the features (${encoding.features.map((f) => f.name).join(', ')}): every row gets the same answer.`,

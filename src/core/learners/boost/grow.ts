@@ -8,7 +8,7 @@
  * a row goes left when `x < threshold`, which is `bin(x) ≤ b`.
  */
 import { shuffle, type Random } from '../../random';
-import type { CompactTree } from '../forest/compact';
+import { emptyCompactTree, type CompactTree } from '../forest/compact';
 import type { TrainingSet } from '../training';
 
 export const MAX_BINS = 255;
@@ -116,7 +116,8 @@ const leafValue = (g: number, h: number, l2: number): number => -g / (h + l2);
 
 /**
  * One tree on the rows `rows[0 … n)` (reordered in place as leaves split), fitted to the
- * gradients `g` and hessians `h`. `gains` gets each feature's split gains added.
+ * gradients `g` and hessians `h`. `gains` gets each feature's split gains added; `update`, when
+ * given, each trained row's leaf value.
  */
 export function growTree(
   binned: Binned,
@@ -127,19 +128,13 @@ export function growTree(
   h: Float64Array,
   options: GrowOptions,
   gains: Float64Array,
+  /** When given, each training row's leaf value is added to it. */
+  update?: Float64Array,
 ): CompactTree {
   const { bins, edges } = binned;
   const p = features;
   const width = MAX_BINS + 1;
-  const tree: CompactTree = {
-    feature: [],
-    threshold: [],
-    left: [],
-    right: [],
-    missingLeft: [],
-    samples: [],
-    value: [],
-  };
+  const tree = emptyCompactTree();
   const addNode = (samples: number): number => {
     tree.feature.push(-1);
     tree.threshold.push(0);
@@ -150,14 +145,18 @@ export function growTree(
     tree.value.push(0);
     return tree.feature.length - 1;
   };
+  const used = options.features;
+  const nUsed = used.length;
   const histogram = (start: number, end: number): Float64Array => {
     const hist = new Float64Array(p * width * 3);
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
       const gr = g[r]!;
       const hr = h[r]!;
-      for (const f of options.features) {
-        const at = (f * width + bins[r * p + f]!) * 3;
+      const row = r * p;
+      for (let j = 0; j < nUsed; j++) {
+        const f = used[j]!;
+        const at = (f * width + bins[row + f]!) * 3;
         hist[at]! += gr;
         hist[at + 1]! += hr;
         hist[at + 2]!++;
@@ -306,8 +305,12 @@ export function growTree(
     open.push(left, right);
     leaves++;
   }
-  for (const leaf of [...open, ...done])
-    tree.value[leaf.node] = options.learningRate * leafValue(leaf.g, leaf.h, options.l2);
+  for (const leaf of [...open, ...done]) {
+    const value = options.learningRate * leafValue(leaf.g, leaf.h, options.l2);
+    tree.value[leaf.node] = value;
+    // The rows it trained on know their leaf already: no walk down the tree for them.
+    if (update) for (let i = leaf.start; i < leaf.end; i++) update[rows[i]!]! += value;
+  }
   return renumber(tree);
 }
 

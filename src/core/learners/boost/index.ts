@@ -19,7 +19,7 @@ import {
   toTreeModel,
   type CompactTree,
 } from '../forest/compact';
-import type { Fit, Learner, ParamSpec, Prediction } from '../learner';
+import { commonTags, type Fit, type Learner, type ParamSpec, type Prediction } from '../learner';
 import { TrainingError, type TrainingSet } from '../training';
 import { binSet, featureSubset, growTree } from './grow';
 import type { Boosted, BoostParams } from './model';
@@ -300,6 +300,8 @@ function fitBoosted(
   let best = Infinity;
   let sinceBest = 0;
   const scratch = new Int32Array(train.length);
+  const delta = new Float64Array(set.rows);
+  const inTree = new Uint8Array(set.rows);
   for (let round = 0; round < p.rounds; round++) {
     gradients(set, raw, k, train, g, h);
     let rows = train;
@@ -326,9 +328,18 @@ function fitBoosted(
           minHessian: 1e-3,
         },
         gains,
+        delta,
       );
       trees.push(tree);
-      for (const r of all) raw[r * k + c]! += tree.value[leafOf(tree, set.x, r * set.features)]!;
+      // Rows this tree trained on got their leaf values while it grew; the others walk it.
+      for (const r of rows) raw[r * k + c]! += delta[r]!;
+      for (const r of rows) delta[r] = 0;
+      if (rows.length < all.length) {
+        inTree.fill(0);
+        for (const r of rows) inTree[r] = 1;
+        for (const r of all)
+          if (!inTree[r]) raw[r * k + c]! += tree.value[leafOf(tree, set.x, r * set.features)]!;
+      }
     }
     trainLoss.push(loss(set, raw, k, train));
     if (stop) {
@@ -392,25 +403,7 @@ export const gradientBoosting: Learner<BoostParams, Boosted> = {
     minSamplesLeaf: { kind: 'int', low: 1, high: 50, step: 1, log: true },
     l2: { kind: 'float', low: 0.0001, high: 10, log: true },
   }),
-  capabilities(task, classes) {
-    const tags = [
-      'handles-missing-values',
-      'categorical-features',
-      'any-target-sign',
-      'ensemble',
-      'boosting',
-    ];
-    if (task === 'regression') tags.push('regression');
-    else
-      tags.push(
-        'classification',
-        'binary',
-        'multiclass',
-        'probabilistic',
-        classes > 2 ? 'trained-multiclass' : 'trained-binary',
-      );
-    return tags;
-  },
+  capabilities: (task, classes) => [...commonTags(task, classes, true), 'ensemble', 'boosting'],
   handlesMissing: () => true,
   preprocessing: (encoding: Encoding) => [
     `Features in this order: ${encoding.features.map((f) => f.name).join(', ')}; each cut into at most 255 bins from the training rows.`,

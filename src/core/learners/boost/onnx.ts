@@ -8,33 +8,12 @@ import type { onnx } from 'onnx-proto';
 import { attr, FLOAT } from '../../export/onnxParts';
 import type { Encoding } from '../../records';
 import type { OnnxPart } from '../learner';
+import { ensembleNodes } from '../forest/onnx';
 import type { Boosted } from './model';
 
 export function boostedOnnx(b: Boosted, encoding: Encoding): OnnxPart {
   const k = b.base.length;
-  const treeIds: number[] = [];
-  const nodeIds: number[] = [];
-  const featureIds: number[] = [];
-  const modes: string[] = [];
-  const values: number[] = [];
-  const trueIds: number[] = [];
-  const falseIds: number[] = [];
-  const missing: number[] = [];
-  const targets: { tree: number; node: number; target: number; value: number }[] = [];
-  b.trees.forEach((t, ti) => {
-    for (let i = 0; i < t.feature.length; i++) {
-      const split = t.feature[i]! >= 0;
-      treeIds.push(ti);
-      nodeIds.push(i);
-      featureIds.push(split ? t.feature[i]! : 0);
-      modes.push(split ? 'BRANCH_LT' : 'LEAF');
-      values.push(split ? t.threshold[i]! : 0);
-      trueIds.push(split ? t.left[i]! : 0);
-      falseIds.push(split ? t.right[i]! : 0);
-      missing.push(split ? t.missingLeft[i]! : 0);
-      if (!split) targets.push({ tree: ti, node: i, target: ti % k, value: t.value[i]! });
-    }
-  });
+  const { structure, leaves } = ensembleNodes(b.trees, 1);
   const regression = encoding.classes === null;
   const rawName = regression ? 'prediction' : 'boost_raw';
   const ensemble: onnx.INodeProto = {
@@ -44,34 +23,26 @@ export function boostedOnnx(b: Boosted, encoding: Encoding): OnnxPart {
     input: ['features'],
     output: [rawName],
     attribute: [
-      attr('nodes_treeids', treeIds, true),
-      attr('nodes_nodeids', nodeIds, true),
-      attr('nodes_featureids', featureIds, true),
-      attr('nodes_modes', modes),
-      attr('nodes_values_as_tensor', { doubles: values }),
-      attr('nodes_truenodeids', trueIds, true),
-      attr('nodes_falsenodeids', falseIds, true),
-      attr('nodes_missing_value_tracks_true', missing, true),
-      attr('post_transform', 'NONE'),
+      ...structure,
       attr('n_targets', k, true),
       attr('aggregate_function', 'SUM'),
       attr('base_values_as_tensor', { doubles: b.base }),
       attr(
         'target_treeids',
-        targets.map((t) => t.tree),
+        leaves.map((l) => l.tree),
         true,
       ),
       attr(
         'target_nodeids',
-        targets.map((t) => t.node),
+        leaves.map((l) => l.node),
         true,
       ),
       attr(
         'target_ids',
-        targets.map((t) => t.target),
+        leaves.map((l) => l.tree % k),
         true,
       ),
-      attr('target_weights_as_tensor', { doubles: targets.map((t) => t.value) }),
+      attr('target_weights_as_tensor', { doubles: leaves.map((l) => l.value[0]!) }),
     ],
   };
   const what = `gradient-boosted trees (${b.trees.length / k} rounds) trained in Orpheus`;

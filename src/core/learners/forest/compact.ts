@@ -27,9 +27,9 @@ export interface CompactTree {
   value: number[];
 }
 
-/** A fitted tree in the flat form. `width` is the number of classes, or 1 for regression. */
-export function compactTree(tree: TreeModel, width: number): CompactTree {
-  const out: CompactTree = {
+/** A flat tree with no nodes yet. */
+export function emptyCompactTree(): CompactTree {
+  return {
     feature: [],
     threshold: [],
     left: [],
@@ -38,6 +38,11 @@ export function compactTree(tree: TreeModel, width: number): CompactTree {
     samples: [],
     value: [],
   };
+}
+
+/** A fitted tree in the flat form. `width` is the number of classes, or 1 for regression. */
+export function compactTree(tree: TreeModel, width: number): CompactTree {
+  const out = emptyCompactTree();
   const regression = tree.options.kind === 'regression';
   // Pre-order without recursion; each split fills in its children's numbers when they are reached.
   const stack: { node: TreeNode; parent: number; side: 'left' | 'right' | null }[] = [

@@ -6,9 +6,8 @@
  * `compact.ts`.
  */
 import * as v from 'valibot';
-import type { Encoding } from '../../records';
-import type { Fit, Learner, Prediction } from '../learner';
-import { ordersOf } from '../tree';
+import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
+import { ordersOf, treePreprocessing } from '../tree';
 import { TrainingError } from '../training';
 import {
   compactProblem,
@@ -68,22 +67,6 @@ function options(p: ForestParams, extraTrees: boolean): ForestOptions {
   };
 }
 
-function forestPreprocessing(encoding: Encoding): string[] {
-  const lines = [`Features in this order: ${encoding.features.map((f) => f.name).join(', ')}.`];
-  for (const f of encoding.features)
-    if (f.kind === 'categorical')
-      lines.push(
-        `"${f.name}" is coded 0 … ${f.categories.length - 1} in the order ${f.categories.join(', ')}; an unseen value counts as missing.`,
-      );
-  lines.push(
-    'Missing values are kept as missing; each split of each tree sends them to the side learned in training.',
-  );
-  if (encoding.classes)
-    lines.push(`Classes are coded in the order ${encoding.classes.join(', ')}.`);
-  lines.push(`Rows without a value for "${encoding.target}" are not used.`);
-  return lines;
-}
-
 /** Votes per class ("votes:3,95,2") for the path a forest's prediction records. */
 function votesPath(forest: Forest, x: readonly number[]): string[] {
   if (forest.classes === 0) return [`trees:${forest.trees.length}`];
@@ -133,27 +116,17 @@ function forestLearner(extraTrees: boolean): Learner<ForestParams, Forest> {
     checkParams: checkForestParams,
     defaultSpace: defaultForestSpace,
     capabilities(task, classes, params) {
-      const tags = [
-        'handles-missing-values',
-        'categorical-features',
-        'any-target-sign',
-        'ensemble',
-      ];
-      if (task === 'regression') tags.push('regression');
-      else
-        tags.push(
-          'classification',
-          'binary',
-          'multiclass',
-          'probabilistic',
-          classes > 2 ? 'trained-multiclass' : 'trained-binary',
-        );
+      const tags = [...commonTags(task, classes, true), 'ensemble'];
       if (params.bootstrap === 'yes' || params.maxFeatures !== 'all' || extraTrees)
         tags.push('seeded-randomness');
       return tags;
     },
     handlesMissing: () => true,
-    preprocessing: forestPreprocessing,
+    preprocessing: (encoding) =>
+      treePreprocessing(
+        encoding,
+        'Missing values are kept as missing; each split of each tree sends them to the side learned in training.',
+      ),
 
     fit(set, params, context): Fit<Forest> {
       const rows = context.subset

@@ -10,11 +10,22 @@ import type { Encoding } from '../../records';
 import type { OnnxPart } from '../learner';
 import type { CompactTree } from './compact';
 
-export function ensembleOnnx(
+/** A leaf of one of the trees: where it is, and its values (`width` of them). */
+export interface OnnxLeaf {
+  tree: number;
+  node: number;
+  value: number[];
+}
+
+/**
+ * The `nodes_*` attributes of ai.onnx.ml's tree ensembles for flat trees (tree id = index),
+ * thresholds as doubles, `x < threshold` goes to the true branch, missing values where each
+ * split learned; and the leaves with their `width` values each.
+ */
+export function ensembleNodes(
   trees: readonly CompactTree[],
-  encoding: Encoding,
-  what: string,
-): OnnxPart {
+  width: number,
+): { structure: onnx.IAttributeProto[]; leaves: OnnxLeaf[] } {
   const treeIds: number[] = [];
   const nodeIds: number[] = [];
   const featureIds: number[] = [];
@@ -23,8 +34,7 @@ export function ensembleOnnx(
   const trueIds: number[] = [];
   const falseIds: number[] = [];
   const missing: number[] = [];
-  const leaves: { tree: number; node: number; value: number[] }[] = [];
-  const width = encoding.classes?.length ?? 1;
+  const leaves: OnnxLeaf[] = [];
   trees.forEach((t, ti) => {
     for (let i = 0; i < t.feature.length; i++) {
       const split = t.feature[i]! >= 0;
@@ -51,6 +61,16 @@ export function ensembleOnnx(
     attr('nodes_missing_value_tracks_true', missing, true),
     attr('post_transform', 'NONE'),
   ];
+  return { structure, leaves };
+}
+
+export function ensembleOnnx(
+  trees: readonly CompactTree[],
+  encoding: Encoding,
+  what: string,
+): OnnxPart {
+  const width = encoding.classes?.length ?? 1;
+  const { structure, leaves } = ensembleNodes(trees, width);
   const n = trees.length;
   if (encoding.classes) {
     const classes = encoding.classes;

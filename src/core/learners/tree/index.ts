@@ -44,17 +44,21 @@ export function ordersOf(set: TrainingSet, shared: Map<string, unknown> | undefi
   return orders;
 }
 
-/** What happens to a raw row before the tree sees it, in words a person can check. */
-function treePreprocessing(encoding: Encoding): string[] {
+/**
+ * What happens to a raw row before a tree (or a forest's trees) sees it, in words a person can
+ * check; `missing` says where missing values go.
+ */
+export function treePreprocessing(
+  encoding: Encoding,
+  missing = 'Missing values are kept as missing; each split sends them to the side learned in training.',
+): string[] {
   const lines = [`Features in this order: ${encoding.features.map((f) => f.name).join(', ')}.`];
   for (const f of encoding.features)
     if (f.kind === 'categorical')
       lines.push(
         `"${f.name}" is coded 0 … ${f.categories.length - 1} in the order ${f.categories.join(', ')}; an unseen value counts as missing.`,
       );
-  lines.push(
-    'Missing values are kept as missing; each split sends them to the side learned in training.',
-  );
+  lines.push(missing);
   if (encoding.classes)
     lines.push(`Classes are coded in the order ${encoding.classes.join(', ')}.`);
   lines.push(`Rows without a value for "${encoding.target}" are not used.`);
@@ -89,7 +93,7 @@ export const decisionTree: Learner<CartParams, TreeModel> = {
   defaultSpace: defaultTreeSpace,
   capabilities: treeCapabilities,
   handlesMissing: () => true,
-  preprocessing: treePreprocessing,
+  preprocessing: (encoding) => treePreprocessing(encoding),
 
   fit(set, params, context): Fit<TreeModel> {
     const { tree, importances } = fitCart(set, params, {

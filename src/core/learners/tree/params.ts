@@ -4,7 +4,7 @@
  */
 import type { Params, SearchSpace } from '../../records';
 import type { Task } from '../../vocabulary';
-import type { ParamSpec } from '../learner';
+import { commonTags, type ParamSpec } from '../learner';
 import { TrainingError } from '../training';
 import { DEFAULT_CART_PARAMS, type CartParams } from './cart';
 
@@ -124,15 +124,7 @@ export function paramsToCart(params: Params, base: CartParams): CartParams {
  * dataset's requirements.
  */
 export function treeCapabilities(task: Task, classes: number, params: CartParams): string[] {
-  const tags = ['handles-missing-values', 'categorical-features', 'any-target-sign'];
-  if (task === 'regression') tags.push('regression');
-  else
-    tags.push(
-      'classification',
-      'binary',
-      'multiclass',
-      classes > 2 ? 'trained-multiclass' : 'trained-binary',
-    );
+  const tags = commonTags(task, classes, false);
   if (params.maxFeatures !== 'all') tags.push('seeded-randomness');
   return tags;
 }
