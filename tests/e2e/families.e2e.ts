@@ -104,6 +104,18 @@ describe('model families beyond the tree', () => {
     await waitText(curve, /Loss after each round/);
     expect(await curve.innerText()).toMatch(/rows trained on[\s\S]*validation \(12 rows\)/);
     await waitText(page.getByTestId('model-facts'), /Early stopping\s+stopped after round \d+/);
+
+    // Compare across families: each one's settings side by side, predictions compared on the data.
+    await page.goto(`${s.baseUrl}/#/compare`);
+    await page.getByLabel('Add a version').selectOption({ label: 'Iris forest v1' });
+    await page.getByLabel('Add a version').selectOption({ label: 'Iris boosted trees v1' });
+    const table = page.getByTestId('compare-table');
+    await waitText(table, /Trees/);
+    await waitText(table, /Boosting rounds/);
+    expect(await page.getByTestId('tree-changes').count()).toBe(0);
+    await page.getByLabel('On the data version').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Compare predictions' }).click();
+    await waitText(page.getByTestId('disagreements'), /of 150 rows of Iris v1/);
     expect(s.errors).toEqual([]);
   });
 });
