@@ -17,6 +17,9 @@ import {
 } from '../src/core/data/pipeline';
 import type { RowsPreview } from '../src/core/data/rows';
 import { learnerFor } from '../src/core/learners/registry';
+import { TrainingError } from '../src/core/learners/training';
+import { matrixFor } from '../src/core/data/matrix';
+import { permutationImportance, type PermutationResult } from '../src/core/train/permutation';
 import type { Predictor } from '../src/core/predict/predict';
 import { predictRows, scoreOnUnseen, type HonestScore } from '../src/core/predict/score';
 import type { Params } from '../src/core/records';
@@ -102,6 +105,40 @@ const api = {
   /** Trains one configuration on a version: cross-validation, then the final model. */
   train(content: DatasetContent, spec: TrainSpec, onProgress: Progress): TrainResult {
     return trainModel(content, spec, report(onProgress));
+  },
+
+  /**
+   * How much a saved version's hold-out score drops when each feature is shuffled: its
+   * permutation importance, on the rows it never trained on.
+   */
+  permutationImportance(
+    content: DatasetContent,
+    version: Predictor,
+    holdout: number[],
+    metric: MetricName,
+    seed: number,
+    onProgress: Progress,
+  ): PermutationResult {
+    const m = matrixFor(content, version.encoding);
+    const set = {
+      x: m.x,
+      rows: m.rows,
+      features: m.features,
+      y: m.y,
+      classes: version.encoding.classes?.length ?? 0,
+    };
+    const rows = Int32Array.from(holdout.filter((r) => r < m.rows));
+    if (rows.length === 0) throw new TrainingError('This version has no hold-out rows to shuffle.');
+    return permutationImportance(
+      learnerFor(version.family),
+      version.fitted,
+      set,
+      rows,
+      metric,
+      5,
+      seed,
+      report(onProgress),
+    );
   },
 
   /** Score against training-set size. */

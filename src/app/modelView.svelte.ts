@@ -2,6 +2,7 @@
 import { proxy } from 'comlink';
 import type { EventRecord, ModelRecord, ModelVersionRecord } from '../core/records';
 import { type CurvePoint } from '../core/train/evaluate';
+import type { PermutationResult } from '../core/train/permutation';
 import { learnerFor } from '../core/learners/registry';
 import { predictorOf } from '../core/predict/predict';
 import { labelDataVersions, loadContent, type DataLabel } from '../store/datasets';
@@ -41,6 +42,7 @@ export class ModelView {
   readonly #store: Store;
   readonly #author: () => string;
   readonly curve = new Job<CurvePoint[]>();
+  readonly permutation = new Job<PermutationResult>();
   readonly reproduce = new Job<ReproduceReport>();
   readonly verify = new Job<VerifyReport>();
   model = $state.raw<ModelRecord | null>(null);
@@ -70,6 +72,7 @@ export class ModelView {
     );
     if (this.version?.id !== version?.id) {
       this.curve.reset();
+      this.permutation.reset();
       this.reproduce.reset();
       this.verify.reset();
     }
@@ -122,6 +125,27 @@ export class ModelView {
       return this.#pool.run(
         (api) =>
           api.learningCurve(content, v.family, v.hyperparameters, plan, v.metric, proxy(progress)),
+        { signal },
+      );
+    });
+  }
+
+  /** Shuffles each feature among the version's hold-out rows and measures the drop in its score. */
+  computePermutation(): Promise<PermutationResult | null> {
+    const v = this.version;
+    if (!v) return Promise.resolve(null);
+    return this.permutation.run(async (signal, progress) => {
+      const content = await this.#content(v);
+      return this.#pool.run(
+        (api) =>
+          api.permutationImportance(
+            content,
+            predictorOf(v),
+            v.holdout.rows,
+            v.metric,
+            v.seed,
+            proxy(progress),
+          ),
         { signal },
       );
     });

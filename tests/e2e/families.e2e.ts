@@ -49,6 +49,12 @@ describe('model families beyond the tree', () => {
     await pick.fill('2');
     await page.getByTestId('tree').waitFor();
     expect(await page.getByText(/of \d+, each trained on its own sample/).count()).toBe(1);
+    // Permutation importance on the hold-out rows: the petal measurements matter most.
+    await page.getByRole('button', { name: 'Shuffle each feature on the hold-out rows' }).click();
+    const perm = page.getByTestId('permutation');
+    await perm.waitFor();
+    expect(await perm.locator('tbody tr').count()).toBe(4);
+    expect(await perm.locator('tbody th').first().innerText()).toMatch(/^petal_/);
 
     // Predict: the probabilities, and how the trees voted.
     await page.goto(`${s.baseUrl}/#/predict`);
