@@ -122,6 +122,14 @@ describe('model families beyond the tree', () => {
     await page.getByLabel('On the data version').selectOption({ index: 1 });
     await page.getByRole('button', { name: 'Compare predictions' }).click();
     await waitText(page.getByTestId('disagreements'), /of 150 rows of Iris v1/);
+
+    // The lists say which kind each model is, and the overview filters by family.
+    await page.goto(`${s.baseUrl}/#/models`);
+    await waitText(page.getByRole('row', { name: /Iris forest/ }), /Random forest/);
+    await page.goto(`${s.baseUrl}/#/overview`);
+    await page.getByLabel('Filter').fill('family = "gradient-boosting"');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await waitText(page.getByTestId('overview-count'), /1 of 3 versions/);
     expect(s.errors).toEqual([]);
   });
 });

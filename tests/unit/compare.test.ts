@@ -152,6 +152,9 @@ describe('the overview and the audition', () => {
     expect(rows[0]!.fields['params.criterion']).toBe('gini');
     expect(overviewFields(rows)).toContain('holdout.f1_macro');
     expect(sortRows(rows, 'user', true).map((r) => r.author)).toEqual(['bo', 'amy']);
+    expect(rows[0]!.fields['family']).toBe('decision-tree');
+    const byFamily = parseQuery('family = "decision-tree"', overviewFields(rows));
+    expect(rows.filter((r) => evaluate(byFamily, r.fields))).toHaveLength(2);
     const q = parseQuery('alias = "champion"', overviewFields(rows));
     expect(rows.filter((r) => evaluate(q, r.fields)).map((r) => r.number)).toEqual([2]);
   });

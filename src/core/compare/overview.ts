@@ -1,6 +1,6 @@
 /**
  * The system overview: one row per model version with the fields the filter language can
- * name — `user`, `model`, `version`, `data`, `created`, `scenario`, `alias`,
+ * name — `user`, `model`, `family`, `version`, `data`, `created`, `scenario`, `alias`,
  * `metrics.<name>` (cross-validated mean), `holdout.<name>` and `params.<name>`.
  */
 import type { ModelRecord, ModelVersionRecord } from '../records';
@@ -41,6 +41,7 @@ export function overviewRows(
     const fields: Record<string, Value> = {
       user: v.author,
       model: m.name,
+      family: v.family,
       version: v.number,
       data: dataLabel(v.datasetVersionId),
       created: v.createdAt,
