@@ -199,7 +199,8 @@ export class Orpheus {
    * that are gone stop without writing, the person is told why, and the lists show the new store.
    */
   #replacedElsewhere(): void {
-    const searching = this.studyRun.active;
+    // A search that already met its vanished study (its trial write was refused) was running too.
+    const searching = this.studyRun.active || this.studyRun.lostStudy;
     const training = this.trainFlow.job.running;
     this.studyRun.abandon(
       'Every record was replaced from a backup in another tab: this search was stopped and nothing more of it was written.',

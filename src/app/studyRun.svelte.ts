@@ -93,6 +93,8 @@ export class StudyRun {
    * metric), so a person sees whether the search beats it; null until known.
    */
   baseline = $state<number | null>(null);
+  /** A trial could not be stored because its study had been removed under this tab. */
+  lostStudy = false;
   #controllers: Record<number, AbortController> = {};
   #content: DatasetContent | null = null;
   #suggest: typeof suggest | null = null;
@@ -159,6 +161,7 @@ export class StudyRun {
     this.#content = null;
     this.#data = null;
     this.baseline = null;
+    this.lostStudy = false;
     this.saving.reset();
     this.message = null;
     this.study = study;
@@ -263,7 +266,8 @@ export class StudyRun {
    * from another tab). Running trials are stopped; the message says why.
    */
   abandon(message: string): void {
-    const wasRunning = this.active;
+    const wasRunning = this.active || this.lostStudy;
+    this.lostStudy = false;
     for (const c of Object.values(this.#controllers)) c.abort();
     this.#controllers = {};
     this.running = [];
@@ -430,6 +434,9 @@ export class StudyRun {
         if (this.study?.id === study.id) {
           this.message = e instanceof Error ? e.message : String(e);
           this.status = 'pausing';
+          // Its study is gone: another tab replaced every record, and says so when its word comes.
+          if (!(await this.#store.get('studies', study.id).catch(() => undefined)))
+            this.lostStudy = true;
         }
       } finally {
         this.#saving = this.#saving.filter((p) => p !== saving);
