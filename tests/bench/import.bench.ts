@@ -3,7 +3,8 @@
  * path a file takes before it is stored), against papaparse's bare parse of the same text in
  * the same run. Prints:
  *   BENCH import_100k_seconds <s>
- *   BENCH import_100k_peak_mb <MB>            (peak resident memory of the process)
+ *   BENCH import_100k_peak_mb <MB>            (peak resident memory of the process, over all
+ *                                             three rounds, so more than one import's)
  *   BENCH import_100k_ratio_vs_papaparse <x>  (ours / papaparse's bare parse)
  *   BENCH import_100k_step_<parse|schema|encode|hash|profile>_seconds <s>
  * Each figure is the fastest of three rounds.
@@ -71,7 +72,7 @@ console.log(
   `BENCH import_100k_seconds ${seconds.toFixed(2)} s (${(text.length / 1e6).toFixed(1)} MB of CSV)`,
 );
 console.log(
-  `BENCH import_100k_peak_mb ${peakMb.toFixed(0)} MB (peak resident memory of the process)`,
+  `BENCH import_100k_peak_mb ${peakMb.toFixed(0)} MB (peak resident memory of the process over three rounds)`,
 );
 console.log(`BENCH import_100k_papaparse_seconds ${papaSeconds.toFixed(2)} s`);
 console.log(
