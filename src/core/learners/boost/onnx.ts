@@ -8,7 +8,7 @@ import type { onnx } from 'onnx-proto';
 import { attr, FLOAT } from '../../export/onnxParts';
 import type { Encoding } from '../../records';
 import type { OnnxPart } from '../learner';
-import { ensembleNodes } from '../forest/onnx';
+import { ensembleNodes, regressorTargets } from '../forest/onnx';
 import type { Boosted } from './model';
 
 export function boostedOnnx(b: Boosted, encoding: Encoding): OnnxPart {
@@ -27,22 +27,7 @@ export function boostedOnnx(b: Boosted, encoding: Encoding): OnnxPart {
       attr('n_targets', k, true),
       attr('aggregate_function', 'SUM'),
       attr('base_values_as_tensor', { doubles: b.base }),
-      attr(
-        'target_treeids',
-        leaves.map((l) => l.tree),
-        true,
-      ),
-      attr(
-        'target_nodeids',
-        leaves.map((l) => l.node),
-        true,
-      ),
-      attr(
-        'target_ids',
-        leaves.map((l) => l.tree % k),
-        true,
-      ),
-      attr('target_weights_as_tensor', { doubles: leaves.map((l) => l.value[0]!) }),
+      ...regressorTargets(leaves, (l) => l.tree % k),
     ],
   };
   const what = `gradient-boosted trees (${b.trees.length / k} rounds) trained in Orpheus`;

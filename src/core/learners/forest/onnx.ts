@@ -64,6 +64,27 @@ export function ensembleNodes(
   return { structure, leaves };
 }
 
+/** A TreeEnsembleRegressor's `target_*` attributes: each leaf's value, added to its target. */
+export function regressorTargets(
+  leaves: readonly OnnxLeaf[],
+  target: (leaf: OnnxLeaf) => number,
+): onnx.IAttributeProto[] {
+  return [
+    attr(
+      'target_treeids',
+      leaves.map((l) => l.tree),
+      true,
+    ),
+    attr(
+      'target_nodeids',
+      leaves.map((l) => l.node),
+      true,
+    ),
+    attr('target_ids', leaves.map(target), true),
+    attr('target_weights_as_tensor', { doubles: leaves.map((l) => l.value[0]!) }),
+  ];
+}
+
 export function ensembleOnnx(
   trees: readonly CompactTree[],
   encoding: Encoding,
@@ -115,22 +136,7 @@ export function ensembleOnnx(
       ...structure,
       attr('n_targets', 1, true),
       attr('aggregate_function', 'AVERAGE'),
-      attr(
-        'target_treeids',
-        leaves.map((l) => l.tree),
-        true,
-      ),
-      attr(
-        'target_nodeids',
-        leaves.map((l) => l.node),
-        true,
-      ),
-      attr(
-        'target_ids',
-        leaves.map(() => 0),
-        true,
-      ),
-      attr('target_weights_as_tensor', { doubles: leaves.map((l) => l.value[0]!) }),
+      ...regressorTargets(leaves, () => 0),
     ],
   };
   return { nodes: [node], initializers: [], output: 'prediction', what };
