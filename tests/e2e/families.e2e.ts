@@ -110,6 +110,9 @@ describe('model families beyond the tree', () => {
     await waitText(curve, /Loss after each round/);
     expect(await curve.innerText()).toMatch(/rows trained on[\s\S]*validation \(12 rows\)/);
     await waitText(page.getByTestId('model-facts'), /Early stopping\s+stopped after round \d+/);
+    // Each tree is one round for one class; its leaves show score values, not class shares.
+    await page.getByTestId('tree-pick').fill('2');
+    await waitText(page.locator('main'), /this one is round 1, for class versicolor/);
 
     // Compare across families: each one's settings side by side, predictions compared on the data.
     await page.goto(`${s.baseUrl}/#/compare`);

@@ -186,6 +186,8 @@ export interface TreesOf<F> {
   count(fitted: F): number;
   draw(fitted: F, encoding: Encoding, index: number): TreeModel;
   path(fitted: F, index: number, x: readonly number[]): string[];
+  /** What tree `index` is, in a few words ("round 3, for class setosa"). */
+  caption?(fitted: F, encoding: Encoding, index: number): string;
 }
 
 /** A learner whose settings and model types are not known at the call site. */

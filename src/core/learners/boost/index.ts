@@ -470,6 +470,12 @@ export const gradientBoosting: Learner<BoostParams, Boosted> = {
     count: (b) => b.trees.length,
     draw: (b, _encoding, index) => toTreeModel(b.trees[index]!, 1, true),
     path: (b, index, x) => pathOf(b.trees[index]!, x),
+    caption: (b, encoding, index) => {
+      const k = b.base.length;
+      const round = Math.floor(index / k) + 1;
+      const cls = k > 1 ? `, for class ${encoding.classes?.[index % k] ?? index % k}` : '';
+      return `this one is round ${round}${cls}: its leaves add to the raw score (before the ${b.classes === 0 ? 'value' : k > 1 ? 'softmax' : 'logistic'})`;
+    },
   },
   estimateBytes: (p, rows, classes) => {
     const perTree = 2 * Math.min(p.maxLeaves, Math.ceil(rows / p.minSamplesLeaf)) - 1;

@@ -203,6 +203,10 @@ function forestLearner(extraTrees: boolean): Learner<ForestParams, Forest> {
       draw: (forest, encoding, index) =>
         toTreeModel(forest.trees[index]!, Math.max(1, forest.classes), encoding.classes === null),
       path: (forest, index, x) => pathOf(forest.trees[index]!, x),
+      caption: () =>
+        extraTrees
+          ? 'each trained on every row, with random thresholds'
+          : 'each trained on its own sample of rows, with features drawn at every split',
     },
 
     fittedSchema: ForestSchema,
