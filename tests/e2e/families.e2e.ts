@@ -23,7 +23,7 @@ describe('model families beyond the tree', () => {
     // The suggested name follows the family.
     expect(await page.getByLabel('Name of the new model').inputValue()).toBe('Iris forest');
     expect(await page.getByTestId('scenario').locator('xpath=..').innerText()).toMatch(
-      /random forest’s settings \(trees, bootstrap samples, features tried per split/,
+      /random forest’s settings \(trees, max depth, min rows per leaf, features tried per split, split quality, class weights; the others keep their defaults\)/,
     );
     await page.getByRole('button', { name: 'Search and train' }).click();
     const result = page.getByTestId('train-result');
