@@ -38,6 +38,11 @@ export function isFamily(family: string): boolean {
   return BY_FAMILY.has(family);
 }
 
+/** How many trees a version's model is made of (0 for a family without trees). */
+export function treeCount(v: { family: string; fitted: unknown }): number {
+  return learnerFor(v.family).trees?.count(v.fitted) ?? 0;
+}
+
 /** The families that can learn a task. */
 export function learnersFor(task: Task): AnyLearner[] {
   return LEARNERS.filter((l) => l.tasks.includes(task));

@@ -14,6 +14,9 @@ import type { Task } from '../../vocabulary';
 import {
   compactProblem,
   CompactTreeSchema,
+  ensembleSize,
+  featuresUsedBy,
+  FiniteNumbers,
   leafOf,
   pathOf,
   toTreeModel,
@@ -352,14 +355,6 @@ function fitBoosted(
     }
   }
   const total = gains.reduce((a, b) => a + b, 0);
-  const used = new Set<number>();
-  for (const t of trees) for (const f of t.feature) if (f >= 0) used.add(f);
-  let nodes = 0;
-  let leaves = 0;
-  for (const t of trees) {
-    nodes += t.feature.length;
-    for (const f of t.feature) if (f < 0) leaves++;
-  }
   return {
     fitted: {
       classes: set.classes,
@@ -368,19 +363,18 @@ function fitBoosted(
       loss: { train: trainLoss, validation: stop ? validLoss : null, validationRows: valid.length },
     },
     importances: Array.from(gains, (x) => (total > 0 ? x / total : 0)),
-    featuresUsed: [...used].sort((a, b) => a - b),
-    size: { rounds: trees.length / k, trees: trees.length, nodes, leaves },
+    featuresUsed: featuresUsedBy(trees),
+    size: { rounds: trees.length / k, ...ensembleSize(trees) },
   };
 }
 
-const numbers = v.array(v.pipe(v.number(), v.finite()));
 const BoostedSchema = v.strictObject({
   classes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000)),
-  base: numbers,
+  base: FiniteNumbers,
   trees: v.pipe(v.array(CompactTreeSchema), v.minLength(1), v.maxLength(MAX_ROUNDS * 1000)),
   loss: v.strictObject({
-    train: numbers,
-    validation: v.nullable(numbers),
+    train: FiniteNumbers,
+    validation: v.nullable(FiniteNumbers),
     validationRows: v.pipe(v.number(), v.integer(), v.minValue(0)),
   }),
 });

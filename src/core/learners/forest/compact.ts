@@ -161,16 +161,38 @@ export function compactShape(t: CompactTree): { depth: number; nodes: number; le
   return { depth: max, nodes: t.feature.length, leaves };
 }
 
-const numbers = v.array(v.pipe(v.number(), v.finite()));
+/** The feature indices any split of the trees uses, ascending. */
+export function featuresUsedBy(trees: readonly CompactTree[]): number[] {
+  const used = new Set<number>();
+  for (const t of trees) for (const f of t.feature) if (f >= 0) used.add(f);
+  return [...used].sort((a, b) => a - b);
+}
+
+/** Size of an ensemble: trees, nodes, leaves, the deepest tree. */
+export function ensembleSize(trees: readonly CompactTree[]): Record<string, number> {
+  let nodes = 0;
+  let leaves = 0;
+  let depth = 0;
+  for (const t of trees) {
+    const s = compactShape(t);
+    nodes += s.nodes;
+    leaves += s.leaves;
+    depth = Math.max(depth, s.depth);
+  }
+  return { trees: trees.length, nodes, leaves, depth };
+}
+
+/** A list of finite numbers, as every part of a stored flat tree is. */
+export const FiniteNumbers = v.array(v.pipe(v.number(), v.finite()));
 
 export const CompactTreeSchema = v.strictObject({
-  feature: numbers,
-  threshold: numbers,
-  left: numbers,
-  right: numbers,
-  missingLeft: numbers,
-  samples: numbers,
-  value: numbers,
+  feature: FiniteNumbers,
+  threshold: FiniteNumbers,
+  left: FiniteNumbers,
+  right: FiniteNumbers,
+  missingLeft: FiniteNumbers,
+  samples: FiniteNumbers,
+  value: FiniteNumbers,
 });
 
 /**

@@ -10,7 +10,7 @@
 import { seededRandom } from '../../random';
 import { fitCart, type CartParams } from '../tree/cart';
 import type { TrainingSet } from '../training';
-import { compactShape, compactTree, leafOf, type CompactTree } from './compact';
+import { compactTree, leafOf, type CompactTree } from './compact';
 
 export interface ForestOptions {
   trees: number;
@@ -37,14 +37,19 @@ export function treeSeed(seed: number, t: number): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-/** Per-class weights n / (k · count) over the given row weights, as scikit-learn's "balanced". */
-function balancedWeights(set: TrainingSet, rows: Int32Array, counts: Float64Array): Float64Array {
+/** Per-class weights n / (k · count) over the given row weights (1 each when null), as scikit-learn's "balanced". */
+function balancedWeights(
+  set: TrainingSet,
+  rows: Int32Array,
+  counts: Float64Array | null,
+): Float64Array {
   const k = set.classes;
   const byClass = new Float64Array(k);
   let n = 0;
   for (const r of rows) {
-    byClass[set.y[r]!]! += counts[r]!;
-    n += counts[r]!;
+    const c = counts ? counts[r]! : 1;
+    byClass[set.y[r]!]! += c;
+    n += c;
   }
   return byClass.map((c) => (c > 0 ? n / (k * c) : 0));
 }
@@ -81,11 +86,9 @@ export function fitForestTree(
     for (const r of rows) counts[r] = 1;
   }
   if (set.classes > 0 && options.classWeight !== 'none') {
-    const base = new Float64Array(set.rows);
-    for (const r of rows) base[r] = 1;
     const cw =
       options.classWeight === 'balanced'
-        ? balancedWeights(set, rows, base)
+        ? balancedWeights(set, rows, null)
         : balancedWeights(set, bag, counts);
     for (const r of bag) counts[r]! *= cw[set.y[r]!]!;
   }
@@ -174,18 +177,4 @@ export function meanImportances(fits: readonly TreeFit[], features: number): num
   for (const f of fits) f.importances.forEach((x, i) => (out[i]! += x));
   const total = out.reduce((a, b) => a + b, 0);
   return out.map((x) => (total > 0 ? x / total : 0));
-}
-
-/** Size of a forest: trees, nodes, leaves, the deepest tree. */
-export function forestSize(trees: readonly CompactTree[]): Record<string, number> {
-  let nodes = 0;
-  let leaves = 0;
-  let depth = 0;
-  for (const t of trees) {
-    const s = compactShape(t);
-    nodes += s.nodes;
-    leaves += s.leaves;
-    depth = Math.max(depth, s.depth);
-  }
-  return { trees: trees.length, nodes, leaves, depth };
 }

@@ -6,12 +6,14 @@
  * `compact.ts`.
  */
 import * as v from 'valibot';
-import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
+import { commonTags, type Fit, type Learner, type Prediction, type RowOutcome } from '../learner';
 import { ordersOf, treePreprocessing } from '../tree';
 import { TrainingError } from '../training';
 import {
   compactProblem,
   CompactTreeSchema,
+  ensembleSize,
+  featuresUsedBy,
   leafClass,
   leafOf,
   pathOf,
@@ -20,7 +22,6 @@ import {
 } from './compact';
 import {
   fitForestTree,
-  forestSize,
   meanImportances,
   outOfBagScore,
   sumLeaves,
@@ -67,12 +68,25 @@ function options(p: ForestParams, extraTrees: boolean): ForestOptions {
   };
 }
 
-/** Votes per class ("votes:3,95,2") for the path a forest's prediction records. */
-function votesPath(forest: Forest, x: readonly number[]): string[] {
-  if (forest.classes === 0) return [`trees:${forest.trees.length}`];
-  const votes = new Array<number>(forest.classes).fill(0);
-  for (const t of forest.trees) votes[leafClass(t, leafOf(t, x), forest.classes)]!++;
-  return [`votes:${votes.join(',')}`];
+/**
+ * One row through every tree once: the mean of the leaves' probabilities (or values), and
+ * for the path the votes per class ("votes:3,95,2"), each tree voting its leaf's class.
+ */
+function forestRow(forest: Forest, x: readonly number[], classes: number): RowOutcome {
+  const width = Math.max(1, classes);
+  const sums = new Float64Array(width);
+  const votes = new Array<number>(width).fill(0);
+  for (const t of forest.trees) {
+    const leaf = leafOf(t, x);
+    for (let c = 0; c < width; c++) sums[c]! += t.value[leaf * width + c]!;
+    if (classes > 0) votes[leafClass(t, leaf, width)]!++;
+  }
+  const n = forest.trees.length;
+  if (classes === 0) return { value: sums[0]! / n, probabilities: null, path: [`trees:${n}`] };
+  const probabilities = Array.from(sums, (x) => x / n);
+  let best = 0;
+  for (let c = 1; c < classes; c++) if (probabilities[c]! > probabilities[best]!) best = c;
+  return { value: best, probabilities, path: [`votes:${votes.join(',')}`] };
 }
 
 /** The mean of the trees' leaf probabilities (the most probable class), or of their values. */
@@ -148,26 +162,17 @@ function forestLearner(extraTrees: boolean): Learner<ForestParams, Forest> {
         fits.push(f);
       }
       const trees = fits.map((f) => f.tree);
-      const used = new Set<number>();
-      for (const t of trees) for (const f of t.feature) if (f >= 0) used.add(f);
       return {
         fitted: { classes: set.classes, trees, oob: outOfBagScore(set, fits) },
         importances: meanImportances(fits, set.features),
-        featuresUsed: [...used].sort((a, b) => a - b),
-        size: forestSize(trees),
+        featuresUsed: featuresUsedBy(trees),
+        size: ensembleSize(trees),
       };
     },
 
     predict: predictForest,
 
-    predictRow(forest, x, classes) {
-      const p = predictForest(forest, Float64Array.from(x), 1, x.length, classes);
-      return {
-        value: p.predictions[0]!,
-        probabilities: p.probabilities ? Array.from(p.probabilities) : null,
-        path: votesPath(forest, x),
-      };
-    },
+    predictRow: forestRow,
 
     explainRow(path, encoding) {
       const votes = path[0]?.startsWith('votes:') ? path[0].slice(6).split(',').map(Number) : null;

@@ -274,18 +274,47 @@ class OrpheusBuilder {
     }
   }
 
-  findSplit(s: number, e: number, w: number, sum: number, weighted: Float64Array): Best | null {
-    const rw = this.rowWeight;
-    const { ws, regression, k } = this;
-    const y = ws.set.y;
+  /** Starts the search of a node's best split: its rows [s, e), their weight, sum and classes. */
+  private startNode(s: number, e: number, w: number, sum: number, weighted: Float64Array): void {
     this.s = s;
     this.e = e;
     this.w = w;
     this.sum = sum;
     this.weighted = weighted;
     this.best = null;
+  }
+
+  /** The feature about to be swept, and the totals of its missing rows (`this.missing` filled). */
+  private startFeature(f: number, nMissing: number, wMissing: number, sumMissing: number): void {
+    this.f = f;
+    if (!this.regression)
+      for (let c = 0; c < this.k; c++) this.nonMissing[c] = this.weighted[c]! - this.missing[c]!;
+    this.nMissing = nMissing;
+    this.wMissing = wMissing;
+    this.sumMissing = sumMissing;
+  }
+
+  /** The split that sends every present value one way and the missing ones the other. */
+  private missingApart(): void {
+    const nPresent = this.e - this.s - this.nMissing;
+    if (this.nMissing === 0 || nPresent === 0) return;
+    this.consider(
+      nPresent,
+      this.w - this.wMissing,
+      this.sum - this.sumMissing,
+      Number.MAX_VALUE,
+      false,
+      this.nonMissing,
+    );
+  }
+
+  findSplit(s: number, e: number, w: number, sum: number, weighted: Float64Array): Best | null {
+    this.startNode(s, e, w, sum, weighted);
+    if (this.randomThresholds) return this.findRandomSplit();
+    const rw = this.rowWeight;
+    const { ws, regression } = this;
+    const y = ws.set.y;
     let visited = 0;
-    if (this.randomThresholds) return this.findRandomSplit(s, e, w, sum, weighted);
     for (const f of this.featureOrder()) {
       if (visited >= this.maxFeatures) break;
       const col = ws.cols[f]!;
@@ -299,7 +328,6 @@ class OrpheusBuilder {
         if (nMissing === 0 || nPresent === 0) continue; // constant: does not count as visited
       }
       visited++;
-      this.f = f;
 
       // Totals of the missing rows (weights, sums, class weights).
       let wMissing = 0;
@@ -312,11 +340,7 @@ class OrpheusBuilder {
         if (regression) sumMissing += wr * y[r]!;
         else this.missing[y[r]!]! += wr;
       }
-      if (!regression)
-        for (let c = 0; c < k; c++) this.nonMissing[c] = weighted[c]! - this.missing[c]!;
-      this.nMissing = nMissing;
-      this.wMissing = wMissing;
-      this.sumMissing = sumMissing;
+      this.startFeature(f, nMissing, wMissing, sumMissing);
 
       const leftCounts = this.left;
       leftCounts.fill(0);
@@ -337,17 +361,7 @@ class OrpheusBuilder {
         if (!(t > a)) t = b; // rounding: keep a < t ≤ b so `x < t` separates them
         this.both(nl, wl, suml, t);
       }
-      // Present values on one side, missing ones on the other.
-      if (nMissing > 0 && nPresent > 0) {
-        this.consider(
-          nPresent,
-          w - wMissing,
-          sum - sumMissing,
-          Number.MAX_VALUE,
-          false,
-          this.nonMissing,
-        );
-      }
+      this.missingApart();
     }
     return this.best;
   }
@@ -357,23 +371,11 @@ class OrpheusBuilder {
    * largest present value. Two scans of the node's rows per feature (range and missing rows,
    * then the left side); no sorted orders are kept, so a split moves only the row list.
    */
-  findRandomSplit(
-    s: number,
-    e: number,
-    w: number,
-    sum: number,
-    weighted: Float64Array,
-  ): Best | null {
-    const { ws, regression, k } = this;
+  private findRandomSplit(): Best | null {
+    const { ws, regression, s, e } = this;
     const rw = this.rowWeight;
     const y = ws.set.y;
     const rows = ws.rows;
-    this.s = s;
-    this.e = e;
-    this.w = w;
-    this.sum = sum;
-    this.weighted = weighted;
-    this.best = null;
     let visited = 0;
     for (const f of this.featureOrder()) {
       if (visited >= this.maxFeatures) break;
@@ -401,12 +403,7 @@ class OrpheusBuilder {
       const nPresent = e - s - nMissing;
       if (nPresent === 0 || (lo === hi && nMissing === 0)) continue; // constant: not visited
       visited++;
-      this.f = f;
-      if (!regression)
-        for (let c = 0; c < k; c++) this.nonMissing[c] = weighted[c]! - this.missing[c]!;
-      this.nMissing = nMissing;
-      this.wMissing = wMissing;
-      this.sumMissing = sumMissing;
+      this.startFeature(f, nMissing, wMissing, sumMissing);
       if (lo < hi) {
         let t = lo + this.random() * (hi - lo);
         if (!(t > lo)) t = hi; // keep lo < t ≤ hi, so both sides have rows
@@ -426,16 +423,7 @@ class OrpheusBuilder {
         }
         this.both(nl, wl, suml, t);
       }
-      // Present values on one side, missing ones on the other.
-      if (nMissing > 0 && nPresent > 0)
-        this.consider(
-          nPresent,
-          w - wMissing,
-          sum - sumMissing,
-          Number.MAX_VALUE,
-          false,
-          this.nonMissing,
-        );
+      this.missingApart();
     }
     return this.best;
   }

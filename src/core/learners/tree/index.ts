@@ -26,6 +26,7 @@ import {
   sameTree,
   treeShape,
   type TreeModel,
+  type TreeNode,
 } from './tree';
 
 /** Bumped whenever the trainer could build a different tree from the same data and settings. */
@@ -65,8 +66,8 @@ export function treePreprocessing(
   return lines;
 }
 
-/** The nodes from the root to a row's leaf ("", "L", "LR" …). */
-function rowPath(tree: TreeModel, x: readonly number[]): string[] {
+/** A row's way down the tree: the nodes from the root ("", "L", "LR" …) and the leaf. */
+function rowWalk(tree: TreeModel, x: readonly number[]): { path: string[]; leaf: TreeNode } {
   const path = [''];
   let node = tree.root;
   let id = '';
@@ -76,7 +77,7 @@ function rowPath(tree: TreeModel, x: readonly number[]): string[] {
     path.push(id);
     node = next;
   }
-  return path;
+  return { path, leaf: node };
 }
 
 export const decisionTree: Learner<CartParams, TreeModel> = {
@@ -113,9 +114,7 @@ export const decisionTree: Learner<CartParams, TreeModel> = {
   predict: (tree, x, rows, features, classes) => predictTree(tree, x, rows, features, classes),
 
   predictRow(tree, x, classes) {
-    const path = rowPath(tree, x);
-    let node = tree.root;
-    while (!isLeaf(node)) node = childFor(node, x);
+    const { path, leaf: node } = rowWalk(tree, x);
     if (classes > 0) {
       const p = Array.from(leafProbabilities(node, classes));
       return { value: argmax(p), probabilities: p, path };
@@ -126,7 +125,7 @@ export const decisionTree: Learner<CartParams, TreeModel> = {
   trees: {
     count: () => 1,
     draw: (tree) => tree,
-    path: (tree, _index, x) => rowPath(tree, x),
+    path: (tree, _index, x) => rowWalk(tree, x).path,
   },
 
   fittedSchema: TreeSchema,
