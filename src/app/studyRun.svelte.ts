@@ -8,7 +8,8 @@ import type {
   StudyRecord,
   TrialRecord,
 } from '../core/records';
-import { promotable } from '../core/search/pruning';
+import { promotable, type Halving } from '../core/search/pruning';
+import type { Report, TrialOutcome } from '../core/search/objective';
 import type { Observation, suggest } from '../core/search/samplers';
 import { learnerFor } from '../core/learners/registry';
 import type { Params } from '../core/search/space';
@@ -197,23 +198,11 @@ export class StudyRun {
       const content = this.#content;
       const data = this.#data;
       if (!content || !data || this.study?.id !== study.id) return;
-      const learner = learnerFor('baseline');
-      const key = `${study.id}:${study.datasetVersionId}`;
-      const plan = { ...study.evaluation, seed: study.seed };
-      const call = (c: DatasetContent | null) =>
-        this.#pool.run((api) =>
-          api.searchTrial(
-            key,
-            c,
-            plan,
-            'baseline',
-            learner.defaults(data.task),
-            study.metric,
-            { eta: 3, rungs: [1] },
-            proxy(() => true),
-          ),
-        );
-      const outcome = (await call(null)) ?? (await call(transferable(content)));
+      const params = learnerFor('baseline').defaults(data.task);
+      const outcome = await this.#crossValidate(study, content, 'baseline', params, {
+        halving: { eta: 3, rungs: [1] },
+        report: proxy(() => true),
+      });
       if (outcome?.value !== null && outcome?.value !== undefined && this.study?.id === study.id)
         this.baseline = outcome.value;
     } catch {
@@ -372,33 +361,42 @@ export class StudyRun {
     return promotable(value, others, study.halving.eta, study.direction);
   }
 
+  /**
+   * Settings of a family cross-validated on the study's folds, in a search worker. The worker
+   * keeps the study's prepared data: the rows are sent only to a worker that has not got them.
+   */
+  async #crossValidate(
+    study: StudyRecord,
+    content: DatasetContent,
+    family: string,
+    params: Params,
+    how: { halving: Halving; report: Report; signal?: AbortSignal },
+  ): Promise<TrialOutcome | null> {
+    const key = `${study.id}:${study.datasetVersionId}`;
+    const plan = { ...study.evaluation, seed: study.seed };
+    const call = (c: DatasetContent | null) =>
+      this.#pool.run(
+        (api) =>
+          api.searchTrial(key, c, plan, family, params, study.metric, how.halving, how.report),
+        how.signal ? { signal: how.signal } : {},
+      );
+    return (await call(null)) ?? (await call(transferable(content)));
+  }
+
   async #run(study: StudyRecord, number: number, params: Params): Promise<void> {
     const controller = new AbortController();
     this.#controllers[number] = controller;
     const started = performance.now();
-    const key = `${study.id}:${study.datasetVersionId}`;
-    const plan = { ...study.evaluation, seed: study.seed };
     const learner = learnerFor(study.family);
     const full = learner.withParams(params, learner.defaults(this.#data!.task));
     const report = proxy((step: number, value: number) => this.#report(number, step, value));
-    const call = (content: DatasetContent | null) =>
-      this.#pool.run(
-        (api) =>
-          api.searchTrial(
-            key,
-            content,
-            plan,
-            study.family,
-            full,
-            study.metric,
-            study.halving,
-            report,
-          ),
-        { signal: controller.signal },
-      );
     let record: Omit<TrialRecord, 'id' | 'author' | 'createdAt' | 'studyId'> | null = null;
     try {
-      const outcome = (await call(null)) ?? (await call(transferable(this.#content!)));
+      const outcome = await this.#crossValidate(study, this.#content!, study.family, full, {
+        halving: study.halving,
+        report,
+        signal: controller.signal,
+      });
       if (!outcome) throw new Error('The worker could not prepare the data.');
       record = {
         number,

@@ -159,6 +159,19 @@ export function plainColumn({ name, type, role, mergeVariants }: ColumnSchema): 
   return mergeVariants ? { name, type, role, mergeVariants } : { name, type, role };
 }
 
+/**
+ * The content's rows `rows`, in that order, as new content under the same schema (checked
+ * as trainable unless `partial`: rows that only become part of a version).
+ */
+export function pickRows(
+  content: DatasetContent,
+  rows: readonly number[],
+  partial = false,
+): DatasetContent {
+  const cells = content.columns.map((c) => rows.map((r) => cellText(c, r)));
+  return buildContent(cells, content.schema, content.task, rows.length, { partial });
+}
+
 /** Builds a version's content from cells and a schema. */
 export function buildContent(
   cellsByColumn: readonly (readonly (string | null)[])[],

@@ -11,6 +11,7 @@ import {
   cellText,
   checkTrainable,
   columnCells,
+  pickRows,
   type DatasetContent,
 } from './content';
 import { asContent, checkAppend, diffRows, replaceChange, withoutRows } from './rows';
@@ -183,8 +184,7 @@ export function filterRows(
     throw new DataError(`Every row passes "${describeFilter(f)}": nothing would change.`);
   if (rows.length === 0)
     throw new DataError(`No row passes "${describeFilter(f)}": the version would be empty.`);
-  const cells = parent.columns.map((c) => rows.map((r) => cellText(c, r)));
-  const content = buildContent(cells, parent.schema, parent.task, rows.length);
+  const content = pickRows(parent, rows);
   return {
     content,
     change: {

@@ -6,7 +6,7 @@
  */
 import type { VersionChange } from '../records';
 import { DataError } from './cells';
-import { buildContent, cellText, checkTrainable, type DatasetContent } from './content';
+import { buildContent, cellText, checkTrainable, pickRows, type DatasetContent } from './content';
 import { ID_NAME } from './infer';
 import type { RawTable } from './parse';
 
@@ -108,12 +108,26 @@ function uniqueValues(content: DatasetContent, i: number): string[] | null {
 }
 
 /** Which rows of `extra` appending would repeat; `skip` marks them (1) for leaving out. */
+/** What both comparisons of a version with a file need, worked out once for both. */
+interface Compared {
+  /** The version's identifier column, or null. */
+  id: number | null;
+  /** Every row's key, of the version and of the file. */
+  before: string[];
+  after: string[];
+}
+
+function compared(parent: DatasetContent, next: DatasetContent): Compared {
+  return { id: identifierColumn(parent), before: rowKeys(parent), after: rowKeys(next) };
+}
+
 export function checkAppend(
   parent: DatasetContent,
   extra: DatasetContent,
+  c: Compared = compared(parent, extra),
 ): { check: AppendCheck; skip: Uint8Array } {
-  const id = identifierColumn(parent);
-  const keys = new Set(rowKeys(parent));
+  const id = c.id;
+  const keys = new Set(c.before);
   const ids = new Set<string>();
   if (id !== null)
     for (let r = 0; r < parent.rowCount; r++) ids.add(cellText(parent.columns[id]!, r)!);
@@ -121,7 +135,7 @@ export function checkAppend(
   const examples: AppendCheck['examples'] = [];
   let duplicateRows = 0;
   let repeatedIds = 0;
-  const extraKeys = rowKeys(extra);
+  const extraKeys = c.after;
   for (let r = 0; r < extra.rowCount; r++) {
     const k = extraKeys[r]!;
     const v = id === null ? null : cellText(extra.columns[id]!, r);
@@ -153,10 +167,12 @@ export function checkAppend(
 }
 
 /** What taking `next` as the whole new content of `parent` changes, row by row. */
-export function diffRows(parent: DatasetContent, next: DatasetContent): RowDiff {
-  const id = identifierColumn(parent);
-  const before = rowKeys(parent);
-  const after = rowKeys(next);
+export function diffRows(
+  parent: DatasetContent,
+  next: DatasetContent,
+  c: Compared = compared(parent, next),
+): RowDiff {
+  const { id, before, after } = c;
   const examples: RowDiff['examples'] = [];
   const note = (change: RowDiff['examples'][number]['change'], key: string) => {
     if (examples.length < EXAMPLES) examples.push({ change, key });
@@ -271,11 +287,12 @@ export function describeRepeats(a: AppendCheck): string {
 /** Sets the file against the version both ways, for the person to choose. */
 export function previewRows(parent: DatasetContent, table: RawTable): RowsPreview {
   const extra = asContent(parent, table);
-  const { check } = checkAppend(parent, extra);
+  const c = compared(parent, extra);
+  const { check } = checkAppend(parent, extra, c);
   let replace: RowsPreview['replace'];
   try {
     checkTrainable(extra);
-    replace = diffRows(parent, extra);
+    replace = diffRows(parent, extra, c);
     if (replace.added === 0 && replace.removed === 0 && replace.changed === 0)
       replace = {
         problem: 'The file holds exactly the rows the version has: nothing would change.',
@@ -291,6 +308,5 @@ export function previewRows(parent: DatasetContent, table: RawTable): RowsPrevie
 export function withoutRows(content: DatasetContent, skip: Uint8Array): DatasetContent {
   const rows: number[] = [];
   for (let r = 0; r < content.rowCount; r++) if (!skip[r]) rows.push(r);
-  const cells = content.columns.map((c) => rows.map((r) => cellText(c, r)));
-  return buildContent(cells, content.schema, content.task, rows.length, { partial: true });
+  return pickRows(content, rows, true);
 }

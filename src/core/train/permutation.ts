@@ -8,6 +8,7 @@ import type { AnyLearner } from '../learners/learner';
 import type { TrainingSet } from '../learners/training';
 import { seededRandom, shuffle } from '../random';
 import type { Progress } from '../vocabulary';
+import { sliceRows } from '../predict/score';
 import { scoreRows } from './evaluate';
 import { METRICS, scalarScores, type MetricName } from './metrics';
 
@@ -50,12 +51,8 @@ export function permutationImportance(
   const p = set.features;
   const n = rows.length;
   // The hold-out rows as a set of their own, so a shuffle touches nothing else.
-  const x = new Float64Array(n * p);
-  const y = new Float64Array(n);
-  rows.forEach((r, i) => {
-    x.set(set.x.subarray(r * p, (r + 1) * p), i * p);
-    y[i] = set.y[r]!;
-  });
+  const x = sliceRows(set.x, p, Array.from(rows));
+  const y = Float64Array.from(rows, (r) => set.y[r]!);
   const own: TrainingSet = { x, rows: n, features: p, y, classes: set.classes };
   const all = new Int32Array(n).map((_, i) => i);
   const sign = METRICS[metric].higherIsBetter ? 1 : -1;
