@@ -21,7 +21,7 @@ import { shareLink } from '../core/export/share';
 import { hrefFor } from './routes';
 import { Job } from './job.svelte';
 import { environmentDifferences, type VersionDifference } from './training';
-import type { ComputePool } from './workers';
+import { trainOnPool, type ComputePool } from './workers';
 
 export interface ReproduceReport {
   identical: boolean;
@@ -158,13 +158,12 @@ export class ModelView {
     return this.reproduce.run(async (signal, progress) => {
       const content = await this.#content(v);
       const spec = {
+        family: v.family,
         params: v.hyperparameters,
         plan: { ...v.evaluation, seed: v.seed },
         metric: v.metric,
       };
-      const r = await this.#pool.run((api) => api.train(content, spec, proxy(progress)), {
-        signal,
-      });
+      const r = await trainOnPool(this.#pool, content, spec, signal, progress);
       const agree = r.holdoutPredictions.filter((p, i) => p === v.holdout.predictions[i]).length;
       return {
         identical: learnerFor(v.family).same(r.fitted, v.fitted),

@@ -23,7 +23,7 @@ import { Job } from './job.svelte';
 import type { ModelLibrary } from './modelLibrary.svelte';
 import type { StudyLibrary } from './studyLibrary.svelte';
 import { versionDraft } from './training';
-import type { ComputePool } from './workers';
+import { trainOnPool, type ComputePool } from './workers';
 
 /** A trial being computed now: its parameters and the rungs it has reported. */
 export interface RunningTrial {
@@ -482,9 +482,12 @@ export class StudyRun {
       const params = learner.withParams(best.params, learner.defaults(dv.task));
       const plan = { ...study.evaluation, seed: study.seed };
       const family = study.family;
-      const result = await this.#pool.run(
-        (api) => api.train(rows, { family, params, plan, metric: study.metric }, proxy(progress)),
-        { signal },
+      const result = await trainOnPool(
+        this.#pool,
+        rows,
+        { family, params, plan, metric: study.metric },
+        signal,
+        progress,
       );
       const author = this.#author();
       const model: ModelRecord | null = study.modelId

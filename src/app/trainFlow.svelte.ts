@@ -1,5 +1,4 @@
 /** The Train screen's state: `train(data, model)` in its four cases, run in a worker. */
-import { proxy } from 'comlink';
 import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord, Task } from '../core/records';
 import { newSeed } from '../core/random';
 import { DEFAULT_PLAN, type EvaluationPlan } from '../core/train/evaluate';
@@ -17,7 +16,7 @@ import { Job, type Progress } from './job.svelte';
 import { saveVersion } from './saveVersion';
 import type { StudyRun } from './studyRun.svelte';
 import { versionDraft } from './training';
-import type { ComputePool } from './workers';
+import { trainOnPool, type ComputePool } from './workers';
 import type { ModelLibrary } from './modelLibrary.svelte';
 
 export interface TrainOutcome {
@@ -211,9 +210,12 @@ export class TrainFlow {
         outcome = await this.#searchNew(data, family, name, plan, metric, signal, progress);
       } else {
         const content = await loadContent(this.#store, data);
-        const result: TrainResult = await this.#pool.run(
-          (api) => api.train(content, { family, params, plan, metric }, proxy(progress)),
-          { signal },
+        const result: TrainResult = await trainOnPool(
+          this.#pool,
+          content,
+          { family, params, plan, metric },
+          signal,
+          progress,
         );
         if (signal.aborted) throw new DOMException('Training was cancelled.', 'AbortError');
         const draft = versionDraft({

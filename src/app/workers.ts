@@ -1,7 +1,9 @@
-import { proxy } from 'comlink';
-import type { ComputeApi } from '../../workers/compute.worker';
+import { proxy, type Remote } from 'comlink';
+import type { ComputeApi } from '../../workers/computeApi';
 import { defaultPoolSize, WorkerPool } from '../../workers/pool';
 import type { PrimeCount } from '../core/smoke';
+import type { DatasetContent } from '../core/data/content';
+import { finalPieces, withFolds, type TrainResult, type TrainSpec } from '../core/train/model';
 import type { Progress } from './job.svelte';
 
 export type ComputePool = WorkerPool<ComputeApi>;
@@ -28,4 +30,61 @@ export function checkWorkers(
   progress: Progress,
 ): Promise<PrimeCount> {
   return pool.run((api) => api.countPrimes(limit, 50, proxy(progress)), { signal });
+}
+
+let runs = 0;
+
+/**
+ * Trains one configuration on the pool. On one worker it is one job. On more, each fold is a
+ * job, and so is the final fit, which a family made of independent units (a forest's trees)
+ * splits into one job per worker, joined by a last job that scores the hold-out. Each unit
+ * depends only on the seed and its number, so the result is the same whatever the number of
+ * workers.
+ */
+export async function trainOnPool(
+  pool: ComputePool,
+  content: DatasetContent,
+  spec: TrainSpec,
+  signal: AbortSignal,
+  progress: Progress,
+): Promise<TrainResult> {
+  if (pool.size < 2)
+    return pool.run((api) => api.train(content, spec, proxy(progress)), { signal });
+  const key = `run-${++runs}-${Date.now()}`;
+  const pieces = finalPieces(spec, pool.size);
+  const total = spec.plan.folds + (pieces?.length ?? 0) + 1;
+  let done = 0;
+  const step = <T>(value: T): T => {
+    progress(++done, total);
+    return value;
+  };
+  // One failed job cancels the others: nothing of a failed run is kept.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  let failure: unknown = null;
+  const job = <T>(work: (api: Remote<ComputeApi>) => Promise<T>): Promise<T> =>
+    pool.run(work, { signal: stop.signal }).then(step, (e: unknown) => {
+      failure ??= e;
+      stop.abort();
+      throw e;
+    });
+  try {
+    const folds = Promise.all(
+      Array.from({ length: spec.plan.folds }, (_, k) =>
+        job((api) => api.trainFold(key, content, spec, k)),
+      ),
+    );
+    const final = pieces
+      ? Promise.all(pieces.map((p) => job((api) => api.trainPiece(key, content, spec, p)))).then(
+          (parts) => job((api) => api.trainFinal(key, content, spec, parts)),
+        )
+      : job((api) => api.trainFinal(key, content, spec, null));
+    const [perFold, fit] = await Promise.all([folds, final]);
+    return withFolds(fit, perFold);
+  } catch (e) {
+    throw failure ?? e;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }

@@ -3,6 +3,8 @@
  * ExtraTreesClassifier (n_jobs=1), on the same data in the same run. Prints:
  *   BENCH forest_fit_50k_ratio_vs_sklearn <x>        100 trees, 50k × 10, defaults; ours / theirs
  *   BENCH extratrees_fit_50k_ratio_vs_sklearn <x>
+ *   BENCH forest_speedup_2_workers <x>              that forest on 1 worker thread / on 2, the
+ *                                                   trees split in two jobs and joined
  *   BENCH forest_predict_100k_ratio_vs_sklearn <x>   that forest predicting 100k rows
  *   BENCH forest_accuracy_delta_vs_sklearn <points>  hold-out accuracy, ours − theirs, mean over
  *   BENCH extratrees_accuracy_delta_vs_sklearn <points>  5 splits of each classification sample
@@ -13,6 +15,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { extraTrees, randomForest } from '../../src/core/learners/forest';
 import {
   accuracyOn,
@@ -54,6 +57,45 @@ const et = fitMs(extraTrees);
 const t0 = performance.now();
 randomForest.predict(rf.fit.fitted, wide.x, wide.rows, wide.features, wide.classes);
 const predictMs = performance.now() - t0;
+
+// The same forest trained by one worker thread, then by two (half the trees each), joined.
+async function onWorkers(count: number): Promise<number> {
+  const workers = Array.from(
+    { length: count },
+    () =>
+      // Worker threads do not inherit tsx's loader: the worker loads the module through tsx's API.
+      new Worker(
+        `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(new URL('./forest-worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}));`,
+        { eval: true },
+      ),
+  );
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+  const t0 = performance.now();
+  const per = Math.ceil(TREES / count);
+  const parts = await Promise.all(
+    workers.map(
+      (w, i) =>
+        new Promise<unknown>((resolve) => {
+          w.once('message', resolve);
+          w.postMessage({ trees: TREES, from: i * per, to: Math.min(TREES, (i + 1) * per) });
+        }),
+    ),
+  );
+  const joined = randomForest.pieces!.join(
+    big,
+    { ...randomForest.defaults('classification'), nTrees: TREES },
+    parts,
+  );
+  const ms = performance.now() - t0;
+  await Promise.all(workers.map((w) => w.terminate()));
+  if (JSON.stringify(joined.fitted) !== JSON.stringify(rf.fit.fitted))
+    throw new Error(
+      `The forest trained on ${count} workers differs from the one trained in one piece.`,
+    );
+  return ms;
+}
+const oneWorker = await onWorkers(1);
+const twoWorkers = await onWorkers(2);
 
 const json = JSON.stringify(rf.fit.fitted);
 const nodes = rf.fit.size['nodes']!;
@@ -116,6 +158,9 @@ console.log(
 );
 console.log(
   `BENCH extratrees_fit_50k_ratio_vs_sklearn ${(et.ms / sk.et_fit).toFixed(2)} (ours ${(et.ms / 1000).toFixed(1)} s / scikit-learn ${(sk.et_fit / 1000).toFixed(1)} s)`,
+);
+console.log(
+  `BENCH forest_speedup_2_workers ${(oneWorker / twoWorkers).toFixed(2)} (${(oneWorker / 1000).toFixed(1)} s on one worker thread, ${(twoWorkers / 1000).toFixed(1)} s on two; the same forest)`,
 );
 console.log(
   `BENCH forest_predict_100k_ratio_vs_sklearn ${(predictMs / sk.rf_predict).toFixed(2)} (ours ${predictMs.toFixed(0)} ms / scikit-learn ${sk.rf_predict.toFixed(0)} ms)`,

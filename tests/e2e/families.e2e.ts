@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBrowser, startAs, waitText, type Session } from './browser';
+import { dumpStore, openBrowser, startAs, waitText, type Session } from './browser';
 
 let s: Session;
 beforeEach(async () => {
@@ -161,5 +161,56 @@ describe('a forest too large for the room left', () => {
     await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
     expect(await page.getByRole('button', { name: 'Search and train' }).isDisabled()).toBe(false);
     expect(s.errors).toEqual([]);
+  });
+});
+
+describe('a forest trained across workers', () => {
+  /** On a browser that reports `cores` cores: a baseline first, then a forest of 30 trees on Iris v1. */
+  async function forestOn(session: Session, cores: number): Promise<unknown> {
+    await session.context.addInitScript((n) => {
+      Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n });
+    }, cores);
+    const { page } = session;
+    await page.reload();
+    await page.getByRole('button', { name: 'Iris' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('Model family').selectOption({ label: 'Baseline (guessing)' });
+    await page.getByRole('button', { name: 'Search and train' }).click();
+    const result = page.getByTestId('train-result');
+    await waitText(result, /Saved as Iris baseline v1/);
+    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
+    await waitText(page.getByTestId('scenario'), /Existing data, new model/);
+    await page.getByLabel('Model family').selectOption({ label: 'Random forest' });
+    await page.getByLabel('Trees', { exact: true }).fill('30');
+    await page.getByLabel('Random seed').fill('7');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitText(result, /Saved as Iris forest v1/);
+    await result.getByRole('link', { name: 'Open Iris forest v1' }).click();
+    // Reproduced on the same workers, it is the same forest.
+    await page.getByRole('button', { name: 'Reproduce v1' }).click();
+    await waitText(
+      page.getByTestId('reproduce-result'),
+      /Identical forest\.\s+30 of 30 hold-out predictions agree/,
+    );
+    expect(session.errors).toEqual([]);
+    const dump = JSON.parse(await dumpStore(page)) as {
+      modelVersions: { family: string; fitted: unknown; scores: unknown }[];
+    };
+    const forest = dump.modelVersions.find((v) => v.family === 'random-forest')!;
+    return { fitted: forest.fitted, scores: forest.scores };
+  }
+
+  it('is the same forest, with the same scores, on one worker and on three', async () => {
+    const other = await openBrowser();
+    try {
+      await startAs(other, 'Mei');
+      const one = await forestOn(s, 2); // every core but one: one worker
+      const three = await forestOn(other, 4); // three workers
+      expect(three).toEqual(one);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { trainOnPool } from '../../src/app/workers';
+import { api, type ComputeApi } from '../../workers/computeApi';
+import { JobCancelledError, WorkerPool } from '../../workers/pool';
+import { FakeWorker } from './fakeWorker';
 import { buildContent, type DatasetContent } from '../../src/core/data/content';
 import { suggestSchema } from '../../src/core/data/infer';
 import { parseTable } from '../../src/core/data/parse';
@@ -137,6 +141,83 @@ describe('random forest', () => {
     const c = randomForest.fit(set, base, { seed: 2 });
     expect(a.fitted).not.toEqual(c.fitted);
     expect(b.fitted).not.toEqual(a.fitted);
+  });
+});
+
+describe('a forest trained on the worker pool', () => {
+  const pools: WorkerPool<ComputeApi>[] = [];
+  afterEach(() => {
+    for (const p of pools.splice(0)) p.terminate();
+    FakeWorker.made = [];
+  });
+  /** A pool of stand-in workers running the compute worker's API; `pieces` records the trees each piece job trained. */
+  function poolOf(size: number, pieces: [number, number][] = []): WorkerPool<ComputeApi> {
+    const counted = {
+      ...api,
+      trainPiece: (...args: Parameters<typeof api.trainPiece>) => {
+        pieces.push([args[3].from, args[3].to]);
+        return api.trainPiece(...args);
+      },
+    };
+    const pool = new WorkerPool<ComputeApi>(
+      () => new FakeWorker(counted) as unknown as Worker,
+      size,
+    );
+    pools.push(pool);
+    return pool;
+  }
+
+  it('is the same forest, with the same scores, on one worker and on two', async () => {
+    const content = await sample('penguins.csv');
+    for (const family of ['random-forest', 'extra-trees']) {
+      const learner = learnerFor(family);
+      const spec = {
+        family,
+        params: { ...learner.defaults('classification'), nTrees: 9 },
+        plan: { folds: 3, testFraction: 0.25, seed: 4 },
+        metric: 'accuracy' as const,
+      };
+      const none = new AbortController().signal;
+      const pieces: [number, number][] = [];
+      const steps: [number, number][] = [];
+      const { fitMs: oneMs, ...one } = await trainOnPool(poolOf(1), content, spec, none, () => {});
+      const { fitMs: twoMs, ...two } = await trainOnPool(
+        poolOf(2, pieces),
+        content,
+        spec,
+        none,
+        (d, t) => steps.push([d, t]),
+      );
+      // The final forest's trees were trained in two jobs, four and five trees.
+      expect(pieces.sort((a, b) => a[0] - b[0])).toEqual([
+        [0, 5],
+        [5, 9],
+      ]);
+      expect(two).toEqual(one);
+      expect((two.fitted as { trees: unknown[] }).trees).toHaveLength(9);
+      expect(oneMs).toBeGreaterThan(0);
+      expect(twoMs).toBeGreaterThan(0);
+      // Three folds, two pieces and the final join, each counted once.
+      expect(steps.map((s) => s[0])).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(steps.every((s) => s[1] === 6)).toBe(true);
+    }
+  });
+
+  it('saves nothing of a run that is cancelled, and cancels the jobs still running', async () => {
+    const content = await sample('penguins.csv');
+    const spec = {
+      family: 'random-forest',
+      params: { ...randomForest.defaults('classification'), nTrees: 40 },
+      plan: { folds: 4, testFraction: 0.25, seed: 1 },
+      metric: 'accuracy' as const,
+    };
+    const stop = new AbortController();
+    const pool = poolOf(2);
+    const run = trainOnPool(pool, content, spec, stop.signal, (done) => {
+      if (done === 1) stop.abort();
+    });
+    await expect(run).rejects.toBeInstanceOf(JobCancelledError);
+    expect(pool.running + pool.queued).toBe(0);
   });
 });
 

@@ -1,5 +1,4 @@
-import { expose, proxy } from 'comlink';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { proxy } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   defaultPoolSize,
@@ -7,49 +6,7 @@ import {
   WorkerCrashedError,
   WorkerPool,
 } from '../../workers/pool';
-
-/**
- * A stand-in for a Web Worker under Node: the "worker" side is a Comlink endpoint on one end
- * of a MessageChannel, running on this thread. `terminate()` closes the channel, as a real
- * terminate ends the worker. The API can hang forever, to model a busy synchronous loop.
- */
-class FakeWorker extends EventTarget {
-  static made: FakeWorker[] = [];
-  readonly port: MessagePort;
-  terminated = false;
-  constructor() {
-    super();
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    port1.on('message', (data: unknown) =>
-      this.dispatchEvent(new MessageEvent('message', { data })),
-    );
-    const api = {
-      echo: (x: number) => x * 2,
-      hang: (onStarted: () => void) => {
-        void onStarted();
-        return new Promise<never>(() => {});
-      },
-      report: async (n: number, onProgress: (i: number) => void) => {
-        for (let i = 1; i <= n; i++) await onProgress(i);
-        return n;
-      },
-    };
-    expose(api, port2 as unknown as Parameters<typeof expose>[1]);
-    FakeWorker.made.push(this);
-  }
-  postMessage(data: unknown, transfer?: Transferable[]): void {
-    this.port.postMessage(data, transfer as never);
-  }
-  start(): void {}
-  terminate(): void {
-    this.terminated = true;
-    this.port.close();
-  }
-  crash(): void {
-    this.dispatchEvent(Object.assign(new Event('error'), { message: 'boom' }));
-  }
-}
+import { FakeWorker } from './fakeWorker';
 
 type Api = {
   echo(x: number): number;
@@ -57,9 +14,23 @@ type Api = {
   report(n: number, onProgress: (i: number) => void): Promise<number>;
 };
 
+function testApi(): Api {
+  return {
+    echo: (x: number) => x * 2,
+    hang: (onStarted: () => void) => {
+      void onStarted();
+      return new Promise<never>(() => {});
+    },
+    report: async (n: number, onProgress: (i: number) => void) => {
+      for (let i = 1; i <= n; i++) await onProgress(i);
+      return n;
+    },
+  };
+}
+
 const pools: WorkerPool<Api>[] = [];
 function makePool(size: number): WorkerPool<Api> {
-  const pool = new WorkerPool<Api>(() => new FakeWorker() as unknown as Worker, size, 50);
+  const pool = new WorkerPool<Api>(() => new FakeWorker(testApi()) as unknown as Worker, size, 50);
   pools.push(pool);
   return pool;
 }

@@ -171,6 +171,22 @@ export interface Learner<P extends Params = Params, F = unknown> {
   curves?(fitted: F): FitCurve[];
   /** The trees it is made of, for the tree view: one for a tree, each of a forest's on demand. */
   readonly trees?: TreesOf<F>;
+  /** A fit made of independent units (a forest's trees), so workers can share one fit. */
+  readonly pieces?: PiecesOf<P, F>;
+}
+
+/**
+ * A fit split into units that depend only on the fit's seed and the unit's number, never on
+ * which worker trains them or in what order: `fit` is the same as `join` of the units' parts
+ * trained in groups anywhere. Parts are plain data (structured-cloneable).
+ */
+export interface PiecesOf<P extends Params, F> {
+  /** How many units a fit with these settings has. */
+  count(params: P): number;
+  /** Units [from, to) of the fit, as one part. */
+  fit(set: TrainingSet, params: P, context: FitContext, from: number, to: number): unknown;
+  /** The fit from the parts of all its units, in order of their first unit. */
+  join(set: TrainingSet, params: P, parts: readonly unknown[]): Fit<F>;
 }
 
 /** A line chart of a fit: one line per series. */

@@ -3,7 +3,7 @@
  * cross-validation on the rest; the final tree fitted on the training part and scored on the
  * hold-out. The sorted feature orders are computed once and shared by every fit.
  */
-import type { AnyLearner, Fit, SharedWork } from '../learners/learner';
+import type { AnyLearner, Fit, FitContext, SharedWork } from '../learners/learner';
 import { DEFAULT_FAMILY, learnerFor } from '../learners/registry';
 import { TrainingError, type TrainingSet } from '../learners/training';
 import { seededRandom, shuffle, type Random } from '../random';
@@ -154,24 +154,30 @@ export function prepare(set: TrainingSet, plan: EvaluationPlan): Prepared {
   return { set, plan, shared: new Map(), train, test, folds };
 }
 
-/** Cross-validated scalar metrics of one configuration. */
-export function crossValidate(
+/** The rows fit `k` trains on: the training part without fold k, or all of it for the final fit (k = folds). */
+export function fitContext(prep: Prepared, k: number): FitContext {
+  const { set, shared, train, folds, plan } = prep;
+  if (k >= folds.length) return { seed: plan.seed, subset: train, shared };
+  const inFold = new Uint8Array(set.rows);
+  for (const r of folds[k]!) inFold[r] = 1;
+  return { seed: plan.seed, subset: train.filter((r) => !inFold[r]), shared };
+}
+
+/** Fold k's scalar metrics: a fit on the other folds, scored on this one. */
+export function foldScores(
   prep: Prepared,
   learner: AnyLearner,
   params: Params,
-  onFold?: () => void,
+  k: number,
+): Partial<Record<MetricName, number>> {
+  const { fitted } = learner.fit(prep.set, params, fitContext(prep, k));
+  return scalarScores(scoreRows(prep.set, learner, fitted, prep.folds[k]!).scores);
+}
+
+/** Mean ± std of each metric over the folds' scores, in fold order (NaN folds left out). */
+export function spreadOverFolds(
+  perFold: readonly Partial<Record<MetricName, number>>[],
 ): Partial<Record<MetricName, Spread>> {
-  const { set, shared, train, folds, plan } = prep;
-  const perFold: Partial<Record<MetricName, number>>[] = [];
-  const inFold = new Uint8Array(set.rows);
-  for (const fold of folds) {
-    inFold.fill(0);
-    for (const r of fold) inFold[r] = 1;
-    const subset = train.filter((r) => !inFold[r]);
-    const { fitted } = learner.fit(set, params, { seed: plan.seed, subset, shared });
-    perFold.push(scalarScores(scoreRows(set, learner, fitted, fold).scores));
-    onFold?.();
-  }
   const out: Partial<Record<MetricName, Spread>> = {};
   for (const m of Object.keys(perFold[0] ?? {}) as MetricName[]) {
     const values = perFold.map((s) => s[m]!).filter((v) => !Number.isNaN(v));
@@ -180,16 +186,21 @@ export function crossValidate(
   return out;
 }
 
-/** Fits the final model on the training part and scores it on the hold-out. */
+/**
+ * Fits the final model on the training part and scores it on the hold-out. `made` is that
+ * fit when it was already made elsewhere (a forest's trees trained across workers), with
+ * the time it took.
+ */
 export function fitAndScore(
   prep: Prepared,
   learner: AnyLearner,
   params: Params,
+  made?: { fit: Fit<unknown>; ms: number },
 ): Omit<Evaluation, 'cv'> {
-  const { set, shared, train, test, plan } = prep;
+  const { set, train, test } = prep;
   const t0 = performance.now();
-  const fit = learner.fit(set, params, { seed: plan.seed, subset: train, shared });
-  const fitMs = performance.now() - t0;
+  const fit = made?.fit ?? learner.fit(set, params, fitContext(prep, prep.folds.length));
+  const fitMs = made?.ms ?? performance.now() - t0;
   const { scores, predictions } = scoreRows(set, learner, fit.fitted, test);
   return {
     fit,
@@ -199,23 +210,6 @@ export function fitAndScore(
     trainRows: train.length,
     fitMs,
   };
-}
-
-/** Cross-validation, then the final fit: what one training run does. */
-export function evaluate(
-  set: TrainingSet,
-  learner: AnyLearner,
-  params: Params,
-  plan: EvaluationPlan,
-  onProgress: Progress = () => {},
-): Evaluation {
-  const prep = prepare(set, plan);
-  const total = plan.folds + 1;
-  let done = 0;
-  const cv = crossValidate(prep, learner, params, () => onProgress(++done, total));
-  const final = fitAndScore(prep, learner, params);
-  onProgress(total, total);
-  return { ...final, cv };
 }
 
 /** Better of two metric values for `metric` (ties keep the first). */

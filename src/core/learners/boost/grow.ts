@@ -18,8 +18,10 @@ const MISSING = MAX_BINS;
 export interface Binned {
   /** Per feature, ascending: bin(x) = how many edges are ≤ x. */
   edges: Float64Array[];
-  /** Row-major bins (rows × features), MISSING where a value is missing. */
+  /** Row-major bins (rows × features), MISSING where a value is missing: histograms read a row at a time. */
   bins: Uint8Array;
+  /** The same bins, one array per feature: a split reads one feature of many rows. */
+  columns: Uint8Array[];
 }
 
 /** Edges from the given rows, then every row of the set binned with them. */
@@ -27,12 +29,13 @@ export function binSet(set: TrainingSet, rows: Int32Array): Binned {
   const { x, features: p } = set;
   const edges: Float64Array[] = [];
   for (let f = 0; f < p; f++) {
-    const values: number[] = [];
+    let present = 0;
+    const all = new Float64Array(rows.length);
     for (const r of rows) {
       const v = x[r * p + f]!;
-      if (!Number.isNaN(v)) values.push(v);
+      if (!Number.isNaN(v)) all[present++] = v;
     }
-    values.sort((a, b) => a - b);
+    const values = all.subarray(0, present).sort();
     const distinct: number[] = [];
     for (const v of values) if (distinct.length === 0 || distinct.at(-1)! < v) distinct.push(v);
     const e: number[] = [];
@@ -73,7 +76,12 @@ export function binSet(set: TrainingSet, rows: Int32Array): Binned {
       bins[r * p + f] = lo;
     }
   }
-  return { edges, bins };
+  const columns = Array.from({ length: p }, (_, f) => {
+    const col = new Uint8Array(set.rows);
+    for (let r = 0; r < set.rows; r++) col[r] = bins[r * p + f]!;
+    return col;
+  });
+  return { edges, bins, columns };
 }
 
 export interface GrowOptions {
@@ -147,6 +155,7 @@ export function growTree(
   };
   const used = options.features;
   const nUsed = used.length;
+  const everyFeature = nUsed === p;
   const histogram = (start: number, end: number): Float64Array => {
     const hist = new Float64Array(p * width * 3);
     for (let i = start; i < end; i++) {
@@ -154,12 +163,21 @@ export function growTree(
       const gr = g[r]!;
       const hr = h[r]!;
       const row = r * p;
-      for (let j = 0; j < nUsed; j++) {
-        const f = used[j]!;
-        const at = (f * width + bins[row + f]!) * 3;
-        hist[at]! += gr;
-        hist[at + 1]! += hr;
-        hist[at + 2]!++;
+      if (everyFeature) {
+        for (let f = 0, base = 0; f < p; f++, base += width) {
+          const at = (base + bins[row + f]!) * 3;
+          hist[at]! += gr;
+          hist[at + 1]! += hr;
+          hist[at + 2]!++;
+        }
+      } else {
+        for (let j = 0; j < nUsed; j++) {
+          const f = used[j]!;
+          const at = (f * width + bins[row + f]!) * 3;
+          hist[at]! += gr;
+          hist[at + 1]! += hr;
+          hist[at + 2]!++;
+        }
       }
     }
     return hist;
@@ -253,8 +271,9 @@ export function growTree(
     // Partition the leaf's rows: left first.
     let li = leaf.start;
     let ri = leaf.end - 1;
+    const column = binned.columns[s.feature]!;
     while (li <= ri) {
-      const bin = bins[rows[li]! * p + s.feature]!;
+      const bin = column[rows[li]!]!;
       const left = bin === MISSING ? s.missingLeft : bin <= s.bin;
       if (left) li++;
       else {

@@ -218,6 +218,7 @@ function gradients(
   h: Float64Array[],
 ): void {
   const y = set.y;
+  const e = new Float64Array(k);
   for (const r of rows) {
     if (set.classes === 0) {
       g[0]![r] = raw[r]! - y[r]!;
@@ -230,9 +231,9 @@ function gradients(
       let m = -Infinity;
       for (let c = 0; c < k; c++) m = Math.max(m, raw[r * k + c]!);
       let z = 0;
-      for (let c = 0; c < k; c++) z += Math.exp(raw[r * k + c]! - m);
+      for (let c = 0; c < k; c++) z += e[c] = Math.exp(raw[r * k + c]! - m);
       for (let c = 0; c < k; c++) {
-        const p = Math.exp(raw[r * k + c]! - m) / z;
+        const p = e[c]! / z;
         g[c]![r] = p - (y[r] === c ? 1 : 0);
         h[c]![r] = Math.max(p * (1 - p), 1e-16);
       }

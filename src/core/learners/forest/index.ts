@@ -6,9 +6,16 @@
  * `compact.ts`.
  */
 import * as v from 'valibot';
-import { commonTags, type Fit, type Learner, type Prediction, type RowOutcome } from '../learner';
+import {
+  commonTags,
+  type Fit,
+  type FitContext,
+  type Learner,
+  type Prediction,
+  type RowOutcome,
+} from '../learner';
 import { ordersOf, treePreprocessing } from '../tree';
-import { TrainingError } from '../training';
+import { TrainingError, type TrainingSet } from '../training';
 import {
   compactProblem,
   CompactTreeSchema,
@@ -115,8 +122,61 @@ function predictForest(
   return { predictions, probabilities: sums };
 }
 
+function tooMany(trees: number): TrainingError {
+  return new TrainingError(
+    `This forest would have more than ${MAX_FOREST_NODES.toLocaleString('en')} nodes after ${trees} trees, more than a browser can keep. Use fewer trees, a max depth or more rows per leaf.`,
+  );
+}
+
+/** Trees [from, to) of a forest; each depends only on the seed and its own number. */
+function fitTrees(
+  extraTrees: boolean,
+  set: TrainingSet,
+  params: ForestParams,
+  context: FitContext,
+  from: number,
+  to: number,
+): TreeFit[] {
+  const rows = context.subset
+    ? Int32Array.from(context.subset)
+    : new Int32Array(set.rows).map((_, i) => i);
+  if (rows.length === 0) throw new TrainingError('There are no rows to train on.');
+  const opts = options(params, extraTrees);
+  // Extra trees draw their thresholds and need no sorted orders.
+  const orders = extraTrees ? undefined : ordersOf(set, context.shared);
+  const fits: TreeFit[] = [];
+  let nodes = 0;
+  for (let t = from; t < to; t++) {
+    const f = fitForestTree(set, rows, opts, context.seed, t, orders);
+    nodes += f.tree.feature.length;
+    if (nodes > MAX_FOREST_NODES) throw tooMany(t + 1);
+    fits.push(f);
+  }
+  return fits;
+}
+
+/** The forest from its trees' fits, in tree order: the out-of-bag score needs them all. */
+function joinTrees(set: TrainingSet, parts: readonly TreeFit[][]): Fit<Forest> {
+  const fits = parts.flat();
+  const trees = fits.map((f) => f.tree);
+  if (ensembleSize(trees)['nodes']! > MAX_FOREST_NODES) throw tooMany(trees.length);
+  return {
+    fitted: { classes: set.classes, trees, oob: outOfBagScore(set, fits) },
+    importances: meanImportances(fits, set.features),
+    featuresUsed: featuresUsedBy(trees),
+    size: ensembleSize(trees),
+  };
+}
+
 function forestLearner(extraTrees: boolean): Learner<ForestParams, Forest> {
   const label = extraTrees ? 'Extra trees' : 'Random forest';
+  const someTrees = (
+    set: TrainingSet,
+    params: ForestParams,
+    context: FitContext,
+    from: number,
+    to: number,
+  ): TreeFit[] => fitTrees(extraTrees, set, params, context, from, to);
   return {
     family: extraTrees ? 'extra-trees' : 'random-forest',
     label,
@@ -143,31 +203,13 @@ function forestLearner(extraTrees: boolean): Learner<ForestParams, Forest> {
       ),
 
     fit(set, params, context): Fit<Forest> {
-      const rows = context.subset
-        ? Int32Array.from(context.subset)
-        : new Int32Array(set.rows).map((_, i) => i);
-      if (rows.length === 0) throw new TrainingError('There are no rows to train on.');
-      const opts = options(params, extraTrees);
-      // Extra trees draw their thresholds and need no sorted orders.
-      const orders = extraTrees ? undefined : ordersOf(set, context.shared);
-      const fits: TreeFit[] = [];
-      let nodes = 0;
-      for (let t = 0; t < opts.trees; t++) {
-        const f = fitForestTree(set, rows, opts, context.seed, t, orders);
-        nodes += f.tree.feature.length;
-        if (nodes > MAX_FOREST_NODES)
-          throw new TrainingError(
-            `This forest would have more than ${MAX_FOREST_NODES.toLocaleString('en')} nodes after ${t + 1} of ${opts.trees} trees, more than a browser can keep. Use fewer trees, a max depth or more rows per leaf.`,
-          );
-        fits.push(f);
-      }
-      const trees = fits.map((f) => f.tree);
-      return {
-        fitted: { classes: set.classes, trees, oob: outOfBagScore(set, fits) },
-        importances: meanImportances(fits, set.features),
-        featuresUsed: featuresUsedBy(trees),
-        size: ensembleSize(trees),
-      };
+      return joinTrees(set, [someTrees(set, params, context, 0, params.nTrees)]);
+    },
+
+    pieces: {
+      count: (params) => params.nTrees,
+      fit: someTrees,
+      join: (set, _params, parts) => joinTrees(set, parts as TreeFit[][]),
     },
 
     predict: predictForest,

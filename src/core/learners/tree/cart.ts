@@ -347,6 +347,8 @@ class OrpheusBuilder {
       let nl = 0;
       let wl = 0;
       let suml = 0;
+      // Each value is read once: the next row's value is the current one of the next step.
+      let b = col[order[s]!]!;
       for (let i = s; i < m - 1; i++) {
         const r = order[i]!;
         const wr = rw[r]!;
@@ -354,8 +356,8 @@ class OrpheusBuilder {
         wl += wr;
         if (regression) suml += wr * y[r]!;
         else leftCounts[y[r]!]! += wr;
-        const a = col[r]!;
-        const b = col[order[i + 1]!]!;
+        const a = b;
+        b = col[order[i + 1]!]!;
         if (!(a < b)) continue;
         let t = (a + b) / 2;
         if (!(t > a)) t = b; // rounding: keep a < t ≤ b so `x < t` separates them

@@ -1,0 +1,247 @@
+/**
+ * What the compute worker does: a thin layer over the pure core that `compute.worker.ts`
+ * exposes through Comlink. The page imports only the type of `api`, so the boundary is derived
+ * from this implementation, never written twice; tests run it on a stand-in worker.
+ */
+import { transfer } from 'comlink';
+import { columnBuffers, type DatasetContent } from '../src/core/data/content';
+import { parseTable, type ParseOptions } from '../src/core/data/parse';
+import {
+  buildFromRaw,
+  derive,
+  inspectRaw,
+  previewFile,
+  type BuiltVersion,
+  type Derivation,
+  type Inspection,
+  type SchemaChoice,
+} from '../src/core/data/pipeline';
+import type { RowsPreview } from '../src/core/data/rows';
+import { learnerFor } from '../src/core/learners/registry';
+import { TrainingError } from '../src/core/learners/training';
+import { matrixFor } from '../src/core/data/matrix';
+import { permutationImportance, type PermutationResult } from '../src/core/train/permutation';
+import type { Predictor } from '../src/core/predict/predict';
+import { predictRows, scoreOnUnseen, type HonestScore } from '../src/core/predict/score';
+import type { Params } from '../src/core/records';
+import {
+  prepareSearch,
+  runTrial,
+  type Report,
+  type SearchData,
+  type TrialOutcome,
+} from '../src/core/search/objective';
+import type { Halving } from '../src/core/search/pruning';
+import { countPrimes, type PrimeCount } from '../src/core/smoke';
+import { learningCurve, type CurvePoint, type EvaluationPlan } from '../src/core/train/evaluate';
+import type { MetricName } from '../src/core/train/metrics';
+import type { Progress } from '../src/core/vocabulary';
+import {
+  prepareRun,
+  runFinal,
+  runFold,
+  runPiece,
+  trainingSet,
+  trainModel,
+  type FinalFit,
+  type FinalPiece,
+  type PreparedRun,
+  type TrainResult,
+  type TrainSpec,
+} from '../src/core/train/model';
+
+export type { Progress };
+
+type ReadOptions = Omit<ParseOptions, 'onProgress'>;
+
+/** Sends the numeric columns back without copying them. */
+function transferred(v: BuiltVersion): BuiltVersion {
+  return transfer(v, columnBuffers(v.content));
+}
+
+function report(onProgress: Progress): Progress {
+  return (done, total) => void onProgress(done, total);
+}
+
+/**
+ * What every trial of a study on this worker shares: the prepared data (encoded matrix, sorted
+ * orders, split, folds). Kept for the latest study only.
+ */
+let searchCache: { key: string; data: SearchData } | null = null;
+
+/** The training run whose folds or pieces this worker last took (prepared once per run). */
+let runCache: { key: string; run: PreparedRun } | null = null;
+
+function preparedRun(key: string, content: DatasetContent, spec: TrainSpec): PreparedRun {
+  if (runCache?.key !== key) runCache = { key, run: prepareRun(content, spec) };
+  return runCache.run;
+}
+
+export const api = {
+  /** The worker check: count primes below `limit`, reporting progress `chunks` times. */
+  countPrimes(limit: number, chunks: number, onProgress: Progress): PrimeCount {
+    return countPrimes(limit, chunks, report(onProgress));
+  },
+
+  /** Parses a file and suggests a schema; nothing is kept. */
+  async inspect(
+    input: string | Blob,
+    options: ReadOptions & { preferredTarget?: string },
+    onProgress: Progress,
+  ): Promise<Inspection> {
+    const raw = await parseTable(input, { ...options, onProgress: report(onProgress) });
+    return inspectRaw(raw, options.preferredTarget);
+  },
+
+  /** Parses the file again and builds the version the person chose: encoded, hashed, profiled. */
+  async build(
+    input: string | Blob,
+    options: ReadOptions,
+    choice: SchemaChoice,
+    onProgress: Progress,
+  ): Promise<BuiltVersion> {
+    const raw = await parseTable(input, { ...options, onProgress: report(onProgress) });
+    return transferred(await buildFromRaw(raw, choice));
+  },
+
+  /** A new version from a parent: rows appended, schema changed, or rows filtered. */
+  async derive(
+    parent: DatasetContent,
+    how: Derivation,
+    onProgress: Progress,
+  ): Promise<BuiltVersion> {
+    return transferred(await derive(parent, how, report(onProgress)));
+  },
+
+  /** Reads a file of rows and says what appending it or taking it as the content would do. */
+  previewRows(
+    parent: DatasetContent,
+    input: string | Blob,
+    options: ReadOptions,
+    onProgress: Progress,
+  ): Promise<RowsPreview> {
+    return previewFile(parent, input, options, report(onProgress));
+  },
+
+  /** Trains one configuration on a version: cross-validation, then the final model. */
+  train(content: DatasetContent, spec: TrainSpec, onProgress: Progress): TrainResult {
+    return trainModel(content, spec, report(onProgress));
+  },
+
+  /** One fold of a training run shared between workers: its scalar scores. */
+  trainFold(
+    key: string,
+    content: DatasetContent,
+    spec: TrainSpec,
+    k: number,
+  ): Partial<Record<MetricName, number>> {
+    return runFold(preparedRun(key, content, spec), k);
+  },
+
+  /** Some units (trees) of a run's final fit, trained here while other workers train the rest. */
+  trainPiece(
+    key: string,
+    content: DatasetContent,
+    spec: TrainSpec,
+    piece: FinalPiece,
+  ): { part: unknown; ms: number } {
+    return runPiece(preparedRun(key, content, spec), piece);
+  },
+
+  /** A run's final fit, scored on the hold-out: trained here, or joined from its pieces' parts. */
+  trainFinal(
+    key: string,
+    content: DatasetContent,
+    spec: TrainSpec,
+    parts: { part: unknown; ms: number }[] | null,
+  ): FinalFit {
+    return runFinal(preparedRun(key, content, spec), parts);
+  },
+
+  /**
+   * How much a saved version's hold-out score drops when each feature is shuffled: its
+   * permutation importance, on the rows it never trained on.
+   */
+  permutationImportance(
+    content: DatasetContent,
+    version: Predictor,
+    holdout: number[],
+    metric: MetricName,
+    seed: number,
+    onProgress: Progress,
+  ): PermutationResult {
+    const m = matrixFor(content, version.encoding);
+    const set = {
+      x: m.x,
+      rows: m.rows,
+      features: m.features,
+      y: m.y,
+      classes: version.encoding.classes?.length ?? 0,
+    };
+    const rows = Int32Array.from(holdout.filter((r) => r < m.rows));
+    if (rows.length === 0) throw new TrainingError('This version has no hold-out rows to shuffle.');
+    return permutationImportance(
+      learnerFor(version.family),
+      version.fitted,
+      set,
+      rows,
+      metric,
+      5,
+      seed,
+      report(onProgress),
+    );
+  },
+
+  /** Score against training-set size. */
+  learningCurve(
+    content: DatasetContent,
+    family: string,
+    params: Params,
+    plan: EvaluationPlan,
+    metric: MetricName,
+    onProgress: Progress,
+  ): CurvePoint[] {
+    const { set } = trainingSet(content);
+    return learningCurve(set, params, plan, metric, 8, report(onProgress), family);
+  },
+
+  /** What a saved version predicts for some rows of a data version, encoded its own way. */
+  predictRows(content: DatasetContent, version: Predictor, rows: number[]): number[] {
+    return predictRows(version, content, rows);
+  },
+
+  /** A saved version's score on the rows of a data version it did not train on. */
+  scoreOnUnseen(
+    content: DatasetContent,
+    trainedOn: DatasetContent | null,
+    version: Predictor & { holdout: { rows: number[] } },
+    metric: MetricName,
+  ): HonestScore {
+    return scoreOnUnseen(version, content, trainedOn, metric);
+  },
+
+  /**
+   * One trial of a study. Returns null when this worker has not prepared the study's data yet
+   * and none was sent: the page then sends it once.
+   */
+  async searchTrial(
+    key: string,
+    content: DatasetContent | null,
+    plan: EvaluationPlan,
+    family: string,
+    params: Params,
+    metric: MetricName,
+    halving: Halving,
+    report: Report,
+  ): Promise<TrialOutcome | null> {
+    if (searchCache?.key !== key) {
+      if (!content) return null;
+      searchCache = { key, data: prepareSearch(content, plan) };
+    }
+    return runTrial(searchCache.data, learnerFor(family), params, metric, halving, (step, value) =>
+      report(step, value),
+    );
+  },
+};
+
+export type ComputeApi = typeof api;
