@@ -87,6 +87,21 @@ describe('strictNumber', () => {
     expect(cellNumbers(cells)).toBe(a);
     expect(cellNumbers([...cells])).not.toBe(a);
   });
+
+  it('has the numbers of a parsed file already, the same as reading its cells again', async () => {
+    const raw = await parseTable('a,b,c\n 1.5 ,x,NA\n-2e3,+.5,3\n,7, 0.1 \n1e400,-0,abc\n', {
+      fileName: 'n.csv',
+    });
+    for (const cells of raw.columns) {
+      const remembered = cellNumbers(cells);
+      // A copy of the array is not remembered: its numbers are read from the strings.
+      const fresh = cellNumbers([...cells]);
+      expect(remembered).not.toBe(fresh);
+      expect([...remembered]).toEqual([...fresh]);
+    }
+    expect([...cellNumbers(raw.columns[0]!)]).toEqual([1.5, -2000, NaN, Infinity]);
+    expect([...cellNumbers(raw.columns[1]!)]).toEqual([NaN, 0.5, 7, -0]);
+  });
 });
 
 describe('distinctNumbers', () => {

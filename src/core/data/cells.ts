@@ -99,6 +99,15 @@ export function cellNumbers(cells: readonly (string | null)[]): Float64Array {
 }
 
 /**
+ * Remembers the numbers of a cell array read while it was made (the reader parses each cell as
+ * it trims it, while the string is still in the processor's cache). `numbers[i]` must be what
+ * `cellNumbers` would give.
+ */
+export function rememberNumbers(cells: readonly (string | null)[], numbers: Float64Array): void {
+  numbersByCells.set(cells, numbers);
+}
+
+/**
  * How many different numbers `values` holds, NaN left out and −0 the same as 0; counting
  * stops at `limit` + 1. An open-addressing hash table over the float's bits: linear in `n`, where a sort
  * or a Set of every value costs several times more on the columns an import profiles.
