@@ -37,6 +37,7 @@ import { learningCurve, type CurvePoint, type EvaluationPlan } from '../src/core
 import type { MetricName } from '../src/core/train/metrics';
 import type { Progress } from '../src/core/vocabulary';
 import {
+  categoriesOf,
   prepareRun,
   runFinal,
   runFold,
@@ -177,6 +178,7 @@ export const api = {
       features: m.features,
       y: m.y,
       classes: version.encoding.classes?.length ?? 0,
+      categories: categoriesOf(version.encoding),
     };
     const rows = Int32Array.from(holdout.filter((r) => r < m.rows));
     if (rows.length === 0) throw new TrainingError('This version has no hold-out rows to shuffle.');

@@ -214,3 +214,75 @@ describe('a forest trained across workers', () => {
     }
   });
 });
+
+describe('families with their preprocessing in the model', () => {
+  it('trains logistic regression and naive Bayes on Penguins (missing values, categories), shows what each learned, and predicts', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Penguins' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('Model family').selectOption({ label: 'Baseline (guessing)' });
+    await page.getByRole('button', { name: 'Search and train' }).click();
+    const result = page.getByTestId('train-result');
+    await waitText(result, /Saved as Palmer penguins baseline v1/);
+
+    // Logistic regression: its preprocessing settings are on the Train screen.
+    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
+    await page.getByLabel('Model family').selectOption({ label: 'Logistic regression' });
+    expect(await page.getByLabel(/^Categories/).inputValue()).toBe('yes');
+    await page.getByLabel('Missing numbers become').selectOption({ label: 'the median' });
+    await page.getByLabel('C (inverse regularization)').fill('0.5');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitText(result, /Saved as Palmer penguins logistic regression v1/);
+    await result.getByRole('link', { name: 'Open Palmer penguins logistic regression v1' }).click();
+    const facts = page.getByTestId('model-facts');
+    await waitText(facts, /converged after \d+ iterations of L-BFGS/);
+    expect(await facts.innerText()).toMatch(/Largest coefficients for Adelie/);
+    expect(await facts.innerText()).toMatch(/One column per category of island, sex \(one-hot\)/);
+    expect(await facts.innerText()).toMatch(
+      /Missing values become bill_length_mm: [\d.]+.*\(median/,
+    );
+    await waitText(page.locator('main'), /Share \(%\) of the absolute coefficients/);
+
+    // Naive Bayes: the class priors and each class's means.
+    await page.goto(`${s.baseUrl}/#/data`);
+    await page
+      .getByTestId('dataset-list')
+      .getByRole('link', { name: /penguins/i })
+      .first()
+      .click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
+    await page.getByLabel('Model family').selectOption({ label: 'Naive Bayes' });
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitText(result, /Saved as Palmer penguins naive Bayes v1/);
+    expect(await result.innerText()).toMatch(/Macro F1: 0\.[6-9]\d* ± /);
+    await result.getByRole('link', { name: 'Open Palmer penguins naive Bayes v1' }).click();
+    await waitText(facts, /Class priors\s+Adelie 0\.\d+/);
+    expect(await facts.innerText()).toMatch(
+      /flipper_length_mm per class \(mean ± sd\)\s+Adelie [\d.]+ ± [\d.]+/,
+    );
+    expect(await facts.innerText()).toMatch(
+      /Missing values become island: (Biscoe|Dream|Torgersen),/,
+    );
+    expect(await facts.innerText()).toMatch(
+      /island per class\s+Adelie: Torgersen [\d.]+ Biscoe [\d.]+/,
+    );
+
+    // Predict with the logistic regression: the probabilities, from a raw row.
+    await page.goto(`${s.baseUrl}/#/predict`);
+    await page
+      .getByRole('combobox', { name: /^Model/ })
+      .selectOption({ label: 'Palmer penguins logistic regression' });
+    await page.getByRole('combobox', { name: /^island/ }).selectOption('Biscoe');
+    await page.getByLabel('bill_length_mm', { exact: true }).fill('48');
+    await page.getByLabel('bill_depth_mm', { exact: true }).fill('15');
+    await page.getByLabel('flipper_length_mm', { exact: true }).fill('220');
+    await page.getByLabel('body_mass_g', { exact: true }).fill('5200');
+    await page.getByRole('combobox', { name: /^sex/ }).selectOption('male');
+    await page.getByRole('button', { name: 'Predict', exact: true }).click();
+    await waitText(page.getByTestId('prediction'), /species:\s+Gentoo/);
+    expect(s.errors).toEqual([]);
+  });
+});

@@ -10,6 +10,7 @@ import { encodeValue } from '../../src/core/data/matrix';
 import { parseTable } from '../../src/core/data/parse';
 import { SAMPLES } from '../../src/core/data/samples';
 import { modelToOnnx } from '../../src/core/export/onnx';
+import { learnerFor } from '../../src/core/learners/registry';
 import { predictEncoded } from '../../src/core/predict/predict';
 import type { Params } from '../../src/core/records';
 import { defaultMetric, defaultParams, trainModel } from '../../src/core/train/model';
@@ -31,15 +32,21 @@ const FAMILIES: { family: string; extra: Params }[] = [
   { family: 'extra-trees', extra: { nTrees: 10 } },
   { family: 'gradient-boosting', extra: { rounds: 15 } },
   { family: 'baseline', extra: {} },
+  { family: 'logistic-regression', extra: {} },
+  { family: 'linear-regression', extra: {} },
+  { family: 'naive-bayes', extra: {} },
 ];
 
 describe.each(FAMILIES)('ONNX export of a $family', ({ family: chosen, extra }) => {
-  for (const s of SAMPLES)
+  const tasks = learnerFor(chosen).tasks;
+  for (const s of SAMPLES.filter((x) => tasks.includes(x.task)))
     it(`${s.name}: ONNX Runtime predicts every row as Orpheus does, and the checker passes`, async () => {
       const content = await sample(s.file);
       const params = {
         ...defaultParams(content.task, chosen),
-        ...(chosen === 'baseline' || chosen === 'gradient-boosting' ? {} : { maxDepth: 6 }),
+        ...('maxDepth' in defaultParams(content.task, chosen) && chosen !== 'gradient-boosting'
+          ? { maxDepth: 6 }
+          : {}),
         ...extra,
       };
       const result = trainModel(content, {

@@ -171,8 +171,17 @@ export interface Learner<P extends Params = Params, F = unknown> {
   curves?(fitted: F): FitCurve[];
   /** The trees it is made of, for the tree view: one for a tree, each of a forest's on demand. */
   readonly trees?: TreesOf<F>;
+  /** What its importances measure, when not the trees' impurity decrease. */
+  readonly importance?: ImportanceMeaning;
   /** A fit made of independent units (a forest's trees), so workers can share one fit. */
   readonly pieces?: PiecesOf<P, F>;
+}
+
+/** What a family's feature importances are: the chart's label, a sentence, and what none means. */
+export interface ImportanceMeaning {
+  label: string;
+  what: string;
+  none: string;
 }
 
 /**

@@ -4,8 +4,10 @@
  */
 import type { Params } from '../records';
 import type { Task } from '../vocabulary';
-import { formatParam, type AnyLearner, type ParamSpec } from './learner';
+import { formatParam, type AnyLearner, type ImportanceMeaning, type ParamSpec } from './learner';
 import { TrainingError } from './training';
+import { linearRegression, logisticRegression } from './linear';
+import { naiveBayes } from './bayes';
 import { baseline } from './baseline';
 import { gradientBoosting } from './boost';
 import { extraTrees, randomForest } from './forest';
@@ -16,8 +18,18 @@ export const LEARNERS: readonly AnyLearner[] = [
   randomForest as unknown as AnyLearner,
   extraTrees as unknown as AnyLearner,
   gradientBoosting as unknown as AnyLearner,
+  logisticRegression as unknown as AnyLearner,
+  linearRegression as unknown as AnyLearner,
+  naiveBayes as unknown as AnyLearner,
   baseline as unknown as AnyLearner,
 ];
+
+/** What the tree families' importances are (the default for a family that says nothing). */
+export const TREE_IMPORTANCE: ImportanceMeaning = {
+  label: 'Share of the impurity decrease',
+  what: 'Share (%) of the total impurity decrease (for boosted trees, the gain) made by splits on each feature, over all its trees.',
+  none: 'No split uses a feature (a single leaf, or the baseline).',
+};
 
 /** The family a new model gets when the person does not choose one. */
 export const DEFAULT_FAMILY = 'decision-tree';

@@ -13,6 +13,11 @@ export interface TrainingSet {
   y: Float64Array;
   /** Number of classes; 0 for regression. */
   classes: number;
+  /**
+   * Per feature, how many categories it has (its values are their codes), or 0 for a number.
+   * Absent: every feature is a number. Families that one-hot encode read it.
+   */
+  categories?: readonly number[];
 }
 
 export class TrainingError extends Error {

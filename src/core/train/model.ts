@@ -58,6 +58,11 @@ export function defaultParams(task: Task, family = DEFAULT_FAMILY): Params {
   return learnerFor(family).defaults(task);
 }
 
+/** Per feature of an encoding, its number of categories (0 for a number). */
+export function categoriesOf(encoding: Encoding): number[] {
+  return encoding.features.map((f) => (f.kind === 'categorical' ? f.categories.length : 0));
+}
+
 /** The data set as the learners see it, after the checks that give a person a clear message. */
 export function trainingSet(content: DatasetContent): {
   set: TrainingSet;
@@ -70,7 +75,14 @@ export function trainingSet(content: DatasetContent): {
     throw new TrainingError('No row has a target value: there is nothing to learn from.');
   const classes = m.encoding.classes?.length ?? 0;
   return {
-    set: { x: m.x, rows: m.rows, features: m.features, y: m.y, classes },
+    set: {
+      x: m.x,
+      rows: m.rows,
+      features: m.features,
+      y: m.y,
+      classes,
+      categories: categoriesOf(m.encoding),
+    },
     encoding: m.encoding,
     droppedRows: m.droppedRows,
   };

@@ -53,7 +53,14 @@ export function permutationImportance(
   // The hold-out rows as a set of their own, so a shuffle touches nothing else.
   const x = sliceRows(set.x, p, Array.from(rows));
   const y = Float64Array.from(rows, (r) => set.y[r]!);
-  const own: TrainingSet = { x, rows: n, features: p, y, classes: set.classes };
+  const own: TrainingSet = {
+    x,
+    rows: n,
+    features: p,
+    y,
+    classes: set.classes,
+    ...(set.categories ? { categories: set.categories } : {}),
+  };
   const all = new Int32Array(n).map((_, i) => i);
   const sign = METRICS[metric].higherIsBetter ? 1 : -1;
   const base = scoreOf(learner, fitted, own, all, metric);

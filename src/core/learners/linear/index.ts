@@ -1,0 +1,371 @@
+/**
+ * The linear families, each with its preprocessing as part of the model (`pipeline.ts`):
+ * logistic regression (binary with the logistic, multinomial with the softmax, L2 with
+ * strength C, class weights; L-BFGS to convergence, its iterations and final gradient
+ * recorded) and linear regression (ordinary least squares, or ridge with `alpha`, solved
+ * exactly). Coefficients are per design column: a number after imputation and
+ * standardization, a missing-value indicator, or one category.
+ */
+import type { Encoding } from '../../records';
+import type { Task } from '../../vocabulary';
+import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
+import {
+  columnNames,
+  describePipeline,
+  fitPipeline,
+  PIPELINE_DEFAULTS,
+  PIPELINE_PARAMETERS,
+  pipelineProblem,
+  sourceOf,
+  transform,
+  unknownCategories,
+  widthOf,
+  type FittedPipeline,
+  type PipelineParams,
+} from '../pipeline';
+import { checkSpecs, overSpecs, type Bounded } from '../settings';
+import { TrainingError, type TrainingSet } from '../training';
+import { LinearSchema, type LinearModel } from './model';
+import { fitLogistic, fitRidge } from './solve';
+
+export const LINEAR_TRAINER_VERSION = '1';
+
+export type { LinearModel };
+
+export type LogisticParams = PipelineParams & {
+  C: number;
+  classWeight: 'none' | 'balanced';
+  maxIterations: number;
+};
+export type RidgeParams = PipelineParams & { alpha: number };
+
+const LOGISTIC_PARAMETERS: readonly Bounded[] = [
+  {
+    name: 'C',
+    label: 'C (inverse regularization)',
+    hint: 'small: simpler, smoother; large: fits the training rows more closely',
+    kind: 'float',
+    min: 1e-6,
+    max: 1e6,
+    step: 0.1,
+  },
+  {
+    name: 'classWeight',
+    label: 'Class weights',
+    kind: 'choice',
+    choices: [
+      { value: 'none', label: 'equal' },
+      { value: 'balanced', label: 'balanced (rare classes count more)' },
+    ],
+  },
+  { name: 'maxIterations', label: 'Max iterations', kind: 'int', min: 10, max: 100_000, step: 10 },
+  ...PIPELINE_PARAMETERS,
+];
+
+const RIDGE_PARAMETERS: readonly Bounded[] = [
+  {
+    name: 'alpha',
+    label: 'Alpha (ridge penalty)',
+    hint: '0 is ordinary least squares',
+    kind: 'float',
+    min: 0,
+    max: 1e9,
+    step: 0.1,
+  },
+  ...PIPELINE_PARAMETERS,
+];
+
+function rowsOf(set: TrainingSet, subset: Int32Array | undefined): Int32Array {
+  const rows = subset ?? new Int32Array(set.rows).map((_, i) => i);
+  if (rows.length === 0) throw new TrainingError('There are no rows to train on.');
+  return rows;
+}
+
+/** The design matrix of the training rows, through the steps fitted on them. */
+function designOf(set: TrainingSet, rows: Int32Array, pipeline: FittedPipeline): Float64Array {
+  const p = set.features;
+  const x = new Float64Array(rows.length * p);
+  rows.forEach((r, i) => x.set(set.x.subarray(r * p, (r + 1) * p), i * p));
+  return transform(pipeline, x, rows.length, p);
+}
+
+/** Per input feature, the share of the coefficients' absolute values on its columns. */
+function importancesOf(m: LinearModel, features: number): number[] {
+  const source = sourceOf(m.pipeline);
+  const width = source.length;
+  const out = new Array<number>(features).fill(0);
+  m.coef.forEach((c, i) => (out[source[i % width]!]! += Math.abs(c)));
+  const total = out.reduce((a, b) => a + b, 0);
+  return out.map((x) => (total > 0 ? x / total : 0));
+}
+
+function scores(m: LinearModel, design: Float64Array, rows: number): Float64Array {
+  const width = widthOf(m.pipeline);
+  const k = m.intercept.length;
+  const out = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < k; c++) {
+      let s = m.intercept[c]!;
+      for (let j = 0; j < width; j++) s += m.coef[c * width + j]! * design[r * width + j]!;
+      out[r * k + c] = s;
+    }
+  return out;
+}
+
+function predictLinear(
+  m: LinearModel,
+  x: Float64Array,
+  rows: number,
+  features: number,
+): Prediction {
+  const z = scores(m, transform(m.pipeline, x, rows, features), rows);
+  const predictions = new Float64Array(rows);
+  if (m.classes === 0) return { predictions: z, probabilities: null };
+  const k = m.classes;
+  const probabilities = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r++) {
+    if (k === 2) {
+      const t = z[r]!;
+      const p1 = t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
+      probabilities[r * 2] = 1 - p1;
+      probabilities[r * 2 + 1] = p1;
+    } else {
+      let top = -Infinity;
+      for (let c = 0; c < k; c++) top = Math.max(top, z[r * k + c]!);
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += Math.exp(z[r * k + c]! - top);
+      for (let c = 0; c < k; c++) probabilities[r * k + c] = Math.exp(z[r * k + c]! - top) / sum;
+    }
+    let best = 0;
+    for (let c = 1; c < k; c++)
+      if (probabilities[r * k + c]! > probabilities[r * k + best]!) best = c;
+    predictions[r] = best;
+  }
+  return { predictions, probabilities };
+}
+
+/** The largest coefficients as [label, value] facts: what pushes a prediction most. */
+function coefficientFacts(m: LinearModel, encoding: Encoding): [string, string][] {
+  const names = columnNames(m.pipeline, encoding);
+  const width = names.length;
+  const rows = m.intercept.length;
+  const fmt = (x: number): string => Number(x.toPrecision(4)).toString();
+  const out: [string, string][] = [];
+  for (let c = 0; c < rows; c++) {
+    const which =
+      m.classes > 2
+        ? ` for ${encoding.classes?.[c] ?? c}`
+        : m.classes === 2
+          ? ` for ${encoding.classes?.[1] ?? 1}`
+          : '';
+    const top = names
+      .map((n, j) => ({ n, w: m.coef[c * width + j]! }))
+      .sort((a, b) => Math.abs(b.w) - Math.abs(a.w))
+      .slice(0, 5)
+      .map((t) => `${t.n} ${t.w >= 0 ? '+' : '−'}${fmt(Math.abs(t.w))}`);
+    out.push([
+      `Largest coefficients${which}`,
+      `${top.join(', ')}; intercept ${fmt(m.intercept[c]!)}`,
+    ]);
+  }
+  return out;
+}
+
+function linearPath(m: LinearModel, x: readonly number[]): string[] {
+  const unknown = unknownCategories(m.pipeline, x);
+  return unknown.length > 0 ? [`unknown:${unknown.join(',')}`] : ['linear'];
+}
+
+function explainLinear(path: readonly string[], encoding: Encoding): string[] {
+  const p = path[0] ?? '';
+  if (!p.startsWith('unknown:')) return [];
+  const names = p
+    .slice(8)
+    .split(',')
+    .map((j) => encoding.features[Number(j)]?.name ?? j);
+  return [
+    `${names.join(', ')}: missing or not a category seen in training, so its one-hot columns are all zeros.`,
+  ];
+}
+
+function shared(extra: Pick<Learner<PipelineParams, LinearModel>, 'family'>) {
+  return {
+    libraries: () => ({ trainer: LINEAR_TRAINER_VERSION }),
+    handlesMissing: () => true,
+    preprocessing: (encoding: Encoding) => [
+      `Features in this order: ${encoding.features.map((f) => f.name).join(', ')}; missing values are imputed, categories one-hot encoded and numbers standardized as the version's settings say, each step fitted on the training rows only.`,
+    ],
+    predict: (m: LinearModel, x: Float64Array, rows: number, features: number) =>
+      predictLinear(m, x, rows, features),
+    predictRow(m: LinearModel, x: readonly number[]) {
+      const p = predictLinear(m, Float64Array.from(x), 1, x.length);
+      return {
+        value: p.predictions[0]!,
+        probabilities: p.probabilities ? Array.from(p.probabilities) : null,
+        path: linearPath(m, x),
+      };
+    },
+    explainRow: explainLinear,
+    importance: {
+      label: 'Share of the absolute coefficients',
+      what: 'Share (%) of the absolute coefficients on each feature’s columns (its value, its missing-value column, its categories), after standardization: how strongly the model leans on it.',
+      none: 'Every coefficient is zero: the model answers from the intercept alone.',
+    },
+    fittedSchema: LinearSchema,
+    checkFitted(m: LinearModel, encoding: Encoding) {
+      const classes = encoding.classes?.length ?? 0;
+      if (m.classes !== classes)
+        return `is a model for ${m.classes} classes, but the version has ${classes}`;
+      const problem = pipelineProblem(m.pipeline, encoding);
+      if (problem) return `has preprocessing that ${problem}`;
+      const rows = classes > 2 ? classes : 1;
+      if (m.intercept.length !== rows || m.coef.length !== rows * widthOf(m.pipeline))
+        return 'has coefficients that do not match its classes and columns';
+      return null;
+    },
+    describeSize: (s: Readonly<Record<string, number>>) =>
+      `${s['coefficients'] ?? 0} coefficients over ${s['columns'] ?? 0} columns`,
+    same: (a: LinearModel, b: LinearModel) => JSON.stringify(a) === JSON.stringify(b),
+    onnx: async (m: LinearModel, encoding: Encoding) =>
+      (await import('./onnx')).linearOnnx(m, encoding, extra.family),
+  };
+}
+
+function pipelineDefaults(): PipelineParams {
+  return { ...PIPELINE_DEFAULTS };
+}
+
+function sizeOf(m: LinearModel): Record<string, number> {
+  return { coefficients: m.coef.length, columns: widthOf(m.pipeline) };
+}
+
+export const logisticRegression: Learner<LogisticParams, LinearModel> = {
+  family: 'logistic-regression',
+  label: 'Logistic regression',
+  noun: 'logistic regression',
+  algorithm: 'orpheus-logistic-lbfgs',
+  tasks: ['classification'],
+  parameters: LOGISTIC_PARAMETERS,
+  defaults: () => ({ C: 1, classWeight: 'none', maxIterations: 1000, ...pipelineDefaults() }),
+  withParams: (params, base) => overSpecs(params, base, LOGISTIC_PARAMETERS),
+  checkParams: (p, task) => checkSpecs(p, LOGISTIC_PARAMETERS, task),
+  defaultSpace: () => ({
+    C: { kind: 'float', low: 1e-3, high: 1e3, log: true },
+    classWeight: { kind: 'categorical', choices: ['none', 'balanced'] },
+  }),
+  capabilities: (task: Task, classes: number) => [
+    ...commonTags(task, classes, true),
+    'linear',
+    'imputes-missing-values',
+    'one-hot-categories',
+  ],
+  ...shared({ family: 'logistic-regression' }),
+
+  fit(set, params, context): Fit<LinearModel> {
+    const rows = rowsOf(set, context.subset);
+    const pipeline = fitPipeline(set, rows, params);
+    const x = designOf(set, rows, pipeline);
+    const width = widthOf(pipeline);
+    const y = Float64Array.from(rows, (r) => set.y[r]!);
+    const weights = new Float64Array(rows.length).fill(1);
+    if (params.classWeight === 'balanced') {
+      const counts = new Float64Array(set.classes);
+      for (const c of y) counts[c]!++;
+      y.forEach((c, i) => (weights[i] = rows.length / (set.classes * counts[c]!)));
+    }
+    const { coef, intercept, minimum } = fitLogistic(
+      { x, rows: rows.length, width },
+      y,
+      set.classes,
+      weights,
+      params.C,
+      params.maxIterations,
+    );
+    const model: LinearModel = {
+      classes: set.classes,
+      pipeline,
+      coef,
+      intercept,
+      optimizer: {
+        iterations: minimum.iterations,
+        gradientNorm: minimum.gradientNorm,
+        converged: minimum.converged,
+      },
+    };
+    const importances = importancesOf(model, set.features);
+    return {
+      fitted: model,
+      importances,
+      featuresUsed: importances.flatMap((v, i) => (v > 0 ? [i] : [])),
+      size: sizeOf(model),
+    };
+  },
+
+  facts(m, encoding) {
+    const o = m.optimizer!;
+    return [
+      [
+        'Fitted',
+        o.converged
+          ? `converged after ${o.iterations} iterations of L-BFGS (largest gradient component ${o.gradientNorm.toExponential(2)})`
+          : `did NOT converge within ${o.iterations} iterations (largest gradient component ${o.gradientNorm.toExponential(2)}): raise Max iterations, or lower C`,
+      ],
+      ...coefficientFacts(m, encoding),
+      ...describePipeline(m.pipeline, encoding).map((s): [string, string] => ['Preprocessing', s]),
+    ];
+  },
+};
+
+export const linearRegression: Learner<RidgeParams, LinearModel> = {
+  family: 'linear-regression',
+  label: 'Linear regression',
+  noun: 'linear regression',
+  algorithm: 'orpheus-ridge-exact',
+  tasks: ['regression'],
+  parameters: RIDGE_PARAMETERS,
+  defaults: () => ({ alpha: 1, ...pipelineDefaults() }),
+  withParams: (params, base) => overSpecs(params, base, RIDGE_PARAMETERS),
+  checkParams: (p, task) => checkSpecs(p, RIDGE_PARAMETERS, task),
+  defaultSpace: () => ({ alpha: { kind: 'float', low: 1e-3, high: 1e3, log: true } }),
+  capabilities: (task: Task, classes: number) => [
+    ...commonTags(task, classes, false),
+    'linear',
+    'imputes-missing-values',
+    'one-hot-categories',
+  ],
+  ...shared({ family: 'linear-regression' }),
+
+  fit(set, params, context): Fit<LinearModel> {
+    const rows = rowsOf(set, context.subset);
+    const pipeline = fitPipeline(set, rows, params);
+    const x = designOf(set, rows, pipeline);
+    const width = widthOf(pipeline);
+    const y = Float64Array.from(rows, (r) => set.y[r]!);
+    const { coef, intercept } = fitRidge(
+      { x, rows: rows.length, width },
+      y,
+      new Float64Array(rows.length).fill(1),
+      params.alpha,
+    );
+    const model: LinearModel = {
+      classes: 0,
+      pipeline,
+      coef,
+      intercept: [intercept],
+      optimizer: null,
+    };
+    const importances = importancesOf(model, set.features);
+    return {
+      fitted: model,
+      importances,
+      featuresUsed: importances.flatMap((v, i) => (v > 0 ? [i] : [])),
+      size: sizeOf(model),
+    };
+  },
+
+  facts: (m, encoding) => [
+    ['Fitted', 'solved exactly (the normal equations, through an eigendecomposition)'],
+    ...coefficientFacts(m, encoding),
+    ...describePipeline(m.pipeline, encoding).map((s): [string, string] => ['Preprocessing', s]),
+  ],
+};

@@ -1,0 +1,29 @@
+/** What a fitted linear model is, shared by the learners and their ONNX export. */
+import * as v from 'valibot';
+import { PipelineSchema, type FittedPipeline } from '../pipeline';
+
+export interface LinearModel {
+  /** Classes (0 for regression). */
+  classes: number;
+  pipeline: FittedPipeline;
+  /** Rows of coefficients over the design columns (one row, or one per class beyond two). */
+  coef: number[];
+  intercept: number[];
+  /** How the optimizer ended (logistic regression); null when solved exactly. */
+  optimizer: { iterations: number; gradientNorm: number; converged: boolean } | null;
+}
+
+const finite = v.pipe(v.number(), v.finite());
+export const LinearSchema = v.strictObject({
+  classes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000)),
+  pipeline: PipelineSchema,
+  coef: v.pipe(v.array(finite), v.maxLength(10_000_000)),
+  intercept: v.array(finite),
+  optimizer: v.nullable(
+    v.strictObject({
+      iterations: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      gradientNorm: v.pipe(v.number(), v.minValue(0)),
+      converged: v.boolean(),
+    }),
+  ),
+});

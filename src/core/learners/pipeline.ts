@@ -1,0 +1,307 @@
+/**
+ * Preprocessing as part of the model, for the families that need it (linear models, nearest
+ * neighbours, naive Bayes): missing values imputed (mean, median, most frequent or a constant;
+ * optionally a column saying the value was missing), categories as one column each
+ * (one-hot; a missing or unseen category is all zeros) or as their codes, and numbers
+ * standardized. Every step is fitted on the rows the model trains on, so inside
+ * cross-validation each fold's training part fits its own; the fitted steps are stored in
+ * the model and applied identically wherever it predicts, including its ONNX graph.
+ *
+ * The design matrix has the value columns first (one per feature not one-hot encoded), then
+ * the missing-value indicators, then the one-hot columns.
+ */
+import * as v from 'valibot';
+import type { Encoding } from '../records';
+import type { ParamSpec } from './learner';
+import type { TrainingSet } from './training';
+
+export type Impute = 'mean' | 'median' | 'most_frequent' | 'constant';
+
+export type PipelineParams = {
+  impute: Impute;
+  fillValue: number;
+  indicator: 'yes' | 'no';
+  oneHot: 'yes' | 'no';
+  scale: 'standard' | 'none';
+};
+
+export const PIPELINE_PARAMETERS: readonly ParamSpec[] = [
+  {
+    name: 'impute',
+    label: 'Missing numbers become',
+    hint: 'fitted on the training rows; a missing category becomes the most frequent one (or, one-hot, all zeros)',
+    kind: 'choice',
+    choices: [
+      { value: 'mean', label: 'the mean' },
+      { value: 'median', label: 'the median' },
+      { value: 'most_frequent', label: 'the most frequent value' },
+      { value: 'constant', label: 'a constant (below)' },
+    ],
+  },
+  { name: 'fillValue', label: 'Constant for missing values', kind: 'float', min: -1e9, step: 1 },
+  {
+    name: 'indicator',
+    label: 'Missing-value columns',
+    hint: 'one more column per feature with missing values: 1 where it was missing',
+    kind: 'choice',
+    choices: [
+      { value: 'no', label: 'no' },
+      { value: 'yes', label: 'yes' },
+    ],
+  },
+  {
+    name: 'oneHot',
+    label: 'Categories',
+    kind: 'choice',
+    choices: [
+      { value: 'yes', label: 'one column per category (one-hot)' },
+      { value: 'no', label: 'as their codes 0, 1, 2 …' },
+    ],
+  },
+  {
+    name: 'scale',
+    label: 'Scaling',
+    kind: 'choice',
+    choices: [
+      { value: 'standard', label: 'standardize (mean 0, standard deviation 1)' },
+      { value: 'none', label: 'none' },
+    ],
+  },
+];
+
+export const PIPELINE_DEFAULTS: PipelineParams = {
+  impute: 'mean',
+  fillValue: 0,
+  indicator: 'no',
+  oneHot: 'yes',
+  scale: 'standard',
+};
+
+export interface FittedPipeline {
+  /** Features the model reads (the encoded matrix's width). */
+  inputs: number;
+  /** How missing numbers were filled. */
+  impute: Impute;
+  /** Value columns: source feature, the value a missing one becomes, centre and scale. */
+  values: { from: number[]; fill: number[]; center: number[]; scale: number[] };
+  /** Missing-value indicators: source feature of each. */
+  missing: number[];
+  /** One-hot columns: source feature and category code of each. */
+  onehot: { from: number[]; code: number[] };
+}
+
+const finite = v.pipe(v.number(), v.finite());
+const index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000));
+export const PipelineSchema = v.strictObject({
+  inputs: index,
+  impute: v.picklist(['mean', 'median', 'most_frequent', 'constant']),
+  values: v.strictObject({
+    from: v.array(index),
+    fill: v.array(finite),
+    center: v.array(finite),
+    scale: v.array(v.pipe(finite, v.gtValue(0))),
+  }),
+  missing: v.array(index),
+  onehot: v.strictObject({ from: v.array(index), code: v.array(index) }),
+});
+
+/** Columns of the design matrix. */
+export function widthOf(p: FittedPipeline): number {
+  return p.values.from.length + p.missing.length + p.onehot.from.length;
+}
+
+function median(sorted: Float64Array): number {
+  const n = sorted.length;
+  return n % 2 ? sorted[n >> 1]! : (sorted[(n >> 1) - 1]! + sorted[n >> 1]!) / 2;
+}
+
+/** The most frequent value (the smallest of equally frequent ones, as scikit-learn's imputer). */
+function mostFrequent(sorted: Float64Array): number {
+  let best = sorted[0]!;
+  let bestCount = 0;
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    if (j - i > bestCount) {
+      bestCount = j - i;
+      best = sorted[i]!;
+    }
+    i = j;
+  }
+  return best;
+}
+
+/**
+ * Fits the steps on `rows` of the set. `categories[j]` is the number of categories of feature
+ * j (0 for a number); without it every feature is a number.
+ */
+export function fitPipeline(
+  set: TrainingSet,
+  rows: Int32Array,
+  params: PipelineParams,
+): FittedPipeline {
+  const { x, features: p } = set;
+  const cats = set.categories ?? [];
+  const values: FittedPipeline['values'] = { from: [], fill: [], center: [], scale: [] };
+  const missing: number[] = [];
+  const onehot: FittedPipeline['onehot'] = { from: [], code: [] };
+  const present = new Float64Array(rows.length);
+  for (let j = 0; j < p; j++) {
+    let n = 0;
+    for (const r of rows) {
+      const xv = x[r * p + j]!;
+      if (xv === xv) present[n++] = xv;
+    }
+    const hasMissing = n < rows.length;
+    if (params.indicator === 'yes' && hasMissing) missing.push(j);
+    const k = cats[j] ?? 0;
+    if (k > 0 && params.oneHot === 'yes') {
+      for (let c = 0; c < k; c++) {
+        onehot.from.push(j);
+        onehot.code.push(c);
+      }
+      continue;
+    }
+    const sorted = present.slice(0, n).sort();
+    let fill = 0;
+    if (n > 0) {
+      if (k > 0 || params.impute === 'most_frequent') fill = mostFrequent(sorted);
+      else if (params.impute === 'median') fill = median(sorted);
+      else if (params.impute === 'constant') fill = params.fillValue;
+      else fill = sorted.reduce((a, b) => a + b, 0) / n;
+    } else if (params.impute === 'constant') fill = params.fillValue;
+    let center = 0;
+    let scale = 1;
+    if (params.scale === 'standard') {
+      // The mean and (population) standard deviation of the imputed column, as StandardScaler.
+      const m = rows.length;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += sorted[i]!;
+      sum += (m - n) * fill;
+      center = sum / m;
+      let ss = 0;
+      for (let i = 0; i < n; i++) ss += (sorted[i]! - center) ** 2;
+      ss += (m - n) * (fill - center) ** 2;
+      const sd = Math.sqrt(ss / m);
+      scale = sd > 1e-12 * Math.max(1, Math.abs(center)) ? sd : 1;
+    }
+    values.from.push(j);
+    values.fill.push(fill);
+    values.center.push(center);
+    values.scale.push(scale);
+  }
+  return { inputs: p, impute: params.impute, values, missing, onehot };
+}
+
+/** The design matrix (rows × width, row-major) of a row-major matrix of `features` columns. */
+export function transform(
+  p: FittedPipeline,
+  x: Float64Array | readonly number[],
+  rows: number,
+  features: number,
+): Float64Array {
+  const m = widthOf(p);
+  const out = new Float64Array(rows * m);
+  const { from, fill, center, scale } = p.values;
+  const a = from.length;
+  const b = p.missing.length;
+  for (let r = 0; r < rows; r++) {
+    const at = r * features;
+    const o = r * m;
+    for (let i = 0; i < a; i++) {
+      let xv = x[at + from[i]!]!;
+      if (xv !== xv) xv = fill[i]!;
+      out[o + i] = (xv - center[i]!) / scale[i]!;
+    }
+    for (let i = 0; i < b; i++) {
+      const xv = x[at + p.missing[i]!]!;
+      out[o + a + i] = xv !== xv ? 1 : 0;
+    }
+    const oh = p.onehot;
+    for (let i = 0; i < oh.from.length; i++)
+      out[o + a + b + i] = x[at + oh.from[i]!] === oh.code[i] ? 1 : 0;
+  }
+  return out;
+}
+
+/** Names of the design matrix's columns: "age", "age missing", "colour = red". */
+export function columnNames(p: FittedPipeline, encoding: Encoding): string[] {
+  const f = encoding.features;
+  const category = (j: number, c: number): string => {
+    const e = f[j];
+    return e?.kind === 'categorical' ? (e.categories[c] ?? String(c)) : String(c);
+  };
+  return [
+    ...p.values.from.map((j) => f[j]?.name ?? `feature ${j + 1}`),
+    ...p.missing.map((j) => `${f[j]?.name ?? `feature ${j + 1}`} missing`),
+    ...p.onehot.from.map(
+      (j, i) => `${f[j]?.name ?? `feature ${j + 1}`} = ${category(j, p.onehot.code[i]!)}`,
+    ),
+  ];
+}
+
+/** Which input feature each design column comes from (for importances per feature). */
+export function sourceOf(p: FittedPipeline): number[] {
+  return [...p.values.from, ...p.missing, ...p.onehot.from];
+}
+
+/** Whether a row's categories were all known (a one-hot feature missing or unseen is all zeros). */
+export function unknownCategories(p: FittedPipeline, x: readonly number[]): number[] {
+  const seen = new Set<number>();
+  for (let i = 0; i < p.onehot.from.length; i++) {
+    const j = p.onehot.from[i]!;
+    const xv = x[j]!;
+    if (xv !== xv) seen.add(j);
+  }
+  return [...seen];
+}
+
+/** The fitted steps in words, for the version page and the model card. */
+export function describePipeline(p: FittedPipeline, encoding: Encoding): string[] {
+  const names = encoding.features.map((f) => f.name);
+  const out: string[] = [];
+  const { from, fill, center, scale } = p.values;
+  const fmt = (x: number): string => Number(x.toPrecision(4)).toString();
+  // A category's fill is its code: shown as its label.
+  const shown = (j: number, x: number): string => {
+    const f = encoding.features[j];
+    return f?.kind === 'categorical' ? (f.categories[x] ?? fmt(x)) : fmt(x);
+  };
+  if (from.length > 0) {
+    out.push(
+      `Missing values become ${from.map((j, i) => `${names[j]}: ${shown(j, fill[i]!)}`).join(', ')} (${p.impute.replace('_', ' ')}${encoding.features.some((f) => f.kind === 'categorical') ? '; categories: the most frequent' : ''}, from the training rows).`,
+    );
+  }
+  if (p.missing.length > 0)
+    out.push(`Columns saying a value was missing: ${p.missing.map((j) => names[j]).join(', ')}.`);
+  if (p.onehot.from.length > 0) {
+    const cats = [...new Set(p.onehot.from)].map((j) => names[j]);
+    out.push(
+      `One column per category of ${cats.join(', ')} (one-hot); a missing or unseen category is all zeros.`,
+    );
+  }
+  if (scale.some((s, i) => s !== 1 || center[i] !== 0))
+    out.push(
+      `Standardized with the training rows' mean and standard deviation: ${from.map((j, i) => `${names[j]} (${fmt(center[i]!)} ± ${fmt(scale[i]!)})`).join(', ')}.`,
+    );
+  return out;
+}
+
+/** Problems of a fitted pipeline from a file against the version's encoding, or null. */
+export function pipelineProblem(p: FittedPipeline, encoding: Encoding): string | null {
+  const n = encoding.features.length;
+  if (p.inputs !== n) return `reads ${p.inputs} features, but the version has ${n}`;
+  const { from, fill, center, scale } = p.values;
+  if (fill.length !== from.length || center.length !== from.length || scale.length !== from.length)
+    return 'has value columns of different lengths';
+  if (p.onehot.code.length !== p.onehot.from.length)
+    return 'has one-hot columns of different lengths';
+  for (const j of [...from, ...p.missing, ...p.onehot.from])
+    if (j >= n) return `reads feature ${j + 1} of ${n}`;
+  for (let i = 0; i < p.onehot.from.length; i++) {
+    const f = encoding.features[p.onehot.from[i]!]!;
+    if (f.kind !== 'categorical' || p.onehot.code[i]! >= f.categories.length)
+      return 'has a one-hot column for a category the version does not have';
+  }
+  return null;
+}

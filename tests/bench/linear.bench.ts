@@ -1,0 +1,144 @@
+/**
+ * Logistic regression, ridge and naive Bayes against scikit-learn 1.2, on the same data in the
+ * same run, with the same preprocessing (numbers standardized, categories one-hot encoded for
+ * the linear models; Gaussian and categorical naive Bayes together). Prints:
+ *   BENCH logistic_accuracy_delta_vs_sklearn <points>  hold-out accuracy, ours − theirs, mean over
+ *   BENCH nb_accuracy_delta_vs_sklearn <points>        5 splits of each classification sample
+ *   BENCH logistic_coef_max_rel_error <x>   50k × 10, 3 classes, C = 1, both to convergence
+ *   BENCH ridge_coef_max_rel_error <x>      50k × 10 regression, alpha = 1
+ *   BENCH logistic_fit_50k_ratio_vs_sklearn <x>   ours / lbfgs, each with its default stopping
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { naiveBayes } from '../../src/core/learners/bayes';
+import { linearRegression, logisticRegression } from '../../src/core/learners/linear';
+import { transform } from '../../src/core/learners/pipeline';
+import {
+  accuracyOn,
+  ensureSklearn,
+  rowsOf,
+  runPython,
+  sampleSplits,
+  sklearnVersion,
+  splitData,
+  synthetic,
+  testMatrix,
+} from './shared';
+
+ensureSklearn();
+const dir = mkdtempSync(join(tmpdir(), 'orpheus-linear-bench-'));
+const big = synthetic(50_000, 50);
+const regression = {
+  ...big,
+  classes: 0,
+  y: Float64Array.from({ length: big.rows }, (_, r) => {
+    let s = 0;
+    for (let f = 0; f < big.features; f++) s += (f + 1) * big.x[r * big.features + f]!;
+    return s + ((r * 7919) % 101) - 50;
+  }),
+};
+logisticRegression.fit(synthetic(2000, 1), logisticRegression.defaults('classification'), {
+  seed: 0,
+}); // warm up
+const t0 = performance.now();
+const lr = logisticRegression.fit(big, logisticRegression.defaults('classification'), { seed: 0 });
+const oursMs = performance.now() - t0;
+const ridge = linearRegression.fit(regression, linearRegression.defaults('regression'), {
+  seed: 0,
+});
+const standardized = transform(lr.fitted.pipeline, big.x, big.rows, big.features);
+
+const splits = await sampleSplits();
+const ours = splits.map((c, i) => {
+  const score = (learner: typeof logisticRegression | typeof naiveBayes): number => {
+    const l = learner as typeof logisticRegression;
+    const { fitted } = l.fit(c.set, l.defaults('classification'), { seed: i, subset: c.train });
+    const p = l.predict(fitted, testMatrix(c), c.test.length, c.set.features, c.set.classes);
+    return accuracyOn(c, p.predictions);
+  };
+  return { name: c.name, lr: score(logisticRegression), nb: score(naiveBayes) };
+});
+
+const dataFile = join(dir, 'data.json');
+writeFileSync(
+  dataFile,
+  JSON.stringify({
+    big: { x: rowsOf(big), y: Array.from(big.y) },
+    standardized: Array.from(standardized),
+    width: big.features,
+    ridgeY: Array.from(regression.y),
+    cases: splits.map((c) => ({
+      ...splitData(c),
+      categorical: (c.set.categories ?? []).flatMap((k, j) => (k > 0 ? [j] : [])),
+    })),
+  }),
+);
+const script = `
+import json, sys, time
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.naive_bayes import CategoricalNB, GaussianNB
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+d = json.load(open(sys.argv[1]))
+X = np.array(d["big"]["x"]); y = np.array(d["big"]["y"])
+out = {"cases": {}}
+t0 = time.perf_counter(); m = make_pipeline(StandardScaler(), LogisticRegression(C=1.0)).fit(X, y)
+out["lr_fit"] = (time.perf_counter() - t0) * 1000
+out["lr_iterations"] = int(np.max(m[-1].n_iter_))
+Z = np.array(d["standardized"]).reshape(-1, d["width"])
+exact = LogisticRegression(C=1.0, tol=1e-10, max_iter=100000).fit(Z, y)
+out["lr_coef"] = exact.coef_.ravel().tolist()
+r = Ridge(alpha=1.0).fit(Z, np.array(d["ridgeY"]))
+out["ridge_coef"] = r.coef_.ravel().tolist()
+for c in d["cases"]:
+    Xtr = np.array(c["xTrain"]); Xte = np.array(c["xTest"]); ytr = np.array(c["yTrain"]); yte = np.array(c["yTest"])
+    cat = c["categorical"]; num = [j for j in range(Xtr.shape[1]) if j not in cat]
+    pre = ColumnTransformer([("num", StandardScaler(), num), ("cat", OneHotEncoder(handle_unknown="ignore"), cat)])
+    lr = make_pipeline(pre, LogisticRegression(C=1.0, max_iter=1000)).fit(Xtr, ytr)
+    res = {"lr": float((lr.predict(Xte) == yte).mean())}
+    # Gaussian on the numbers and categorical on the categories, one joint log-likelihood.
+    classes = np.unique(ytr)
+    jll = np.zeros((len(Xte), len(classes)))
+    if num:
+        g = GaussianNB().fit(Xtr[:, num], ytr); jll += g.predict_joint_log_proba(Xte[:, num])
+    if cat:
+        k = [int(max(Xtr[:, j].max(), Xte[:, j].max())) + 1 for j in cat]
+        cnb = CategoricalNB(alpha=1.0, min_categories=k).fit(Xtr[:, cat].astype(int), ytr)
+        jll += cnb.predict_joint_log_proba(Xte[:, cat].astype(int))
+        if num: jll -= np.log(np.bincount(ytr.astype(int)) / len(ytr))
+    res["nb"] = float((classes[np.argmax(jll, axis=1)] == yte).mean())
+    out["cases"][c["name"]] = res
+print(json.dumps(out))
+`;
+const sk = runPython<{
+  lr_fit: number;
+  lr_iterations: number;
+  lr_coef: number[];
+  ridge_coef: number[];
+  cases: Record<string, { lr: number; nb: number }>;
+}>(script, dataFile, { OMP_NUM_THREADS: '1' });
+
+const maxRel = (a: readonly number[], b: readonly number[]): number => {
+  const scale = Math.max(...b.map(Math.abs));
+  return Math.max(...a.map((x, i) => Math.abs(x - b[i]!))) / scale;
+};
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const what = `${ours.length} splits of ${new Set(ours.map((o) => o.name.split('#')[0])).size} samples`;
+console.log(
+  `BENCH logistic_accuracy_delta_vs_sklearn ${mean(ours.map((o) => (o.lr - sk.cases[o.name]!.lr) * 100)).toFixed(2)} points (ours − scikit-learn ${sklearnVersion()}, mean over ${what})`,
+);
+console.log(
+  `BENCH nb_accuracy_delta_vs_sklearn ${mean(ours.map((o) => (o.nb - sk.cases[o.name]!.nb) * 100)).toFixed(2)} points (${what})`,
+);
+console.log(
+  `BENCH logistic_coef_max_rel_error ${maxRel(lr.fitted.coef, sk.lr_coef).toExponential(2)} (50k × 10, 3 classes, C = 1, both to convergence)`,
+);
+console.log(
+  `BENCH ridge_coef_max_rel_error ${maxRel(ridge.fitted.coef, sk.ridge_coef).toExponential(2)} (50k × 10, alpha = 1)`,
+);
+console.log(
+  `BENCH logistic_fit_50k_ratio_vs_sklearn ${(oursMs / sk.lr_fit).toFixed(2)} (ours ${oursMs.toFixed(0)} ms, ${lr.fitted.optimizer!.iterations} iterations to a gradient 1e-9 of the start's / scikit-learn ${sk.lr_fit.toFixed(0)} ms, ${sk.lr_iterations} iterations to its default tol 1e-4)`,
+);

@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildContent, type DatasetContent } from '../../src/core/data/content';
+import { suggestSchema } from '../../src/core/data/infer';
+import { parseTable } from '../../src/core/data/parse';
+import { naiveBayes } from '../../src/core/learners/bayes';
+import { linearRegression, logisticRegression } from '../../src/core/learners/linear';
+import { fitPipeline, transform, widthOf } from '../../src/core/learners/pipeline';
+import type { TrainingSet } from '../../src/core/learners/training';
+import { prepare, fitContext } from '../../src/core/train/evaluate';
+import { trainingSet } from '../../src/core/train/model';
+
+async function sample(file: string): Promise<DatasetContent> {
+  const raw = await parseTable(readFileSync(`public/samples/${file}`, 'utf8'), { fileName: file });
+  const s = suggestSchema(raw);
+  return buildContent(raw.columns, s.columns, s.task, raw.rowCount);
+}
+
+/** 40 rows: a number (NaN in row 3), a category of 3 codes; two classes by the number. */
+function small(): TrainingSet {
+  const rows = 40;
+  const x = new Float64Array(rows * 2);
+  const y = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    x[r * 2] = r === 3 ? NaN : (r % 10) + 0.5 * (r % 3);
+    x[r * 2 + 1] = r % 3;
+    y[r] = (r % 10) + ((r * 7) % 5) > 8 ? 1 : 0;
+  }
+  return { x, rows, features: 2, y, classes: 2, categories: [0, 3] };
+}
+
+describe('preprocessing as part of the model', () => {
+  it('is fitted on the training rows only: a value only a held-out fold has does not leak', async () => {
+    const { set } = trainingSet(await sample('iris.csv'));
+    const prep = prepare(set, { folds: 5, testFraction: 0.2, seed: 3 });
+    // Plant a huge value in every row of fold 0 (and a missing one in the first).
+    const planted = Float64Array.from(set.x);
+    const fold = prep.folds[0]!;
+    for (const r of fold) planted[r * set.features] = 1e6;
+    planted[fold[0]! * set.features] = NaN;
+    const leaky = { ...set, x: planted };
+    const context = fitContext({ ...prep, set: leaky }, 0);
+    const { fitted } = logisticRegression.fit(
+      leaky,
+      logisticRegression.defaults('classification'),
+      context,
+    );
+    const train = context.subset!;
+    const values = Array.from(train, (r) => planted[r * set.features]!);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    expect(Math.max(...values)).toBeLessThan(100);
+    expect(fitted.pipeline.values.center[0]).toBeCloseTo(mean, 10);
+    expect(fitted.pipeline.values.fill[0]).toBeCloseTo(mean, 10);
+    const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+    expect(fitted.pipeline.values.scale[0]).toBeCloseTo(sd, 10);
+  });
+
+  it('imputes, adds indicators, one-hot encodes (unseen or missing: all zeros) and standardizes', () => {
+    const set = small();
+    const rows = new Int32Array(set.rows).map((_, i) => i);
+    const p = fitPipeline(set, rows, {
+      impute: 'median',
+      fillValue: 0,
+      indicator: 'yes',
+      oneHot: 'yes',
+      scale: 'none',
+    });
+    // One value column, one indicator (only the number has a missing value), three categories.
+    expect(widthOf(p)).toBe(5);
+    const present = Array.from(rows, (r) => set.x[r * 2]!)
+      .filter((v) => !Number.isNaN(v))
+      .sort((a, b) => a - b);
+    const median = present[19]!; // 39 present values
+    expect(p.values.fill[0]).toBe(median);
+    const design = transform(p, [NaN, 2, 4, 7], 2, 2);
+    expect(Array.from(design)).toEqual([median, 1, 0, 0, 1, 4, 0, 0, 0, 0]);
+  });
+});
+
+describe('logistic regression', () => {
+  it('stops where the gradient of the regularized log loss is zero', async () => {
+    for (const file of ['iris.csv', 'breast-cancer.csv']) {
+      const { set } = trainingSet(await sample(file));
+      const params = { ...logisticRegression.defaults('classification'), C: 0.5 };
+      const { fitted } = logisticRegression.fit(set, params, { seed: 0 });
+      expect(fitted.optimizer!.converged).toBe(true);
+      const rows = new Int32Array(set.rows).map((_, i) => i);
+      const design = transform(fitted.pipeline, set.x, set.rows, set.features);
+      const m = widthOf(fitted.pipeline);
+      const k = fitted.intercept.length;
+      const p = logisticRegression.predict(
+        fitted,
+        set.x,
+        set.rows,
+        set.features,
+        set.classes,
+      ).probabilities!;
+      const grad = new Float64Array(k * m);
+      for (const r of rows)
+        for (let c = 0; c < k; c++) {
+          const cls = k === 1 ? 1 : c;
+          const residual = p[r * set.classes + cls]! - (set.y[r] === cls ? 1 : 0);
+          for (let j = 0; j < m; j++) grad[c * m + j]! += params.C * residual * design[r * m + j]!;
+        }
+      fitted.coef.forEach((w, i) => (grad[i]! += w));
+      const scale = Math.max(...fitted.coef.map(Math.abs));
+      for (const g of grad) expect(Math.abs(g)).toBeLessThan(1e-5 * Math.max(1, scale));
+    }
+  });
+
+  it('says when it did not converge, and still gives a model', async () => {
+    const { set, encoding } = trainingSet(await sample('breast-cancer.csv'));
+    const params = { ...logisticRegression.defaults('classification'), C: 1000, maxIterations: 10 };
+    const { fitted } = logisticRegression.fit(set, params, { seed: 0 });
+    expect(fitted.optimizer).toMatchObject({ converged: false, iterations: 10 });
+    const facts = logisticRegression.facts!(fitted, encoding);
+    expect(facts[0]![1]).toMatch(
+      /did NOT converge within 10 iterations .*raise Max iterations, or lower C/,
+    );
+  });
+
+  it('refuses settings out of range, naming the setting and the range', () => {
+    const base = logisticRegression.defaults('classification');
+    expect(() => logisticRegression.checkParams({ ...base, C: 0 }, 'classification')).toThrow(
+      /C \(inverse regularization\) must be between 0\.000001 and 1000000, not 0/,
+    );
+    expect(() =>
+      logisticRegression.checkParams({ ...base, maxIterations: 2.5 }, 'classification'),
+    ).toThrow(/Max iterations must be a whole number/);
+    expect(() =>
+      logisticRegression.checkParams({ ...base, impute: 'guess' as never }, 'classification'),
+    ).toThrow(/Missing numbers become must be one of the mean, the median/);
+  });
+});
+
+describe('linear regression', () => {
+  it('solves the ridge normal equations exactly, and ordinary least squares with one-hot columns', async () => {
+    const { set } = trainingSet(await sample('diabetes.csv'));
+    for (const alpha of [0, 3]) {
+      const { fitted } = linearRegression.fit(
+        set,
+        { ...linearRegression.defaults('regression'), alpha },
+        { seed: 0 },
+      );
+      const m = widthOf(fitted.pipeline);
+      const design = transform(fitted.pipeline, set.x, set.rows, set.features);
+      const pred = linearRegression.predict(fitted, set.x, set.rows, set.features, 0).predictions;
+      // Xᵀ(y − ŷ) = α β, and the residuals sum to 0 (the intercept is not penalized).
+      let sum = 0;
+      for (let r = 0; r < set.rows; r++) sum += set.y[r]! - pred[r]!;
+      expect(Math.abs(sum)).toBeLessThan(1e-6);
+      for (let j = 0; j < m; j++) {
+        let g = 0;
+        for (let r = 0; r < set.rows; r++) g += design[r * m + j]! * (set.y[r]! - pred[r]!);
+        expect(g).toBeCloseTo(alpha * fitted.coef[j]!, 6);
+      }
+    }
+    // A category one-hot encoded beside the intercept: collinear, still the least-squares fit.
+    const cats = small();
+    const { fitted } = linearRegression.fit(
+      { ...cats, y: Float64Array.from({ length: 40 }, (_, r) => [1, 5, -2][r % 3]!), classes: 0 },
+      { ...linearRegression.defaults('regression'), alpha: 0 },
+      { seed: 0 },
+    );
+    const out = linearRegression.predict(fitted, cats.x, 40, 2, 0).predictions;
+    for (let r = 0; r < 40; r++) expect(out[r]).toBeCloseTo([1, 5, -2][r % 3]!, 8);
+  });
+});
+
+describe('naive Bayes', () => {
+  it('gives the priors, normal densities and smoothed category shares worked out by hand', () => {
+    // Four rows: a number and a category of two codes; classes 0, 0, 1, 1.
+    const set: TrainingSet = {
+      x: Float64Array.from([1, 0, 3, 0, 10, 1, 14, 0]),
+      rows: 4,
+      features: 2,
+      y: Float64Array.from([0, 0, 1, 1]),
+      classes: 2,
+      categories: [0, 2],
+    };
+    const params = { ...naiveBayes.defaults('classification'), varSmoothing: 0, alpha: 1 };
+    const { fitted } = naiveBayes.fit(set, params, { seed: 0 });
+    expect(fitted.logPrior.map(Math.exp)).toEqual([0.5, 0.5]);
+    expect(fitted.gaussian.mean).toEqual([2, 12]);
+    expect(fitted.gaussian.variance).toEqual([1, 4]);
+    // P(code | class) = (count + 1) / (class rows + 2).
+    expect(fitted.categorical.logProb[0]!.map((l) => Number(Math.exp(l).toFixed(10)))).toEqual([
+      0.75, 0.5, 0.25, 0.5,
+    ]);
+    const row = [4, 1];
+    const normal = (x: number, m: number, v: number): number =>
+      Math.exp(-((x - m) ** 2) / (2 * v)) / Math.sqrt(2 * Math.PI * v);
+    const a = 0.5 * normal(4, 2, 1) * 0.25;
+    const b = 0.5 * normal(4, 12, 4) * 0.5;
+    const p = naiveBayes.predictRow(fitted, row, 2).probabilities!;
+    expect(p[0]).toBeCloseTo(a / (a + b), 12);
+    expect(p[1]).toBeCloseTo(b / (a + b), 12);
+  });
+
+  it('says what to do about a number that is constant within a class when nothing smooths it', () => {
+    const set: TrainingSet = {
+      x: Float64Array.from([1, 1, 2, 3]),
+      rows: 4,
+      features: 1,
+      y: Float64Array.from([0, 0, 1, 1]),
+      classes: 2,
+    };
+    const params = { ...naiveBayes.defaults('classification'), varSmoothing: 0 };
+    expect(() => naiveBayes.fit(set, params, { seed: 0 })).toThrow(/raise Variance smoothing/);
+    // With the usual smoothing it trains.
+    expect(
+      naiveBayes.fit(set, naiveBayes.defaults('classification'), { seed: 0 }).fitted.classes,
+    ).toBe(2);
+  });
+});
