@@ -4,6 +4,9 @@
  * the linear models; Gaussian and categorical naive Bayes together). Prints:
  *   BENCH logistic_accuracy_delta_vs_sklearn <points>  hold-out accuracy, ours − theirs, mean over
  *   BENCH nb_accuracy_delta_vs_sklearn <points>        5 splits of each classification sample
+ *   BENCH svm_accuracy_delta_vs_sklearn <points>       (LinearSVC, KNeighborsClassifier, k = 5)
+ *   BENCH knn_accuracy_delta_vs_sklearn <points>
+ *   BENCH knn_predict_10k_ratio_vs_sklearn <x>   10k rows against 50k, exact; ours / brute force
  *   BENCH logistic_coef_max_rel_error <x>   50k × 10, 3 classes, C = 1, both to convergence
  *   BENCH ridge_coef_max_rel_error <x>      50k × 10 regression, alpha = 1
  *   BENCH logistic_fit_50k_ratio_vs_sklearn <x>   ours / lbfgs, each with its default stopping
@@ -12,7 +15,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { naiveBayes } from '../../src/core/learners/bayes';
-import { linearRegression, logisticRegression } from '../../src/core/learners/linear';
+import { nearestNeighbours } from '../../src/core/learners/knn';
+import { linearRegression, linearSvm, logisticRegression } from '../../src/core/learners/linear';
 import { transform } from '../../src/core/learners/pipeline';
 import {
   accuracyOn,
@@ -48,16 +52,30 @@ const ridge = linearRegression.fit(regression, linearRegression.defaults('regres
   seed: 0,
 });
 const standardized = transform(lr.fitted.pipeline, big.x, big.rows, big.features);
+const queries = synthetic(10_000, 7);
+const knn = nearestNeighbours.fit(big, nearestNeighbours.defaults('classification'), { seed: 0 });
+const k0 = performance.now();
+nearestNeighbours.predict(knn.fitted, queries.x, queries.rows, queries.features, 3);
+const knnMs = performance.now() - k0;
 
 const splits = await sampleSplits();
 const ours = splits.map((c, i) => {
-  const score = (learner: typeof logisticRegression | typeof naiveBayes): number => {
+  const score = (
+    learner:
+      typeof logisticRegression | typeof naiveBayes | typeof linearSvm | typeof nearestNeighbours,
+  ): number => {
     const l = learner as typeof logisticRegression;
     const { fitted } = l.fit(c.set, l.defaults('classification'), { seed: i, subset: c.train });
     const p = l.predict(fitted, testMatrix(c), c.test.length, c.set.features, c.set.classes);
     return accuracyOn(c, p.predictions);
   };
-  return { name: c.name, lr: score(logisticRegression), nb: score(naiveBayes) };
+  return {
+    name: c.name,
+    lr: score(logisticRegression),
+    nb: score(naiveBayes),
+    svm: score(linearSvm),
+    knn: score(nearestNeighbours),
+  };
 });
 
 const dataFile = join(dir, 'data.json');
@@ -65,6 +83,7 @@ writeFileSync(
   dataFile,
   JSON.stringify({
     big: { x: rowsOf(big), y: Array.from(big.y) },
+    queries: rowsOf(queries),
     standardized: Array.from(standardized),
     width: big.features,
     ridgeY: Array.from(regression.y),
@@ -79,6 +98,8 @@ import json, sys, time
 import numpy as np
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.svm import LinearSVC
 from sklearn.naive_bayes import CategoricalNB, GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -89,6 +110,9 @@ t0 = time.perf_counter(); m = make_pipeline(StandardScaler(), LogisticRegression
 out["lr_fit"] = (time.perf_counter() - t0) * 1000
 out["lr_iterations"] = int(np.max(m[-1].n_iter_))
 Z = np.array(d["standardized"]).reshape(-1, d["width"])
+knn = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=5, algorithm="brute")).fit(X, y)
+Q = np.array(d["queries"])
+t0 = time.perf_counter(); knn.predict(Q); out["knn_predict"] = (time.perf_counter() - t0) * 1000
 exact = LogisticRegression(C=1.0, tol=1e-10, max_iter=100000).fit(Z, y)
 out["lr_coef"] = exact.coef_.ravel().tolist()
 r = Ridge(alpha=1.0).fit(Z, np.array(d["ridgeY"]))
@@ -99,6 +123,10 @@ for c in d["cases"]:
     pre = ColumnTransformer([("num", StandardScaler(), num), ("cat", OneHotEncoder(handle_unknown="ignore"), cat)])
     lr = make_pipeline(pre, LogisticRegression(C=1.0, max_iter=1000)).fit(Xtr, ytr)
     res = {"lr": float((lr.predict(Xte) == yte).mean())}
+    svm = make_pipeline(pre, LinearSVC(C=1.0, max_iter=1000, random_state=0)).fit(Xtr, ytr)
+    res["svm"] = float((svm.predict(Xte) == yte).mean())
+    knn = make_pipeline(pre, KNeighborsClassifier(n_neighbors=5)).fit(Xtr, ytr)
+    res["knn"] = float((knn.predict(Xte) == yte).mean())
     # Gaussian on the numbers and categorical on the categories, one joint log-likelihood.
     classes = np.unique(ytr)
     jll = np.zeros((len(Xte), len(classes)))
@@ -118,7 +146,8 @@ const sk = runPython<{
   lr_iterations: number;
   lr_coef: number[];
   ridge_coef: number[];
-  cases: Record<string, { lr: number; nb: number }>;
+  knn_predict: number;
+  cases: Record<string, { lr: number; nb: number; svm: number; knn: number }>;
 }>(script, dataFile, { OMP_NUM_THREADS: '1' });
 
 const maxRel = (a: readonly number[], b: readonly number[]): number => {
@@ -132,6 +161,15 @@ console.log(
 );
 console.log(
   `BENCH nb_accuracy_delta_vs_sklearn ${mean(ours.map((o) => (o.nb - sk.cases[o.name]!.nb) * 100)).toFixed(2)} points (${what})`,
+);
+console.log(
+  `BENCH svm_accuracy_delta_vs_sklearn ${mean(ours.map((o) => (o.svm - sk.cases[o.name]!.svm) * 100)).toFixed(2)} points (${what})`,
+);
+console.log(
+  `BENCH knn_accuracy_delta_vs_sklearn ${mean(ours.map((o) => (o.knn - sk.cases[o.name]!.knn) * 100)).toFixed(2)} points (${what})`,
+);
+console.log(
+  `BENCH knn_predict_10k_ratio_vs_sklearn ${(knnMs / sk.knn_predict).toFixed(2)} (ours ${knnMs.toFixed(0)} ms / scikit-learn brute force ${sk.knn_predict.toFixed(0)} ms, 10k rows against 50k, k = 5)`,
 );
 console.log(
   `BENCH logistic_coef_max_rel_error ${maxRel(lr.fitted.coef, sk.lr_coef).toExponential(2)} (50k × 10, 3 classes, C = 1, both to convergence)`,

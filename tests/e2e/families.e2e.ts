@@ -216,7 +216,7 @@ describe('a forest trained across workers', () => {
 });
 
 describe('families with their preprocessing in the model', () => {
-  it('trains logistic regression and naive Bayes on Penguins (missing values, categories), shows what each learned, and predicts', async () => {
+  it('trains logistic regression, naive Bayes, a linear SVM and nearest neighbours on Palmer penguins (missing values, categories), shows what each learned, and predicts', async () => {
     const { page } = s;
     await page.getByRole('button', { name: 'Penguins' }).click();
     await page.getByRole('button', { name: 'Save as a new dataset' }).click();
@@ -244,6 +244,12 @@ describe('families with their preprocessing in the model', () => {
       /Missing values become bill_length_mm: [\d.]+.*\(median/,
     );
     await waitText(page.locator('main'), /Share \(%\) of the absolute coefficients/);
+    // The coefficients as bars, one chart per class, largest first.
+    const charts = page.getByTestId('coefficients');
+    expect(await charts.count()).toBe(3);
+    expect(await charts.first().getByRole('heading').innerText()).toBe('Coefficients for Adelie');
+    expect(await charts.first().locator('li').count()).toBe(9); // 4 numbers, 3 islands, 2 sexes
+    expect(await charts.first().innerText()).toMatch(/on standardized numbers/);
 
     // Naive Bayes: the class priors and each class's means.
     await page.goto(`${s.baseUrl}/#/data`);
@@ -269,6 +275,53 @@ describe('families with their preprocessing in the model', () => {
     expect(await facts.innerText()).toMatch(
       /island per class\s+Adelie: Torgersen [\d.]+ Biscoe [\d.]+/,
     );
+
+    // A linear SVM: decision values, no probabilities, and it says so.
+    await page.goto(`${s.baseUrl}/#/data`);
+    await page
+      .getByTestId('dataset-list')
+      .getByRole('link', { name: /penguins/i })
+      .first()
+      .click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
+    await page.getByLabel('Model family').selectOption({ label: 'Linear SVM' });
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitText(result, /Saved as Palmer penguins linear SVM v1/);
+    await result.getByRole('link', { name: 'Open Palmer penguins linear SVM v1' }).click();
+    await waitText(facts, /Probabilities\s+none: an SVM gives decision values/);
+    await waitText(
+      page.getByTestId('coefficients').first(),
+      /Coefficients for Adelie against the rest/,
+    );
+
+    // k-nearest neighbours: Predict names the training rows it went by.
+    await page.goto(`${s.baseUrl}/#/data`);
+    await page
+      .getByTestId('dataset-list')
+      .getByRole('link', { name: /penguins/i })
+      .first()
+      .click();
+    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
+    await page.getByLabel('Model family').selectOption({ label: 'k-nearest neighbours' });
+    await page.getByLabel('Neighbours (k)').fill('3');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitText(result, /Saved as Palmer penguins neighbours v1/);
+    await page.goto(`${s.baseUrl}/#/predict`);
+    await page
+      .getByRole('combobox', { name: /^Model/ })
+      .selectOption({ label: 'Palmer penguins neighbours' });
+    await page.getByRole('combobox', { name: /^island/ }).selectOption('Dream');
+    await page.getByLabel('bill_length_mm', { exact: true }).fill('39');
+    await page.getByLabel('bill_depth_mm', { exact: true }).fill('18.5');
+    await page.getByLabel('flipper_length_mm', { exact: true }).fill('190');
+    await page.getByLabel('body_mass_g', { exact: true }).fill('3700');
+    await page.getByRole('button', { name: 'Predict', exact: true }).click();
+    await waitText(page.getByTestId('prediction'), /species:\s+Adelie/);
+    const path = page.getByTestId('path');
+    await waitText(path, /Training row \d+ at distance [\d.]+: species Adelie/);
+    expect(await path.locator('li').count()).toBe(3);
 
     // Predict with the logistic regression: the probabilities, from a raw row.
     await page.goto(`${s.baseUrl}/#/predict`);

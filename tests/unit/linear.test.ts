@@ -4,7 +4,8 @@ import { buildContent, type DatasetContent } from '../../src/core/data/content';
 import { suggestSchema } from '../../src/core/data/infer';
 import { parseTable } from '../../src/core/data/parse';
 import { naiveBayes } from '../../src/core/learners/bayes';
-import { linearRegression, logisticRegression } from '../../src/core/learners/linear';
+import { nearestNeighbours } from '../../src/core/learners/knn';
+import { linearRegression, linearSvm, logisticRegression } from '../../src/core/learners/linear';
 import { fitPipeline, transform, widthOf } from '../../src/core/learners/pipeline';
 import type { TrainingSet } from '../../src/core/learners/training';
 import { prepare, fitContext } from '../../src/core/train/evaluate';
@@ -211,5 +212,92 @@ describe('naive Bayes', () => {
     expect(
       naiveBayes.fit(set, naiveBayes.defaults('classification'), { seed: 0 }).fitted.classes,
     ).toBe(2);
+  });
+});
+
+describe('k-nearest neighbours', () => {
+  /** Six rows on a line: three of class 0 near 0, three of class 1 near 10. */
+  const line: TrainingSet = {
+    x: Float64Array.from([0, 1, 2, 9, 10, 11]),
+    rows: 6,
+    features: 1,
+    y: Float64Array.from([0, 0, 0, 1, 1, 1]),
+    classes: 2,
+  };
+  const raw = { ...nearestNeighbours.defaults('classification'), scale: 'none' as const };
+
+  it('votes among the k nearest rows, nearer ones first, and says which they were', () => {
+    const { fitted } = nearestNeighbours.fit(line, { ...raw, k: 3 }, { seed: 0 });
+    const out = nearestNeighbours.predictRow(fitted, [7.5], 2);
+    // Nearest to 7.5: 9 (1.5), 10 (2.5), 11 (3.5) — all class 1.
+    expect(out.value).toBe(1);
+    expect(out.probabilities).toEqual([0, 1]);
+    const encoding = {
+      task: 'classification' as const,
+      features: [{ name: 'x', kind: 'numeric' as const }],
+      target: 'side',
+      classes: ['left', 'right'],
+    };
+    expect(nearestNeighbours.explainRow!(out.path, encoding)).toEqual([
+      'Training row 4 at distance 1.5: side right',
+      'Training row 5 at distance 2.5: side right',
+      'Training row 6 at distance 3.5: side right',
+    ]);
+    // Five neighbours of 4: 2, 1, 0 (class 0) and 9, 10 (class 1): 3 votes to 2.
+    const five = nearestNeighbours.fit(line, { ...raw, k: 5 }, { seed: 0 }).fitted;
+    expect(nearestNeighbours.predictRow(five, [4], 2).probabilities).toEqual([0.6, 0.4]);
+    // Weighted by 1 / distance: 1/2 + 1/3 + 1/4 against 1/5 + 1/6.
+    const weighted = nearestNeighbours.fit(
+      line,
+      { ...raw, k: 5, weights: 'distance' },
+      { seed: 0 },
+    );
+    const p = nearestNeighbours.predictRow(weighted.fitted, [4], 2).probabilities!;
+    const a = 1 / 2 + 1 / 3 + 1 / 4;
+    const b = 1 / 5 + 1 / 6;
+    expect(p[0]).toBeCloseTo(a / (a + b), 12);
+    // A row at distance 0 takes all the weight.
+    expect(nearestNeighbours.predictRow(weighted.fitted, [9], 2).probabilities).toEqual([0, 1]);
+  });
+
+  it('refuses a k larger than the rows it trains on, with what to choose instead', () => {
+    expect(() =>
+      nearestNeighbours.fit(
+        line,
+        { ...raw, k: 10 },
+        { seed: 0, subset: Int32Array.from([0, 1, 2, 3]) },
+      ),
+    ).toThrow('k is 10, but only 4 rows are trained on: choose a k of at most 4.');
+  });
+});
+
+describe('linear SVM', () => {
+  it('separates separable classes, gives decision values and says it has no probabilities', async () => {
+    const { set, encoding } = trainingSet(await sample('iris.csv'));
+    // Setosa against the rest is linearly separable.
+    const binary = { ...set, y: Float64Array.from(set.y, (c) => (c === 0 ? 1 : 0)), classes: 2 };
+    for (const loss of ['hinge', 'squared_hinge'] as const) {
+      const { fitted } = linearSvm.fit(
+        binary,
+        { ...linearSvm.defaults('classification'), loss },
+        { seed: 4 },
+      );
+      expect(fitted.optimizer!.converged).toBe(true);
+      const p = linearSvm.predict(fitted, binary.x, binary.rows, binary.features, 2);
+      expect(p.probabilities).toBeNull();
+      expect(Array.from(p.predictions)).toEqual(Array.from(binary.y));
+    }
+    // Three classes: one against the rest each, the largest decision value wins.
+    const { fitted } = linearSvm.fit(set, linearSvm.defaults('classification'), { seed: 4 });
+    expect(fitted.intercept).toHaveLength(3);
+    const p = linearSvm.predict(fitted, set.x, set.rows, set.features, 3);
+    let right = 0;
+    p.predictions.forEach((c, r) => (right += c === set.y[r] ? 1 : 0));
+    expect(right / set.rows).toBeGreaterThan(0.9);
+    expect(linearSvm.facts!(fitted, encoding).map((f) => f[0])).toContain('Probabilities');
+    // The same seed, the same model.
+    expect(linearSvm.fit(set, linearSvm.defaults('classification'), { seed: 4 }).fitted).toEqual(
+      fitted,
+    );
   });
 });

@@ -97,7 +97,7 @@ export function toOnnx(source: OnnxSource): Uint8Array {
     graphNodes.push({
       opType: 'ArgMax',
       name: 'most probable class',
-      input: ['probabilities'],
+      input: [part.output],
       output: ['class_index'],
       attribute: [
         attr('axis', 1, true),
@@ -119,7 +119,7 @@ export function toOnnx(source: OnnxSource): Uint8Array {
       stringData: classes.map(utf8),
     });
     outputs.push(tensorInfo('label', STRING, ['N']));
-    outputs.push(tensorInfo('probabilities', FLOAT, ['N', classes.length]));
+    outputs.push(tensorInfo(part.output, FLOAT, ['N', classes.length]));
   } else {
     outputs.push(tensorInfo('prediction', FLOAT, ['N', 1]));
   }
@@ -141,7 +141,7 @@ export function toOnnx(source: OnnxSource): Uint8Array {
       input: inputs,
       output: outputs,
       initializer: initializers,
-      docString: `Inputs: one per feature, shape [N]. Outputs: ${encoding.classes ? 'label and probabilities (in the order of the class labels)' : 'prediction'}.`,
+      docString: `Inputs: one per feature, shape [N]. Outputs: ${encoding.classes ? `label and ${part.output === 'scores' ? 'decision values' : 'probabilities'} (in the order of the class labels)` : 'prediction'}.`,
     },
     metadataProps: Object.entries(source.meta).map(([key, value]) => ({ key, value })),
   };

@@ -108,8 +108,11 @@ export interface OnnxPart {
   /** ONNX graph nodes reading the double matrix `features` [N, p]. */
   nodes: unknown[];
   initializers: unknown[];
-  /** The graph output they produce: class probabilities or the predicted value. */
-  output: 'probabilities' | 'prediction';
+  /**
+   * The graph output they produce: class probabilities, or decision values per class
+   * (`scores`, for a model without probabilities), or the predicted value.
+   */
+  output: 'probabilities' | 'scores' | 'prediction';
   /** One sentence for the model's doc string, e.g. "a decision tree trained in Orpheus". */
   what: string;
 }
@@ -171,10 +174,20 @@ export interface Learner<P extends Params = Params, F = unknown> {
   curves?(fitted: F): FitCurve[];
   /** The trees it is made of, for the tree view: one for a tree, each of a forest's on demand. */
   readonly trees?: TreesOf<F>;
+  /** Signed bar charts of what it learned, for its version page (a linear model's coefficients). */
+  bars?(fitted: F, encoding: Encoding): BarChart[];
   /** What its importances measure, when not the trees' impurity decrease. */
   readonly importance?: ImportanceMeaning;
   /** A fit made of independent units (a forest's trees), so workers can share one fit. */
   readonly pieces?: PiecesOf<P, F>;
+}
+
+/** A signed bar chart: labelled values, largest magnitude first. */
+export interface BarChart {
+  title: string;
+  /** One sentence under it: what the bars are, on which scale. */
+  caption: string;
+  items: { label: string; value: number }[];
 }
 
 /** What a family's feature importances are: the chart's label, a sentence, and what none means. */

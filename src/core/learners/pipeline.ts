@@ -162,7 +162,9 @@ export function fitPipeline(
       }
       continue;
     }
-    const sorted = present.slice(0, n).sort();
+    // Sorted only when the fill needs an order (a median or a most frequent value).
+    const needsOrder = k > 0 || params.impute === 'most_frequent' || params.impute === 'median';
+    const sorted = needsOrder ? present.slice(0, n).sort() : present.subarray(0, n);
     let fill = 0;
     if (n > 0) {
       if (k > 0 || params.impute === 'most_frequent') fill = mostFrequent(sorted);

@@ -6,8 +6,9 @@ import type { Params } from '../records';
 import type { Task } from '../vocabulary';
 import { formatParam, type AnyLearner, type ImportanceMeaning, type ParamSpec } from './learner';
 import { TrainingError } from './training';
-import { linearRegression, logisticRegression } from './linear';
+import { linearRegression, linearSvm, logisticRegression } from './linear';
 import { naiveBayes } from './bayes';
+import { nearestNeighbours } from './knn';
 import { baseline } from './baseline';
 import { gradientBoosting } from './boost';
 import { extraTrees, randomForest } from './forest';
@@ -20,7 +21,9 @@ export const LEARNERS: readonly AnyLearner[] = [
   gradientBoosting as unknown as AnyLearner,
   logisticRegression as unknown as AnyLearner,
   linearRegression as unknown as AnyLearner,
+  linearSvm as unknown as AnyLearner,
   naiveBayes as unknown as AnyLearner,
+  nearestNeighbours as unknown as AnyLearner,
   baseline as unknown as AnyLearner,
 ];
 

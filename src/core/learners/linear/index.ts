@@ -8,7 +8,7 @@
  */
 import type { Encoding } from '../../records';
 import type { Task } from '../../vocabulary';
-import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
+import { commonTags, type BarChart, type Fit, type Learner, type Prediction } from '../learner';
 import {
   columnNames,
   describePipeline,
@@ -26,7 +26,8 @@ import {
 import { checkSpecs, overSpecs, type Bounded } from '../settings';
 import { TrainingError, type TrainingSet } from '../training';
 import { LinearSchema, type LinearModel } from './model';
-import { fitLogistic, fitRidge } from './solve';
+import { seededRandom } from '../../random';
+import { fitLogistic, fitRidge, fitSvm } from './solve';
 
 export const LINEAR_TRAINER_VERSION = '1';
 
@@ -38,6 +39,11 @@ export type LogisticParams = PipelineParams & {
   maxIterations: number;
 };
 export type RidgeParams = PipelineParams & { alpha: number };
+export type SvmParams = PipelineParams & {
+  C: number;
+  loss: 'hinge' | 'squared_hinge';
+  maxIterations: number;
+};
 
 const LOGISTIC_PARAMETERS: readonly Bounded[] = [
   {
@@ -59,6 +65,29 @@ const LOGISTIC_PARAMETERS: readonly Bounded[] = [
     ],
   },
   { name: 'maxIterations', label: 'Max iterations', kind: 'int', min: 10, max: 100_000, step: 10 },
+  ...PIPELINE_PARAMETERS,
+];
+
+const SVM_PARAMETERS: readonly Bounded[] = [
+  {
+    name: 'C',
+    label: 'C (inverse regularization)',
+    hint: 'small: a wider margin, more rows inside it; large: fewer training mistakes',
+    kind: 'float',
+    min: 1e-6,
+    max: 1e6,
+    step: 0.1,
+  },
+  {
+    name: 'loss',
+    label: 'Loss',
+    kind: 'choice',
+    choices: [
+      { value: 'squared_hinge', label: 'squared hinge' },
+      { value: 'hinge', label: 'hinge' },
+    ],
+  },
+  { name: 'maxIterations', label: 'Max passes', kind: 'int', min: 1, max: 100_000, step: 10 },
   ...PIPELINE_PARAMETERS,
 ];
 
@@ -122,6 +151,19 @@ function predictLinear(
   const predictions = new Float64Array(rows);
   if (m.classes === 0) return { predictions: z, probabilities: null };
   const k = m.classes;
+  if (m.decision) {
+    // The class whose decision value is largest (two classes: the second when positive).
+    const width = m.intercept.length;
+    for (let r = 0; r < rows; r++) {
+      if (width === 1) predictions[r] = z[r]! > 0 ? 1 : 0;
+      else {
+        let best = 0;
+        for (let c = 1; c < width; c++) if (z[r * width + c]! > z[r * width + best]!) best = c;
+        predictions[r] = best;
+      }
+    }
+    return { predictions, probabilities: null };
+  }
   const probabilities = new Float64Array(rows * k);
   for (let r = 0; r < rows; r++) {
     if (k === 2) {
@@ -171,6 +213,34 @@ function coefficientFacts(m: LinearModel, encoding: Encoding): [string, string][
   return out;
 }
 
+/** Coefficients shown per chart at most (the largest in magnitude). */
+const BARS_SHOWN = 20;
+
+/** The coefficients as signed bars, one chart per row of them, largest magnitude first. */
+function coefficientBars(m: LinearModel, encoding: Encoding): BarChart[] {
+  const names = columnNames(m.pipeline, encoding);
+  const width = names.length;
+  const scaled = m.pipeline.values.scale.some(
+    (s, i) => s !== 1 || m.pipeline.values.center[i] !== 0,
+  );
+  return m.intercept.map((b, c) => {
+    const which =
+      m.classes > 2
+        ? `for ${encoding.classes?.[c] ?? c}${m.decision ? ' against the rest' : ''}`
+        : m.classes === 2
+          ? `toward ${encoding.classes?.[1] ?? 1}`
+          : `of ${encoding.target}`;
+    const items = names
+      .map((label, j) => ({ label, value: m.coef[c * width + j]! }))
+      .sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+    return {
+      title: `Coefficients ${which}`,
+      caption: `${items.length > BARS_SHOWN ? `The ${BARS_SHOWN} largest of ${items.length}` : `All ${items.length}`} coefficients ${scaled ? 'on standardized numbers (per standard deviation)' : 'on the numbers as they are'}; a category's is for being that category. Intercept ${Number(b.toPrecision(4))}.`,
+      items: items.slice(0, BARS_SHOWN),
+    };
+  });
+}
+
 function linearPath(m: LinearModel, x: readonly number[]): string[] {
   const unknown = unknownCategories(m.pipeline, x);
   return unknown.length > 0 ? [`unknown:${unknown.join(',')}`] : ['linear'];
@@ -206,6 +276,7 @@ function shared(extra: Pick<Learner<PipelineParams, LinearModel>, 'family'>) {
       };
     },
     explainRow: explainLinear,
+    bars: coefficientBars,
     importance: {
       label: 'Share of the absolute coefficients',
       what: 'Share (%) of the absolute coefficients on each feature’s columns (its value, its missing-value column, its categories), after standardization: how strongly the model leans on it.',
@@ -368,4 +439,94 @@ export const linearRegression: Learner<RidgeParams, LinearModel> = {
     ...coefficientFacts(m, encoding),
     ...describePipeline(m.pipeline, encoding).map((s): [string, string] => ['Preprocessing', s]),
   ],
+};
+
+export const linearSvm: Learner<SvmParams, LinearModel> = {
+  family: 'linear-svm',
+  label: 'Linear SVM',
+  noun: 'linear SVM',
+  algorithm: 'orpheus-linear-svm-dual-cd',
+  tasks: ['classification'],
+  parameters: SVM_PARAMETERS,
+  defaults: () => ({ C: 1, loss: 'squared_hinge', maxIterations: 1000, ...pipelineDefaults() }),
+  withParams: (params, base) => overSpecs(params, base, SVM_PARAMETERS),
+  checkParams: (p, task) => checkSpecs(p, SVM_PARAMETERS, task),
+  defaultSpace: () => ({
+    C: { kind: 'float', low: 1e-3, high: 1e3, log: true },
+    loss: { kind: 'categorical', choices: ['squared_hinge', 'hinge'] },
+  }),
+  capabilities: (task: Task, classes: number) => [
+    ...commonTags(task, classes, false),
+    'linear',
+    'imputes-missing-values',
+    'one-hot-categories',
+  ],
+  ...shared({ family: 'linear-svm' }),
+
+  fit(set, params, context): Fit<LinearModel> {
+    const rows = rowsOf(set, context.subset);
+    const pipeline = fitPipeline(set, rows, params);
+    const x = designOf(set, rows, pipeline);
+    const width = widthOf(pipeline);
+    const y = Float64Array.from(rows, (r) => set.y[r]!);
+    // Two classes: one problem (the second class positive); more: one against the rest each.
+    const problems = set.classes > 2 ? set.classes : 1;
+    const random = seededRandom(context.seed);
+    const coef: number[] = [];
+    const intercept: number[] = [];
+    let passes = 0;
+    let spread = 0;
+    let converged = true;
+    for (let c = 0; c < problems; c++) {
+      const positive = problems === 1 ? 1 : c;
+      const sign = Float64Array.from(y, (v) => (v === positive ? 1 : -1));
+      const r = fitSvm(
+        { x, rows: rows.length, width },
+        sign,
+        params.C,
+        params.loss,
+        1e-4,
+        params.maxIterations,
+        random,
+      );
+      coef.push(...r.coef);
+      intercept.push(r.intercept);
+      passes = Math.max(passes, r.passes);
+      spread = Math.max(spread, r.spread);
+      converged &&= r.converged;
+    }
+    const model: LinearModel = {
+      classes: set.classes,
+      pipeline,
+      coef,
+      intercept,
+      decision: true,
+      optimizer: { iterations: passes, gradientNorm: spread, converged },
+    };
+    const importances = importancesOf(model, set.features);
+    return {
+      fitted: model,
+      importances,
+      featuresUsed: importances.flatMap((v, i) => (v > 0 ? [i] : [])),
+      size: sizeOf(model),
+    };
+  },
+
+  facts(m, encoding) {
+    const o = m.optimizer!;
+    return [
+      [
+        'Fitted',
+        o.converged
+          ? `converged after ${o.iterations} passes of dual coordinate descent (projected gradients within ${o.gradientNorm.toExponential(2)})`
+          : `did NOT converge within ${o.iterations} passes (projected gradients ${o.gradientNorm.toExponential(2)} apart): raise Max passes, or lower C`,
+      ],
+      [
+        'Probabilities',
+        'none: an SVM gives decision values (which side of the margin, how far), not probabilities; they would need calibrating on held-out rows, which this version does not do',
+      ],
+      ...coefficientFacts(m, encoding),
+      ...describePipeline(m.pipeline, encoding).map((s): [string, string] => ['Preprocessing', s]),
+    ];
+  },
 };

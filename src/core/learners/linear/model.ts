@@ -9,7 +9,9 @@ export interface LinearModel {
   /** Rows of coefficients over the design columns (one row, or one per class beyond two). */
   coef: number[];
   intercept: number[];
-  /** How the optimizer ended (logistic regression); null when solved exactly. */
+  /** A linear SVM's: decision values only, no probabilities (they would need calibrating). */
+  decision?: true;
+  /** How the optimizer ended (logistic regression, SVM); null when solved exactly. */
   optimizer: { iterations: number; gradientNorm: number; converged: boolean } | null;
 }
 
@@ -19,6 +21,7 @@ export const LinearSchema = v.strictObject({
   pipeline: PipelineSchema,
   coef: v.pipe(v.array(finite), v.maxLength(10_000_000)),
   intercept: v.array(finite),
+  decision: v.optional(v.literal(true)),
   optimizer: v.nullable(
     v.strictObject({
       iterations: v.pipe(v.number(), v.integer(), v.minValue(0)),

@@ -50,6 +50,24 @@ export function linearOnnx(m: LinearModel, encoding: Encoding, family: string): 
     nodes.push(toFloat('linear_scores', 'prediction'));
     return { nodes, initializers, output: 'prediction', what };
   }
+  if (m.decision) {
+    // Decision values per class; two classes: [−z, z], so the larger is the predicted one.
+    if (k > 1) nodes.push(toFloat('linear_scores', 'scores'));
+    else {
+      nodes.push(
+        { opType: 'Neg', name: 'the other side', input: ['linear_scores'], output: ['linear_neg'] },
+        {
+          opType: 'Concat',
+          name: 'both classes',
+          input: ['linear_neg', 'linear_scores'],
+          output: ['linear_both'],
+          attribute: [attr('axis', 1, true)],
+        },
+        toFloat('linear_both', 'scores'),
+      );
+    }
+    return { nodes, initializers, output: 'scores', what };
+  }
   if (k > 1) {
     nodes.push(
       {

@@ -29,49 +29,81 @@ export function fitLogistic(
   const { x, rows: n, width: m } = d;
   const k = classes > 2 ? classes : 1;
   const size = k * (m + 1);
-  const z = new Float64Array(k);
+  // Column-major copies, so that every inner loop runs over contiguous rows.
+  const cols = Array.from({ length: m }, (_, j) => {
+    const col = new Float64Array(n);
+    for (let i = 0; i < n; i++) col[i] = x[i * m + j]!;
+    return col;
+  });
+  const scores = Array.from({ length: k }, () => new Float64Array(n));
+  const cw = Float64Array.from(weights, (w) => w * C);
+  const yc = Int32Array.from(y);
   const f = (theta: Float64Array, g: Float64Array): number => {
-    g.fill(0);
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const row = i * m;
-      for (let c = 0; c < k; c++) {
-        let s = theta[k * m + c]!;
-        const w = c * m;
-        for (let j = 0; j < m; j++) s += theta[w + j]! * x[row + j]!;
-        z[c] = s;
+    // Scores per class: intercept + Σ coefficient · column.
+    for (let c = 0; c < k; c++) {
+      const zc = scores[c]!;
+      zc.fill(theta[k * m + c]!);
+      for (let j = 0; j < m; j++) {
+        const t = theta[c * m + j]!;
+        if (t === 0) continue;
+        const col = cols[j]!;
+        for (let i = 0; i < n; i++) zc[i]! += t * col[i]!;
       }
-      const wi = weights[i]! * C;
-      if (k === 1) {
-        const t = z[0]!;
-        const yi = y[i]!;
+    }
+    // The loss, and each score's residual (weighted p − y) in place of the score.
+    let loss = 0;
+    if (k === 1) {
+      const z0 = scores[0]!;
+      for (let i = 0; i < n; i++) {
+        const t = z0[i]!;
+        const yi = yc[i]!;
+        const wi = cw[i]!;
         // log(1 + e^t) − y·t, without overflow.
         loss += wi * ((t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))) - yi * t);
         const p = t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
-        const r = wi * (p - yi);
-        for (let j = 0; j < m; j++) g[j]! += r * x[row + j]!;
-        g[m]! += r;
-      } else {
+        z0[i] = wi * (p - yi);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
         let top = -Infinity;
-        for (let c = 0; c < k; c++) top = Math.max(top, z[c]!);
-        let sum = 0;
-        for (let c = 0; c < k; c++) sum += Math.exp(z[c]! - top);
-        const yi = y[i]!;
-        loss += wi * (top + Math.log(sum) - z[yi]!);
+        let best = 0;
         for (let c = 0; c < k; c++) {
-          const r = wi * (Math.exp(z[c]! - top) / sum - (c === yi ? 1 : 0));
-          const w = c * m;
-          for (let j = 0; j < m; j++) g[w + j]! += r * x[row + j]!;
-          g[k * m + c]! += r;
+          const zc = scores[c]![i]!;
+          if (zc > top) {
+            top = zc;
+            best = c;
+          }
         }
+        let sum = 0;
+        for (let c = 0; c < k; c++) {
+          // e^0 is 1: the largest score needs no exponential.
+          const ex = c === best ? 1 : Math.exp(scores[c]![i]! - top);
+          sum += ex;
+          e[c] = ex;
+        }
+        const yi = yc[i]!;
+        const wi = cw[i]!;
+        loss += wi * (top + Math.log(sum) - scores[yi]![i]!);
+        for (let c = 0; c < k; c++) scores[c]![i] = wi * (e[c]! / sum - (c === yi ? 1 : 0));
       }
     }
-    for (let j = 0; j < k * m; j++) {
-      loss += 0.5 * theta[j]! * theta[j]!;
-      g[j]! += theta[j]!;
+    // The gradient: residuals · columns, plus the penalty's.
+    for (let c = 0; c < k; c++) {
+      const rc = scores[c]!;
+      let b = 0;
+      for (let i = 0; i < n; i++) b += rc[i]!;
+      g[k * m + c] = b;
+      for (let j = 0; j < m; j++) {
+        const col = cols[j]!;
+        let s = 0;
+        for (let i = 0; i < n; i++) s += rc[i]! * col[i]!;
+        g[c * m + j] = s + theta[c * m + j]!;
+        loss += 0.5 * theta[c * m + j]! * theta[c * m + j]!;
+      }
     }
     return loss;
   };
+  const e = new Float64Array(k);
   const minimum = minimize(f, new Float64Array(size), { maxIterations, tolerance: 1e-9 });
   const coef = Array.from(minimum.x.subarray(0, k * m));
   const intercept = Array.from(minimum.x.subarray(k * m));
@@ -183,4 +215,71 @@ export function fitRidge(
   let intercept = ymean;
   for (let j = 0; j < m; j++) intercept -= mean[j]! * coef[j]!;
   return { coef, intercept, rank };
+}
+
+/**
+ * A linear SVM by liblinear's dual coordinate descent (Hsieh et al., ICML 2008): the L2-loss
+ * (squared hinge) or L1-loss (hinge) dual for labels ±1, with the bias as one more column of
+ * ones (regularized like the others, as liblinear and scikit-learn's LinearSVC do). Rows are
+ * visited in a seeded random order each pass; it stops when the projected gradients' spread
+ * is at most `tolerance`, or after `maxIterations` passes.
+ */
+export function fitSvm(
+  d: Design,
+  sign: Float64Array,
+  C: number,
+  loss: 'hinge' | 'squared_hinge',
+  tolerance: number,
+  maxIterations: number,
+  random: () => number,
+): { coef: number[]; intercept: number; passes: number; spread: number; converged: boolean } {
+  const { x, rows: n, width: m } = d;
+  const w = new Float64Array(m + 1);
+  const alpha = new Float64Array(n);
+  const diag = loss === 'squared_hinge' ? 0.5 / C : 0;
+  const upper = loss === 'squared_hinge' ? Infinity : C;
+  const qii = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 1; // the bias column
+    for (let j = 0; j < m; j++) s += x[i * m + j]! ** 2;
+    qii[i] = s + diag;
+  }
+  const order = new Int32Array(n).map((_, i) => i);
+  let passes = 0;
+  let converged = false;
+  let spread = Infinity;
+  while (passes < maxIterations) {
+    passes++;
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+    let high = -Infinity;
+    let low = Infinity;
+    for (const i of order) {
+      const yi = sign[i]!;
+      let wx = w[m]!;
+      for (let j = 0; j < m; j++) wx += w[j]! * x[i * m + j]!;
+      const g = yi * wx - 1 + diag * alpha[i]!;
+      const a = alpha[i]!;
+      const pg = a === 0 ? Math.min(g, 0) : a === upper ? Math.max(g, 0) : g;
+      high = Math.max(high, pg);
+      low = Math.min(low, pg);
+      if (Math.abs(pg) > 1e-12) {
+        const next = Math.min(Math.max(a - g / qii[i]!, 0), upper);
+        const step = (next - a) * yi;
+        alpha[i] = next;
+        for (let j = 0; j < m; j++) w[j]! += step * x[i * m + j]!;
+        w[m]! += step;
+      }
+    }
+    spread = high - low;
+    if (spread <= tolerance) {
+      converged = true;
+      break;
+    }
+  }
+  return { coef: Array.from(w.subarray(0, m)), intercept: w[m]!, passes, spread, converged };
 }
