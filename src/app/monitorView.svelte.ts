@@ -1,6 +1,7 @@
 /** Monitoring a model: scores over time for champion and challenger, drift, retrain triggers. */
 import { cellText } from '../core/data/content';
 import { matrixFor } from '../core/data/matrix';
+import { learnerFor } from '../core/learners/registry';
 import { featureDrift, type FeatureDrift } from '../core/predict/drift';
 import {
   DEFAULT_MONITOR,
@@ -84,8 +85,9 @@ export class MonitorView {
         const train = Array.from({ length: m.rows }, (_, r) =>
           Array.from(m.x.subarray(r * m.features, (r + 1) * m.features)),
         );
+        const unseen = learnerFor(champion.family).unseenCategory?.(champion.fitted);
         const rows = recent.flatMap((p) => {
-          const e = encodeRow(champion.encoding, rowOf(p.inputs), true);
+          const e = encodeRow(champion.encoding, rowOf(p.inputs), true, unseen);
           return 'x' in e ? [e.x] : [];
         });
         drift = featureDrift(champion.encoding.features, train, rows);

@@ -18,6 +18,8 @@ export interface BatchOutcome {
   total: number;
   /** Rows that could not be predicted (1-based row numbers of the file), with why. */
   problems: { row: number; problems: string[] }[];
+  /** Rows predicted with a note (a category training never saw). */
+  notes: { row: number; notes: string[] }[];
   batchId: string;
 }
 
@@ -108,7 +110,7 @@ export class PredictFlow {
       const { names, rows } = await readRows(file, file.name);
       const idColumn = names.find((n) => /^(id|row_?id)$/i.test(n)) ?? null;
       const batchId = crypto.randomUUID();
-      const { drafts, problems } = await predictBatch(
+      const { drafts, problems, notes } = await predictBatch(
         rows,
         (row) => predictRaw(version, row, handlesMissing(version)),
         (row, i, prediction) =>
@@ -128,7 +130,7 @@ export class PredictFlow {
           `${model.name} v${version.number}: batch of ${drafts.length} from ${file.name}`,
         );
       progress(rows.length, rows.length);
-      return { logged: drafts.length, total: rows.length, problems, batchId };
+      return { logged: drafts.length, total: rows.length, problems, notes, batchId };
     });
   }
 }

@@ -151,9 +151,14 @@ export async function predictBatch(
   predict: (row: RawRow) => RowResult,
   draft: (row: RawRow, index: number, prediction: RowPrediction) => PredictionDraft,
   options: { signal?: AbortSignal; progress?: (done: number, total: number) => void } = {},
-): Promise<{ drafts: PredictionDraft[]; problems: { row: number; problems: string[] }[] }> {
+): Promise<{
+  drafts: PredictionDraft[];
+  problems: { row: number; problems: string[] }[];
+  notes: { row: number; notes: string[] }[];
+}> {
   const drafts: PredictionDraft[] = [];
   const problems: { row: number; problems: string[] }[] = [];
+  const notes: { row: number; notes: string[] }[] = [];
   for (const [i, row] of rows.entries()) {
     if (i % CHUNK_ROWS === 0) {
       options.progress?.(i, rows.length);
@@ -161,8 +166,10 @@ export async function predictBatch(
     }
     if (options.signal?.aborted) throw new DOMException('Cancelled', 'AbortError');
     const r = predict(row);
-    if (r.ok) drafts.push(draft(row, i, r.prediction));
-    else problems.push({ row: i + 1, problems: r.problems });
+    if (r.ok) {
+      drafts.push(draft(row, i, r.prediction));
+      if (r.notes) notes.push({ row: i + 1, notes: r.notes });
+    } else problems.push({ row: i + 1, problems: r.problems });
   }
-  return { drafts, problems };
+  return { drafts, problems, notes };
 }

@@ -125,3 +125,36 @@ export async function appendFromFile(
   if (keepRepeats) await preview.getByLabel(/Leave the [\d,]+ repeated rows out/).uncheck();
   await preview.getByRole('button', { name: /^Append [\d,]+ rows$/ }).click();
 }
+
+/** Imports a bundled sample from the Import screen and opens the Train screen on its version. */
+export async function trainScreenFor(page: Page, sample: string): Promise<void> {
+  await page.getByRole('button', { name: sample }).click();
+  await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+  await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+  await page.getByRole('link', { name: 'Train a model on this version' }).click();
+}
+
+/**
+ * Imports a sample and saves a baseline through the automatic search (named `saved`), so that
+ * its data counts as existing: then "A new model" of a family trains with the chosen settings.
+ */
+export async function sampleWithBaseline(page: Page, sample: string, saved: string): Promise<void> {
+  await trainScreenFor(page, sample);
+  await page.getByLabel('Model family').selectOption({ label: 'Baseline (guessing)' });
+  await page.getByRole('button', { name: 'Search and train' }).click();
+  await waitText(page.getByTestId('train-result'), new RegExp(`Saved as ${saved} v1`));
+}
+
+/** From any screen: the Train screen of a dataset's latest version, for a new model of a family. */
+export async function newModelOf(
+  page: Page,
+  baseUrl: string,
+  dataset: RegExp,
+  family: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/#/data`);
+  await page.getByTestId('dataset-list').getByRole('link', { name: dataset }).first().click();
+  await page.getByRole('link', { name: 'Train a model on this version' }).click();
+  await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
+  await page.getByLabel('Model family').selectOption({ label: family });
+}

@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dumpStore, openBrowser, startAs, waitText, type Session } from './browser';
+import {
+  dumpStore,
+  newModelOf,
+  openBrowser,
+  sampleWithBaseline,
+  startAs,
+  trainScreenFor,
+  waitText,
+  type Session,
+} from './browser';
 
 let s: Session;
 beforeEach(async () => {
@@ -13,10 +22,7 @@ afterEach(async () => {
 describe('model families beyond the tree', () => {
   it('searches a random forest (its trees, out-of-bag score, votes), trains a baseline and boosted trees with their loss curve beside it', async () => {
     const { page } = s;
-    await page.getByRole('button', { name: 'Iris' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
-    await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await trainScreenFor(page, 'Iris');
     await waitText(page.getByTestId('scenario'), /New data, new model/);
     expect(await page.getByLabel('Name of the new model').inputValue()).toBe('Iris tree');
     await page.getByLabel('Model family').selectOption({ label: 'Random forest' });
@@ -172,14 +178,8 @@ describe('a forest trained across workers', () => {
     }, cores);
     const { page } = session;
     await page.reload();
-    await page.getByRole('button', { name: 'Iris' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
-    await page.getByRole('link', { name: 'Train a model on this version' }).click();
-    await page.getByLabel('Model family').selectOption({ label: 'Baseline (guessing)' });
-    await page.getByRole('button', { name: 'Search and train' }).click();
+    await sampleWithBaseline(page, 'Iris', 'Iris baseline');
     const result = page.getByTestId('train-result');
-    await waitText(result, /Saved as Iris baseline v1/);
     await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
     await waitText(page.getByTestId('scenario'), /Existing data, new model/);
     await page.getByLabel('Model family').selectOption({ label: 'Random forest' });
@@ -218,14 +218,8 @@ describe('a forest trained across workers', () => {
 describe('families with their preprocessing in the model', () => {
   it('trains logistic regression, naive Bayes, a linear SVM and nearest neighbours on Palmer penguins (missing values, categories), shows what each learned, and predicts', async () => {
     const { page } = s;
-    await page.getByRole('button', { name: 'Penguins' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
-    await page.getByRole('link', { name: 'Train a model on this version' }).click();
-    await page.getByLabel('Model family').selectOption({ label: 'Baseline (guessing)' });
-    await page.getByRole('button', { name: 'Search and train' }).click();
+    await sampleWithBaseline(page, 'Penguins', 'Palmer penguins baseline');
     const result = page.getByTestId('train-result');
-    await waitText(result, /Saved as Palmer penguins baseline v1/);
 
     // Logistic regression: its preprocessing settings are on the Train screen.
     await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
@@ -252,15 +246,7 @@ describe('families with their preprocessing in the model', () => {
     expect(await charts.first().innerText()).toMatch(/on standardized numbers/);
 
     // Naive Bayes: the class priors and each class's means.
-    await page.goto(`${s.baseUrl}/#/data`);
-    await page
-      .getByTestId('dataset-list')
-      .getByRole('link', { name: /penguins/i })
-      .first()
-      .click();
-    await page.getByRole('link', { name: 'Train a model on this version' }).click();
-    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
-    await page.getByLabel('Model family').selectOption({ label: 'Naive Bayes' });
+    await newModelOf(page, s.baseUrl, /penguins/i, 'Naive Bayes');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitText(result, /Saved as Palmer penguins naive Bayes v1/);
     expect(await result.innerText()).toMatch(/Macro F1: 0\.[6-9]\d* ± /);
@@ -277,15 +263,7 @@ describe('families with their preprocessing in the model', () => {
     );
 
     // A linear SVM: decision values, no probabilities, and it says so.
-    await page.goto(`${s.baseUrl}/#/data`);
-    await page
-      .getByTestId('dataset-list')
-      .getByRole('link', { name: /penguins/i })
-      .first()
-      .click();
-    await page.getByRole('link', { name: 'Train a model on this version' }).click();
-    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
-    await page.getByLabel('Model family').selectOption({ label: 'Linear SVM' });
+    await newModelOf(page, s.baseUrl, /penguins/i, 'Linear SVM');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitText(result, /Saved as Palmer penguins linear SVM v1/);
     await result.getByRole('link', { name: 'Open Palmer penguins linear SVM v1' }).click();
@@ -296,15 +274,7 @@ describe('families with their preprocessing in the model', () => {
     );
 
     // k-nearest neighbours: Predict names the training rows it went by.
-    await page.goto(`${s.baseUrl}/#/data`);
-    await page
-      .getByTestId('dataset-list')
-      .getByRole('link', { name: /penguins/i })
-      .first()
-      .click();
-    await page.getByRole('link', { name: 'Train a model on this version' }).click();
-    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
-    await page.getByLabel('Model family').selectOption({ label: 'k-nearest neighbours' });
+    await newModelOf(page, s.baseUrl, /penguins/i, 'k-nearest neighbours');
     await page.getByLabel('Neighbours (k)').fill('3');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitText(result, /Saved as Palmer penguins neighbours v1/);
@@ -336,6 +306,21 @@ describe('families with their preprocessing in the model', () => {
     await page.getByRole('combobox', { name: /^sex/ }).selectOption('male');
     await page.getByRole('button', { name: 'Predict', exact: true }).click();
     await waitText(page.getByTestId('prediction'), /species:\s+Gentoo/);
+    // A batch with an island training never saw: predicted, with the note, not refused.
+    await page.locator('#batch-file').setInputFiles({
+      name: 'new-penguins.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex\nBiscoe,48,15,220,5200,male\nAtlantis,39,18.5,190,3700,female\n',
+      ),
+    });
+    await waitText(page.getByTestId('batch-result'), /2 of 2 rows predicted and logged/);
+    const notes = page.getByTestId('batch-notes');
+    await notes.locator('summary').click();
+    await waitText(
+      notes,
+      /Row 2: "island" has the category "Atlantis", which training never saw: its one-hot columns are all zeros\./,
+    );
     expect(s.errors).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ import { linearRegression, linearSvm, logisticRegression } from '../../src/core/
 import { fitPipeline, transform, widthOf } from '../../src/core/learners/pipeline';
 import type { TrainingSet } from '../../src/core/learners/training';
 import { prepare, fitContext } from '../../src/core/train/evaluate';
-import { trainingSet } from '../../src/core/train/model';
+import { predictRaw } from '../../src/core/predict/predict';
+import { defaultParams, trainingSet, trainModel } from '../../src/core/train/model';
 
 async function sample(file: string): Promise<DatasetContent> {
   const raw = await parseTable(readFileSync(`public/samples/${file}`, 'utf8'), { fileName: file });
@@ -299,5 +300,95 @@ describe('linear SVM', () => {
     expect(linearSvm.fit(set, linearSvm.defaults('classification'), { seed: 4 }).fitted).toEqual(
       fitted,
     );
+  });
+});
+
+describe('logistic regression with an L1 penalty', () => {
+  it('meets the L1 optimality conditions, with coefficients exactly zero where they do not help', async () => {
+    const { set, encoding } = trainingSet(await sample('breast-cancer.csv'));
+    const params = {
+      ...logisticRegression.defaults('classification'),
+      penalty: 'l1' as const,
+      C: 0.1,
+    };
+    const { fitted } = logisticRegression.fit(set, params, { seed: 0 });
+    expect(fitted.optimizer!.converged).toBe(true);
+    const zeros = fitted.coef.filter((c) => c === 0).length;
+    expect(zeros).toBeGreaterThan(10); // of 30
+    // The smooth part's gradient: C · Σ (p − y) x. At the optimum it is −sign(w) where w ≠ 0
+    // and within [−1, 1] where w = 0; the intercept's is 0.
+    const design = transform(fitted.pipeline, set.x, set.rows, set.features);
+    const m = widthOf(fitted.pipeline);
+    const p = logisticRegression.predict(fitted, set.x, set.rows, set.features, 2).probabilities!;
+    const grad = new Float64Array(m);
+    let bias = 0;
+    for (let r = 0; r < set.rows; r++) {
+      const residual = params.C * (p[r * 2 + 1]! - set.y[r]!);
+      bias += residual;
+      for (let j = 0; j < m; j++) grad[j]! += residual * design[r * m + j]!;
+    }
+    expect(Math.abs(bias)).toBeLessThan(1e-5);
+    fitted.coef.forEach((w, j) => {
+      if (w === 0) expect(Math.abs(grad[j]!)).toBeLessThanOrEqual(1 + 1e-6);
+      else expect(grad[j]! + Math.sign(w)).toBeCloseTo(0, 5);
+    });
+    expect(logisticRegression.facts!(fitted, encoding)[0]![1]).toMatch(
+      new RegExp(`OWL-QN .*; ${zeros} of 30 coefficients are exactly zero`),
+    );
+    // The L2 fit of the same C has no zero coefficient.
+    const l2 = logisticRegression.fit(set, { ...params, penalty: 'l2' }, { seed: 0 });
+    expect(l2.fitted.coef.filter((c) => c === 0)).toHaveLength(0);
+  });
+});
+
+describe('a category training never saw', () => {
+  it('is predicted by a one-hot model with a note saying so, and refused by a tree', async () => {
+    const content = await sample('penguins.csv');
+    const spec = {
+      params: logisticRegression.defaults('classification'),
+      plan: { folds: 3, testFraction: 0.2, seed: 1 },
+      metric: 'accuracy' as const,
+    };
+    const row = {
+      island: 'Atlantis',
+      bill_length_mm: '48',
+      bill_depth_mm: '15',
+      flipper_length_mm: '220',
+      body_mass_g: '5200',
+      sex: 'male',
+    };
+    const lr = trainModel(content, { ...spec, family: 'logistic-regression' });
+    const got = predictRaw(
+      { family: lr.family, fitted: lr.fitted, encoding: lr.encoding },
+      row,
+      true,
+    );
+    expect(got).toMatchObject({
+      ok: true,
+      notes: [
+        '"island" has the category "Atlantis", which training never saw: its one-hot columns are all zeros.',
+      ],
+    });
+    // The same row with every island column zero: what the one-hot encoding says.
+    const known = predictRaw(
+      { family: lr.family, fitted: lr.fitted, encoding: lr.encoding },
+      { ...row, island: '' },
+      true,
+    );
+    expect(got.ok && known.ok && got.prediction).toEqual(known.ok && known.prediction);
+    const tree = trainModel(content, {
+      ...spec,
+      family: 'decision-tree',
+      params: defaultParams('classification'),
+    });
+    const refused = predictRaw(
+      { family: tree.family, fitted: tree.fitted, encoding: tree.encoding },
+      row,
+      true,
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/unknown category "Atlantis"/)],
+    });
   });
 });

@@ -174,6 +174,11 @@ export interface Learner<P extends Params = Params, F = unknown> {
   curves?(fitted: F): FitCurve[];
   /** The trees it is made of, for the tree view: one for a tree, each of a forest's on demand. */
   readonly trees?: TreesOf<F>;
+  /**
+   * What it does with a category training never saw (one-hot: all zeros), when it takes one:
+   * such a row is predicted with this note instead of refused. Absent: refused.
+   */
+  unseenCategory?(fitted: F): string | undefined;
   /** Signed bar charts of what it learned, for its version page (a linear model's coefficients). */
   bars?(fitted: F, encoding: Encoding): BarChart[];
   /** What its importances measure, when not the trees' impurity decrease. */

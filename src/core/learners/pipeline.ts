@@ -307,3 +307,10 @@ export function pipelineProblem(p: FittedPipeline, encoding: Encoding): string |
   }
   return null;
 }
+
+/** What the steps do with a category training never saw. */
+export function unseenCategoryNote(p: FittedPipeline): string {
+  return p.onehot.from.length > 0
+    ? 'its one-hot columns are all zeros'
+    : 'it counts as missing and becomes the most frequent category of the training rows';
+}

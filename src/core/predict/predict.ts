@@ -29,15 +29,25 @@ export interface RowPrediction {
 }
 
 export type RowResult =
-  { ok: true; prediction: RowPrediction; x: number[] } | { ok: false; problems: string[] };
+  | {
+      ok: true;
+      prediction: RowPrediction;
+      x: number[];
+      /** What the model did with values it had not seen (an unseen category), in words. */
+      notes?: string[];
+    }
+  | { ok: false; problems: string[] };
 
 /** Encodes one raw row with the version's encoding, or says what is wrong with it. */
 export function encodeRow(
   encoding: Encoding,
   row: RawRow,
   handlesMissing: boolean,
-): { x: number[] } | { problems: string[] } {
+  /** What the model does with a category it never saw, when it takes one (else refused). */
+  unseen?: string,
+): { x: number[]; notes?: string[] } | { problems: string[] } {
   const problems: string[] = [];
+  const notes: string[] = [];
   const x = encoding.features.map((f) => {
     if (!Object.hasOwn(row, f.name)) {
       problems.push(`The column "${f.name}" is missing.`);
@@ -58,6 +68,10 @@ export function encodeRow(
       return Number(text);
     }
     const i = labelCode(f.categories, text, f.mergeVariants);
+    if (i < 0 && unseen) {
+      notes.push(`"${f.name}" has the category "${text}", which training never saw: ${unseen}.`);
+      return NaN;
+    }
     if (i < 0) {
       const known = f.categories.slice(0, 8).join(', ');
       problems.push(
@@ -67,7 +81,8 @@ export function encodeRow(
     }
     return i;
   });
-  return problems.length ? { problems } : { x };
+  if (problems.length) return { problems };
+  return notes.length ? { x, notes } : { x };
 }
 
 /** Gives an encoded row to the version's family. */
@@ -81,9 +96,17 @@ export function predictEncoded(version: Predictor, x: readonly number[]): RowPre
 }
 
 export function predictRaw(version: Predictor, row: RawRow, handlesMissing: boolean): RowResult {
-  const enc = encodeRow(version.encoding, row, handlesMissing);
+  const enc = encodeRow(
+    version.encoding,
+    row,
+    handlesMissing,
+    learnerFor(version.family).unseenCategory?.(version.fitted),
+  );
   if ('problems' in enc) return { ok: false, problems: enc.problems };
-  return { ok: true, prediction: predictEncoded(version, enc.x), x: enc.x };
+  const prediction = predictEncoded(version, enc.x);
+  return enc.notes
+    ? { ok: true, prediction, x: enc.x, notes: enc.notes }
+    : { ok: true, prediction, x: enc.x };
 }
 
 /** Whether a re-run gives the logged output and probabilities exactly. */

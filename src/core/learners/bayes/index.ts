@@ -10,6 +10,7 @@ import type { Encoding } from '../../records';
 import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
 import {
   describePipeline,
+  unseenCategoryNote,
   fitPipeline,
   PIPELINE_PARAMETERS,
   pipelineProblem,
@@ -122,6 +123,7 @@ export const naiveBayes: Learner<BayesParams, NaiveBayes> = {
     none: 'Naive Bayes has no importances of its own: it weighs every feature by how likely its value is in each class. The permutation importance below says which features its predictions rely on.',
   },
   handlesMissing: () => true,
+  unseenCategory: (m) => unseenCategoryNote(m.pipeline),
   preprocessing: (encoding) => [
     `Features in this order: ${encoding.features.map((f) => f.name).join(', ')}; a missing number is imputed as the version's settings say and a missing or unseen category becomes the most frequent one, both from the training rows. Numbers are modelled as a normal distribution per class, categories by their frequency per class.`,
   ],

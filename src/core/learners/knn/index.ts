@@ -10,6 +10,7 @@ import type { Encoding } from '../../records';
 import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
 import {
   describePipeline,
+  unseenCategoryNote,
   fitPipeline,
   PIPELINE_DEFAULTS,
   PIPELINE_PARAMETERS,
@@ -182,6 +183,7 @@ export const nearestNeighbours: Learner<NeighboursParams, Neighbours> = {
     'explains-by-example',
   ],
   handlesMissing: () => true,
+  unseenCategory: (m) => unseenCategoryNote(m.pipeline),
   importance: {
     label: 'Importance',
     what: '',

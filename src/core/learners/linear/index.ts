@@ -12,6 +12,7 @@ import { commonTags, type BarChart, type Fit, type Learner, type Prediction } fr
 import {
   columnNames,
   describePipeline,
+  unseenCategoryNote,
   fitPipeline,
   PIPELINE_DEFAULTS,
   PIPELINE_PARAMETERS,
@@ -35,6 +36,7 @@ export type { LinearModel };
 
 export type LogisticParams = PipelineParams & {
   C: number;
+  penalty: 'l2' | 'l1';
   classWeight: 'none' | 'balanced';
   maxIterations: number;
 };
@@ -54,6 +56,16 @@ const LOGISTIC_PARAMETERS: readonly Bounded[] = [
     min: 1e-6,
     max: 1e6,
     step: 0.1,
+  },
+  {
+    name: 'penalty',
+    label: 'Penalty',
+    hint: 'L1 sets the coefficients of features that do not help to exactly zero',
+    kind: 'choice',
+    choices: [
+      { value: 'l2', label: 'L2 (squared coefficients)' },
+      { value: 'l1', label: 'L1 (absolute coefficients)' },
+    ],
   },
   {
     name: 'classWeight',
@@ -277,6 +289,7 @@ function shared(extra: Pick<Learner<PipelineParams, LinearModel>, 'family'>) {
     },
     explainRow: explainLinear,
     bars: coefficientBars,
+    unseenCategory: (m: LinearModel) => unseenCategoryNote(m.pipeline),
     importance: {
       label: 'Share of the absolute coefficients',
       what: 'Share (%) of the absolute coefficients on each feature’s columns (its value, its missing-value column, its categories), after standardization: how strongly the model leans on it.',
@@ -317,11 +330,18 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
   algorithm: 'orpheus-logistic-lbfgs',
   tasks: ['classification'],
   parameters: LOGISTIC_PARAMETERS,
-  defaults: () => ({ C: 1, classWeight: 'none', maxIterations: 1000, ...pipelineDefaults() }),
+  defaults: () => ({
+    C: 1,
+    penalty: 'l2',
+    classWeight: 'none',
+    maxIterations: 1000,
+    ...pipelineDefaults(),
+  }),
   withParams: (params, base) => overSpecs(params, base, LOGISTIC_PARAMETERS),
   checkParams: (p, task) => checkSpecs(p, LOGISTIC_PARAMETERS, task),
   defaultSpace: () => ({
     C: { kind: 'float', low: 1e-3, high: 1e3, log: true },
+    penalty: { kind: 'categorical', choices: ['l2', 'l1'] },
     classWeight: { kind: 'categorical', choices: ['none', 'balanced'] },
   }),
   capabilities: (task: Task, classes: number) => [
@@ -351,12 +371,14 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
       weights,
       params.C,
       params.maxIterations,
+      params.penalty,
     );
     const model: LinearModel = {
       classes: set.classes,
       pipeline,
       coef,
       intercept,
+      ...(params.penalty === 'l1' ? { l1: true as const } : {}),
       optimizer: {
         iterations: minimum.iterations,
         gradientNorm: minimum.gradientNorm,
@@ -378,7 +400,7 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
       [
         'Fitted',
         o.converged
-          ? `converged after ${o.iterations} iterations of L-BFGS (largest gradient component ${o.gradientNorm.toExponential(2)})`
+          ? `converged after ${o.iterations} iterations of ${m.l1 ? 'OWL-QN (L-BFGS for an L1 penalty)' : 'L-BFGS'} (largest gradient component ${o.gradientNorm.toExponential(2)})${m.l1 ? `; ${m.coef.filter((c) => c === 0).length} of ${m.coef.length} coefficients are exactly zero` : ''}`
           : `did NOT converge within ${o.iterations} iterations (largest gradient component ${o.gradientNorm.toExponential(2)}): raise Max iterations, or lower C`,
       ],
       ...coefficientFacts(m, encoding),

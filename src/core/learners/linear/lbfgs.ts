@@ -31,28 +31,22 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
-export function minimize(
-  f: Objective,
-  start: Float64Array,
-  options: { maxIterations: number; tolerance: number; memory?: number },
-): Minimum {
-  const n = start.length;
-  const memory = options.memory ?? 10;
-  let x = Float64Array.from(start);
-  let g = new Float64Array(n);
-  let fx = f(x, g);
-  const stop = options.tolerance * Math.max(1, maxAbs(g));
-  const s: Float64Array[] = [];
-  const y: Float64Array[] = [];
-  const rho: number[] = [];
-  const d = new Float64Array(n);
-  const alpha = new Float64Array(memory);
-  const xNew = new Float64Array(n);
-  const gNew = new Float64Array(n);
-  let iterations = 0;
-  let stalled = false;
-  while (maxAbs(g) > stop && iterations < options.maxIterations) {
-    // Two-loop recursion: d = −H g.
+/** The last few steps and gradient changes, from which the two-loop recursion builds −H·g. */
+class History {
+  readonly s: Float64Array[] = [];
+  readonly y: Float64Array[] = [];
+  readonly rho: number[] = [];
+  readonly #alpha: Float64Array;
+
+  constructor(readonly memory: number) {
+    this.#alpha = new Float64Array(memory);
+  }
+
+  /** d = −H g by the two-loop recursion (Nocedal & Wright, algorithm 7.4). */
+  direction(g: Float64Array, d: Float64Array): void {
+    const { s, y, rho } = this;
+    const alpha = this.#alpha;
+    const n = g.length;
     for (let i = 0; i < n; i++) d[i] = -g[i]!;
     for (let k = s.length - 1; k >= 0; k--) {
       alpha[k] = rho[k]! * dot(s[k]!, d);
@@ -68,10 +62,57 @@ export function minimize(
       const sk = s[k]!;
       for (let i = 0; i < n; i++) d[i]! += (alpha[k]! - beta) * sk[i]!;
     }
+  }
+
+  /** Keeps the step x → xNew and its gradient change, when the curvature is positive. */
+  remember(x: Float64Array, xNew: Float64Array, g: Float64Array, gNew: Float64Array): void {
+    const n = x.length;
+    const sk = new Float64Array(n);
+    const yk = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      sk[i] = xNew[i]! - x[i]!;
+      yk[i] = gNew[i]! - g[i]!;
+    }
+    const sy = dot(sk, yk);
+    if (!(sy > 1e-16 * dot(yk, yk))) return;
+    this.s.push(sk);
+    this.y.push(yk);
+    this.rho.push(1 / sy);
+    if (this.s.length > this.memory) {
+      this.s.shift();
+      this.y.shift();
+      this.rho.shift();
+    }
+  }
+
+  clear(): void {
+    this.s.length = this.y.length = this.rho.length = 0;
+  }
+}
+
+export function minimize(
+  f: Objective,
+  start: Float64Array,
+  options: { maxIterations: number; tolerance: number; memory?: number },
+): Minimum {
+  const n = start.length;
+  const memory = options.memory ?? 10;
+  let x = Float64Array.from(start);
+  let g = new Float64Array(n);
+  let fx = f(x, g);
+  const stop = options.tolerance * Math.max(1, maxAbs(g));
+  const history = new History(memory);
+  const d = new Float64Array(n);
+  const xNew = new Float64Array(n);
+  const gNew = new Float64Array(n);
+  let iterations = 0;
+  let stalled = false;
+  while (maxAbs(g) > stop && iterations < options.maxIterations) {
+    history.direction(g, d);
     let slope = dot(g, d);
     if (!(slope < 0)) {
       // Not a descent direction (curvature lost): restart from the steepest descent.
-      s.length = y.length = rho.length = 0;
+      history.clear();
       for (let i = 0; i < n; i++) d[i] = -g[i]! / Math.max(1, maxAbs(g));
       slope = dot(g, d);
     }
@@ -81,23 +122,7 @@ export function minimize(
       stalled = true; // no step lowers the objective any more: as far as doubles go
       break;
     }
-    const sk = new Float64Array(n);
-    const yk = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      sk[i] = xNew[i]! - x[i]!;
-      yk[i] = gNew[i]! - g[i]!;
-    }
-    const sy = dot(sk, yk);
-    if (sy > 1e-16 * dot(yk, yk)) {
-      s.push(sk);
-      y.push(yk);
-      rho.push(1 / sy);
-      if (s.length > memory) {
-        s.shift();
-        y.shift();
-        rho.shift();
-      }
-    }
+    history.remember(x, xNew, g, gNew);
     x = Float64Array.from(xNew);
     g = Float64Array.from(gNew);
     fx = step;
@@ -195,4 +220,84 @@ function lineSearch(
     }
     return null;
   }
+}
+
+/**
+ * OWL-QN (Andrew & Gao, ICML 2007): L-BFGS for f(x) + Σ |x_i| over the coordinates `penalized`
+ * marks, f smooth and convex. Directions come from the pseudo-gradient, are kept in its
+ * orthant, and every step is projected back onto the orthant it started in, so coefficients
+ * reach exactly zero. It stops when the pseudo-gradient's largest component is at most
+ * `tolerance` times the start's (or 1).
+ */
+export function minimizeL1(
+  f: Objective,
+  start: Float64Array,
+  penalized: Uint8Array,
+  options: { maxIterations: number; tolerance: number; memory?: number },
+): Minimum {
+  const n = start.length;
+  const memory = options.memory ?? 10;
+  const l1 = (x: Float64Array): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) if (penalized[i]) s += Math.abs(x[i]!);
+    return s;
+  };
+  const pseudo = (x: Float64Array, g: Float64Array, out: Float64Array): void => {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i]!;
+      if (!penalized[i]) out[i] = gi;
+      else if (x[i]! > 0) out[i] = gi + 1;
+      else if (x[i]! < 0) out[i] = gi - 1;
+      else out[i] = gi + 1 < 0 ? gi + 1 : gi - 1 > 0 ? gi - 1 : 0;
+    }
+  };
+  let x = Float64Array.from(start);
+  let g = new Float64Array(n);
+  let fx = f(x, g) + l1(x);
+  const pg = new Float64Array(n);
+  pseudo(x, g, pg);
+  const stop = options.tolerance * Math.max(1, maxAbs(pg));
+  const history = new History(memory);
+  const d = new Float64Array(n);
+  const xNew = new Float64Array(n);
+  const gNew = new Float64Array(n);
+  let iterations = 0;
+  let stalled = false;
+  while (maxAbs(pg) > stop && iterations < options.maxIterations) {
+    history.direction(pg, d);
+    // Keep the direction in the pseudo-gradient's descent orthant.
+    for (let i = 0; i < n; i++) if (d[i]! * pg[i]! >= 0) d[i] = 0;
+    // Backtracking along d, projected onto the starting orthant (a sign change becomes zero).
+    let t = 1;
+    let accepted = false;
+    let fNew = fx;
+    for (let tries = 0; tries < 60; tries++) {
+      for (let i = 0; i < n; i++) {
+        const orthant = x[i]! !== 0 ? Math.sign(x[i]!) : -Math.sign(pg[i]!);
+        const v = x[i]! + t * d[i]!;
+        xNew[i] = penalized[i] && v * orthant <= 0 ? 0 : v;
+      }
+      fNew = f(xNew, gNew) + l1(xNew);
+      let decrease = 0;
+      for (let i = 0; i < n; i++) decrease += pg[i]! * (xNew[i]! - x[i]!);
+      if (Number.isFinite(fNew) && fNew <= fx + 1e-4 * decrease) {
+        accepted = true;
+        break;
+      }
+      t *= 0.5;
+    }
+    iterations++;
+    if (!accepted) {
+      stalled = true;
+      break;
+    }
+    history.remember(x, xNew, g, gNew);
+    x = Float64Array.from(xNew);
+    g = Float64Array.from(gNew);
+    fx = fNew;
+    pseudo(x, g, pg);
+  }
+  const gradientNorm = maxAbs(pg);
+  const converged = gradientNorm <= stop || (stalled && gradientNorm <= 1e3 * stop);
+  return { x, value: fx, gradientNorm, iterations, converged };
 }

@@ -9,6 +9,8 @@ export interface LinearModel {
   /** Rows of coefficients over the design columns (one row, or one per class beyond two). */
   coef: number[];
   intercept: number[];
+  /** Fitted with an L1 penalty (coefficients may be exactly zero). */
+  l1?: true;
   /** A linear SVM's: decision values only, no probabilities (they would need calibrating). */
   decision?: true;
   /** How the optimizer ended (logistic regression, SVM); null when solved exactly. */
@@ -22,6 +24,7 @@ export const LinearSchema = v.strictObject({
   coef: v.pipe(v.array(finite), v.maxLength(10_000_000)),
   intercept: v.array(finite),
   decision: v.optional(v.literal(true)),
+  l1: v.optional(v.literal(true)),
   optimizer: v.nullable(
     v.strictObject({
       iterations: v.pipe(v.number(), v.integer(), v.minValue(0)),
