@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   dumpStore,
@@ -268,6 +270,17 @@ describe('families with their preprocessing in the model', () => {
     await waitText(result, /Saved as Palmer penguins linear SVM v1/);
     await result.getByRole('link', { name: 'Open Palmer penguins linear SVM v1' }).click();
     await waitText(facts, /Probabilities\s+none: an SVM gives decision values/);
+    // Its ONNX graph gives decision values, and its card the fitted preprocessing.
+    const elsewhere = page.getByTestId('elsewhere');
+    const download = page.waitForEvent('download');
+    await elsewhere.getByRole('button', { name: 'Download ONNX (.onnx)' }).click();
+    const onnxFile = await (await download).path();
+    const session = await ort.InferenceSession.create(await readFile(onnxFile));
+    expect(session.outputNames).toEqual(['label', 'scores']);
+    await elsewhere.getByRole('link', { name: 'Model card' }).click();
+    await waitText(page.getByTestId('card-model'), /Preprocessing\s*:?\s*Missing values become/);
+    expect(await page.getByTestId('card-model').innerText()).toMatch(/decision values/);
+    await page.goBack();
     await waitText(
       page.getByTestId('coefficients').first(),
       /Coefficients for Adelie against the rest/,
@@ -321,6 +334,21 @@ describe('families with their preprocessing in the model', () => {
       notes,
       /Row 2: "island" has the category "Atlantis", which training never saw: its one-hot columns are all zeros\./,
     );
+
+    // A search over logistic regression: its preprocessing is in the space, and can be fixed.
+    await page.goto(`${s.baseUrl}/#/search`);
+    await page.getByLabel('Data version').selectOption({ index: 1 });
+    await page.getByLabel('Model family').selectOption({ label: 'Logistic regression' });
+    const scaling = page.getByRole('group', { name: 'Choices for Scaling' });
+    await scaling.getByLabel('none').uncheck();
+    await page.getByLabel('Trials', { exact: true }).fill('6');
+    await page.getByRole('button', { name: 'Start the study' }).click();
+    await waitText(page.getByTestId('study-status'), /Complete/);
+    const table = await page.getByTestId('trials-table').innerText();
+    // Every trial standardized: the choice left out was never tried.
+    const trials = table.split('\n').slice(1);
+    expect(trials).toHaveLength(6);
+    for (const t of trials) expect(t).toMatch(/\t(mean|median)\tstandard\t/);
     expect(s.errors).toEqual([]);
   });
 });

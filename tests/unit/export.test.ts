@@ -87,6 +87,7 @@ describe('model card', () => {
       'intended-use',
       'data',
       'training',
+      'model',
       'evaluation',
       'confusion',
       'limitations',
@@ -95,6 +96,8 @@ describe('model card', () => {
     ]);
     const facts = Object.fromEntries(card.sections.flatMap((s) => s.facts ?? []));
     expect(card.sections[0]!.text).toEqual(['Teaching <b>splits</b> in class.']);
+    // The preprocessing in words, as the version records it.
+    expect(card.sections.find((s) => s.id === 'model')!.text).toEqual(version.preprocessing);
     expect(facts['Data version']).toMatch(/^tiny v1/);
     expect(facts['Class balance']).toMatch(/^(high|low) \d+ \(\d+\.\d %\), (high|low) \d+/);
     expect(facts['Max depth']).toBeDefined();

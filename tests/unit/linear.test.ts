@@ -392,3 +392,25 @@ describe('a category training never saw', () => {
     });
   });
 });
+
+describe('preprocessing in a search', () => {
+  it('is part of each pipeline family’s space, and a trial’s choices reach the fitted steps', async () => {
+    for (const l of [logisticRegression, linearSvm, nearestNeighbours, linearRegression]) {
+      const task = l.tasks[0]!;
+      expect(Object.keys(l.defaultSpace(task))).toEqual(
+        expect.arrayContaining(['impute', 'scale']),
+      );
+    }
+    expect(Object.keys(naiveBayes.defaultSpace('classification'))).toContain('impute');
+    const { set } = trainingSet(await sample('penguins.csv'));
+    const params = logisticRegression.withParams(
+      { C: 2, impute: 'median', scale: 'none', notASetting: 1 },
+      logisticRegression.defaults('classification'),
+    );
+    expect(params).toMatchObject({ C: 2, impute: 'median', scale: 'none' });
+    expect(params).not.toHaveProperty('notASetting');
+    const { fitted } = logisticRegression.fit(set, params, { seed: 0 });
+    expect(fitted.pipeline.impute).toBe('median');
+    expect(fitted.pipeline.values.scale.every((x) => x === 1)).toBe(true);
+  });
+});

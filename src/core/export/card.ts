@@ -114,6 +114,16 @@ export function buildCard(input: CardInput): ModelCard {
     ],
   });
 
+  // What the model is: its preprocessing in words, and what its family says it learned
+  // (the fitted steps, coefficients, a forest's out-of-bag score, the baseline's answer).
+  const learned = learner.facts?.(v.fitted, v.encoding) ?? [];
+  sections.push({
+    id: 'model',
+    heading: 'The model and its preprocessing',
+    text: v.preprocessing,
+    ...(learned.length > 0 ? { facts: learned } : {}),
+  });
+
   const holdout = scalarScores(v.scores.holdout);
   const metrics = Object.keys(METRICS).filter(
     (m) => m in v.scores.cv || m in holdout,

@@ -11,7 +11,7 @@
  * the missing-value indicators, then the one-hot columns.
  */
 import * as v from 'valibot';
-import type { Encoding } from '../records';
+import type { Encoding, SearchSpace } from '../records';
 import type { ParamSpec } from './learner';
 import type { TrainingSet } from './training';
 
@@ -313,4 +313,16 @@ export function unseenCategoryNote(p: FittedPipeline): string {
   return p.onehot.from.length > 0
     ? 'its one-hot columns are all zeros'
     : 'it counts as missing and becomes the most frequent category of the training rows';
+}
+
+/**
+ * The preprocessing choices a search explores by default (the Search screen lists them, so a
+ * person can narrow them to one): how missing numbers are filled and, unless `scaling` is
+ * off, whether numbers are standardized.
+ */
+export function pipelineSpace(scaling = true): SearchSpace {
+  return {
+    impute: { kind: 'categorical', choices: ['mean', 'median'] },
+    ...(scaling ? { scale: { kind: 'categorical', choices: ['standard', 'none'] } } : {}),
+  };
 }

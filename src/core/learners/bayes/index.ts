@@ -13,6 +13,7 @@ import {
   unseenCategoryNote,
   fitPipeline,
   PIPELINE_PARAMETERS,
+  pipelineSpace,
   pipelineProblem,
   transform,
   type PipelineParams,
@@ -111,6 +112,7 @@ export const naiveBayes: Learner<BayesParams, NaiveBayes> = {
   defaultSpace: () => ({
     varSmoothing: { kind: 'float', low: 1e-12, high: 1e-1, log: true },
     alpha: { kind: 'float', low: 1e-3, high: 10, log: true },
+    ...pipelineSpace(false),
   }),
   capabilities: (task, classes) => [
     ...commonTags(task, classes, true),

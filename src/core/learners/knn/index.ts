@@ -14,6 +14,7 @@ import {
   fitPipeline,
   PIPELINE_DEFAULTS,
   PIPELINE_PARAMETERS,
+  pipelineSpace,
   pipelineProblem,
   transform,
   widthOf,
@@ -175,6 +176,7 @@ export const nearestNeighbours: Learner<NeighboursParams, Neighbours> = {
     k: { kind: 'int', low: 1, high: 50, step: 1, log: true },
     weights: { kind: 'categorical', choices: ['uniform', 'distance'] },
     metric: { kind: 'categorical', choices: ['euclidean', 'manhattan'] },
+    ...pipelineSpace(),
   }),
   capabilities: (task, classes) => [
     ...commonTags(task, classes, true),

@@ -16,6 +16,7 @@ import {
   fitPipeline,
   PIPELINE_DEFAULTS,
   PIPELINE_PARAMETERS,
+  pipelineSpace,
   pipelineProblem,
   sourceOf,
   transform,
@@ -343,6 +344,7 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
     C: { kind: 'float', low: 1e-3, high: 1e3, log: true },
     penalty: { kind: 'categorical', choices: ['l2', 'l1'] },
     classWeight: { kind: 'categorical', choices: ['none', 'balanced'] },
+    ...pipelineSpace(),
   }),
   capabilities: (task: Task, classes: number) => [
     ...commonTags(task, classes, true),
@@ -419,7 +421,10 @@ export const linearRegression: Learner<RidgeParams, LinearModel> = {
   defaults: () => ({ alpha: 1, ...pipelineDefaults() }),
   withParams: (params, base) => overSpecs(params, base, RIDGE_PARAMETERS),
   checkParams: (p, task) => checkSpecs(p, RIDGE_PARAMETERS, task),
-  defaultSpace: () => ({ alpha: { kind: 'float', low: 1e-3, high: 1e3, log: true } }),
+  defaultSpace: () => ({
+    alpha: { kind: 'float', low: 1e-3, high: 1e3, log: true },
+    ...pipelineSpace(),
+  }),
   capabilities: (task: Task, classes: number) => [
     ...commonTags(task, classes, false),
     'linear',
@@ -476,6 +481,7 @@ export const linearSvm: Learner<SvmParams, LinearModel> = {
   defaultSpace: () => ({
     C: { kind: 'float', low: 1e-3, high: 1e3, log: true },
     loss: { kind: 'categorical', choices: ['squared_hinge', 'hinge'] },
+    ...pipelineSpace(),
   }),
   capabilities: (task: Task, classes: number) => [
     ...commonTags(task, classes, false),
