@@ -335,6 +335,18 @@ describe('families with their preprocessing in the model', () => {
       /Row 2: "island" has the category "Atlantis", which training never saw: its one-hot columns are all zeros\./,
     );
 
+    // Audition: asked for probabilities, the linear SVM is not what was asked; the others are.
+    await page.goto(`${s.baseUrl}/#/audition`);
+    await page.getByLabel('Data version').selectOption({ index: 1 });
+    await page.getByLabel('gives probabilities').selectOption('yes');
+    const rows = page.getByTestId('audition').locator('tbody tr');
+    const svmRow = rows.filter({ hasText: 'Palmer penguins linear SVM v1' });
+    await waitText(svmRow, /gives no probabilities/);
+    expect(await svmRow.getAttribute('class')).toMatch(/cannot/);
+    const lrRow = rows.filter({ hasText: 'Palmer penguins logistic regression v1' });
+    await waitText(lrRow, /its preprocessing fills them in/);
+    expect(await lrRow.getAttribute('class')).not.toMatch(/cannot/);
+
     // A search over logistic regression: its preprocessing is in the space, and can be fixed.
     await page.goto(`${s.baseUrl}/#/search`);
     await page.getByLabel('Data version').selectOption({ index: 1 });

@@ -373,6 +373,61 @@ describe('what is asked of a model', () => {
       'accuracy',
     );
     expect(ranked[0]!.version.id).toBe('bin');
+    // "gives probabilities: yes": a linear SVM (decision values only) is not what was asked.
+    const probabilities = { ...req, ask: { ...req.ask, probabilities: 'yes' as const } };
+    const svm = v('svm', ['classification', 'binary', 'trained-binary', 'linear']);
+    const logistic = v('lr', ['classification', 'binary', 'trained-binary', 'probabilistic']);
+    expect(audition(probabilities, svm).meets).toBe(false);
+    expect(audition(probabilities, logistic).meets).toBe(true);
+  });
+
+  it('says how each family takes missing values and categories', async () => {
+    const data = {
+      task: 'classification',
+      rowCount: 10,
+      profile: {
+        columns: [
+          { name: 'x', role: 'feature', type: 'numeric', missing: 2, top: null },
+          { name: 'c', role: 'feature', type: 'categorical', missing: 0, top: [{ value: 'p' }] },
+          { name: 'label', role: 'target', type: 'categorical', missing: 0, top: null },
+        ],
+        classBalance: [{ value: 'a' }, { value: 'b' }],
+      },
+    } as unknown as DatasetVersionRecord;
+    const req = requirementsOf(data);
+    const version = (family: string, tags: string[]) =>
+      ({
+        ...versionFixture('d1'),
+        family,
+        tags: [
+          'classification',
+          'binary',
+          'handles-missing-values',
+          'categorical-features',
+          ...tags,
+        ],
+        encoding: {
+          task: 'classification',
+          target: 'label',
+          features: [
+            { name: 'x', kind: 'numeric' },
+            { name: 'c', kind: 'categorical', categories: ['p'] },
+          ],
+          classes: ['a', 'b'],
+        },
+      }) as unknown as ModelVersionRecord;
+    const reasons = (v: ModelVersionRecord) =>
+      Object.fromEntries(audition(req, v).checks.map((c) => [c.id, c.reason]));
+    expect(reasons(version('decision-tree', []))).toMatchObject({
+      missing: 'each split learned where missing values go',
+      categorical: 'splits on category codes',
+    });
+    expect(
+      reasons(version('logistic-regression', ['imputes-missing-values', 'one-hot-categories'])),
+    ).toMatchObject({
+      missing: 'its preprocessing fills them in, as it learned from the training rows',
+      categorical: 'one column per category (one-hot)',
+    });
   });
 });
 

@@ -4,6 +4,7 @@
  * its capability tags and what it recorded when it was trained.
  */
 import type { DatasetVersionRecord, ModelVersionRecord, Task } from '../records';
+import { learnerFor } from '../learners/registry';
 
 /** What is asked of a model on one point: it must (`yes`), it must not (`no`), either way (`any`). */
 export type Ask = 'yes' | 'no' | 'any';
@@ -27,6 +28,12 @@ export const ASKS = {
     tag: 'categorical-features',
     has: 'takes categorical features',
     lacks: 'cannot take categorical features',
+  },
+  probabilities: {
+    label: 'gives probabilities',
+    tag: 'probabilistic',
+    has: 'gives probabilities',
+    lacks: 'gives no probabilities (decision values only)',
   },
   positive: {
     label: 'predicts any target sign',
@@ -60,7 +67,13 @@ export function requirementsOf(v: DatasetVersionRecord): Requirements {
   return {
     task: v.task,
     // Nothing is asked until the person asks it: the data's own needs are checked anyway.
-    ask: { missing: 'any', multiclass: 'any', categorical: 'any', positive: 'any' },
+    ask: {
+      missing: 'any',
+      multiclass: 'any',
+      categorical: 'any',
+      probabilities: 'any',
+      positive: 'any',
+    },
     hasMissing: features.some((c) => c.missing > 0),
     classes: v.task === 'classification' ? (v.profile.classBalance ?? []).map((c) => c.value) : [],
     hasCategorical: features.some((c) => c.type === 'categorical' || c.type === 'boolean'),
@@ -89,6 +102,15 @@ export interface AuditionResult {
   canRun: boolean;
   /** It is what was asked of it (every yes/no point of the requirements). */
   meets: boolean;
+}
+
+/** The family's noun ("tree", "linear regression"), or "model" for one this Orpheus does not know. */
+function knownNoun(family: string): string {
+  try {
+    return learnerFor(family).noun;
+  } catch {
+    return 'model';
+  }
 }
 
 export function audition(req: Requirements, v: ModelVersionRecord): AuditionResult {
@@ -126,7 +148,9 @@ export function audition(req: Requirements, v: ModelVersionRecord): AuditionResu
             id: 'missing',
             label: 'Missing values',
             verdict: 'yes',
-            reason: 'each split learned where missing values go',
+            reason: tags.has('imputes-missing-values')
+              ? 'its preprocessing fills them in, as it learned from the training rows'
+              : 'each split learned where missing values go',
           }
         : {
             id: 'missing',
@@ -165,8 +189,12 @@ export function audition(req: Requirements, v: ModelVersionRecord): AuditionResu
       verdict: !tags.has('categorical-features') ? 'no' : unseen.length > 0 ? 'partly' : 'yes',
       reason:
         unseen.length > 0
-          ? `unseen categories read as missing: ${unseen.slice(0, 3).join(', ')}${unseen.length > 3 ? ' …' : ''}`
-          : 'splits on category codes',
+          ? `unseen categories ${tags.has('one-hot-categories') ? 'become all-zero one-hot columns' : 'read as missing'}: ${unseen.slice(0, 3).join(', ')}${unseen.length > 3 ? ' …' : ''}`
+          : tags.has('one-hot-categories')
+            ? 'one column per category (one-hot)'
+            : tags.has('naive-bayes')
+              ? 'counts each category per class'
+              : 'splits on category codes',
     });
   }
 
@@ -176,7 +204,7 @@ export function audition(req: Requirements, v: ModelVersionRecord): AuditionResu
       label: 'Positive target',
       verdict: 'yes',
       reason: tags.has('any-target-sign')
-        ? 'any target sign is fine for a tree'
+        ? `any target sign is fine for a ${knownNoun(v.family)}`
         : 'no requirement on the target',
     });
 

@@ -124,7 +124,8 @@ export function paramsToCart(params: Params, base: CartParams): CartParams {
  * dataset's requirements.
  */
 export function treeCapabilities(task: Task, classes: number, params: CartParams): string[] {
-  const tags = commonTags(task, classes, false);
+  // Its probabilities are the class shares of each leaf's training rows.
+  const tags = commonTags(task, classes, true);
   if (params.maxFeatures !== 'all') tags.push('seeded-randomness');
   return tags;
 }
