@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { buildContent, type DatasetContent } from '../../src/core/data/content';
 import { suggestSchema } from '../../src/core/data/infer';
@@ -28,6 +29,8 @@ describe.each(LEARNERS.map((l) => [l.family, l] as const))('the %s family', (_f,
       const fit = learner.fit(set, params, { seed: 3 });
       // Plain data: JSON keeps every part of it.
       const copy: unknown = JSON.parse(JSON.stringify(fit.fitted));
+      // The shape a backup or a link is checked against accepts it.
+      expect(v.safeParse(learner.fittedSchema, copy).issues).toBeUndefined();
       expect(learner.checkFitted(copy, encoding)).toBeNull();
       expect(learner.same(copy, fit.fitted)).toBe(true);
       const a = learner.predict(fit.fitted, set.x, set.rows, set.features, set.classes);

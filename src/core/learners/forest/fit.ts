@@ -59,6 +59,11 @@ export interface TreeFit {
   importances: number[];
   /** The rows of the subset this tree did not see (out of bag), or null without bootstrap. */
   outOfBag: Int32Array | null;
+  /**
+   * The leaf each of those rows reaches, found where the tree was trained (in its worker), so
+   * the out-of-bag score that joins all trees only adds up leaf values.
+   */
+  outOfBagLeaves: Int32Array | null;
 }
 
 /** Trains tree `t` of a forest on the given rows. */
@@ -103,11 +108,11 @@ export function fitForestTree(
       randomThresholds: options.randomThresholds,
     },
   );
-  return {
-    tree: compactTree(fitted.tree, Math.max(1, set.classes)),
-    importances: fitted.importances,
-    outOfBag,
-  };
+  const tree = compactTree(fitted.tree, Math.max(1, set.classes));
+  const outOfBagLeaves = outOfBag
+    ? Int32Array.from(outOfBag, (r) => leafOf(tree, set.x, r * set.features))
+    : null;
+  return { tree, importances: fitted.importances, outOfBag, outOfBagLeaves };
 }
 
 /** Sums the trees' leaf values for every row of a row-major matrix (probabilities or values). */
@@ -137,12 +142,13 @@ export function outOfBagScore(
   const sums = new Float64Array(set.rows * width);
   const votes = new Int32Array(set.rows);
   for (const f of fits) {
-    if (!f.outOfBag) return null;
-    for (const r of f.outOfBag) {
-      const leaf = leafOf(f.tree, set.x, r * set.features);
+    if (!f.outOfBag || !f.outOfBagLeaves) return null;
+    const leaves = f.outOfBagLeaves;
+    f.outOfBag.forEach((r, i) => {
+      const leaf = leaves[i]!;
       for (let c = 0; c < width; c++) sums[r * width + c]! += f.tree.value[leaf * width + c]!;
       votes[r]!++;
-    }
+    });
   }
   let rows = 0;
   let hit = 0;

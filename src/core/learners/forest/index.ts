@@ -159,12 +159,13 @@ function fitTrees(
 function joinTrees(set: TrainingSet, parts: readonly TreeFit[][]): Fit<Forest> {
   const fits = parts.flat();
   const trees = fits.map((f) => f.tree);
-  if (ensembleSize(trees)['nodes']! > MAX_FOREST_NODES) throw tooMany(trees.length);
+  const size = ensembleSize(trees);
+  if (size['nodes']! > MAX_FOREST_NODES) throw tooMany(trees.length);
   return {
     fitted: { classes: set.classes, trees, oob: outOfBagScore(set, fits) },
     importances: meanImportances(fits, set.features),
     featuresUsed: featuresUsedBy(trees),
-    size: ensembleSize(trees),
+    size,
   };
 }
 
