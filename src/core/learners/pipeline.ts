@@ -13,6 +13,7 @@
 import * as v from 'valibot';
 import type { Encoding, SearchSpace } from '../records';
 import type { ParamSpec } from './learner';
+import { choice } from './settings';
 import type { TrainingSet } from './training';
 
 export type Impute = 'mean' | 'median' | 'most_frequent' | 'constant';
@@ -26,47 +27,35 @@ export type PipelineParams = {
 };
 
 export const PIPELINE_PARAMETERS: readonly ParamSpec[] = [
-  {
-    name: 'impute',
-    label: 'Missing numbers become',
-    hint: 'fitted on the training rows; a missing category becomes the most frequent one (or, one-hot, all zeros)',
-    kind: 'choice',
-    choices: [
-      { value: 'mean', label: 'the mean' },
-      { value: 'median', label: 'the median' },
-      { value: 'most_frequent', label: 'the most frequent value' },
-      { value: 'constant', label: 'a constant (below)' },
+  choice(
+    'impute',
+    'Missing numbers become',
+    [
+      ['mean', 'the mean'],
+      ['median', 'the median'],
+      ['most_frequent', 'the most frequent value'],
+      ['constant', 'a constant (below)'],
     ],
-  },
+    'fitted on the training rows; a missing category becomes the most frequent one (or, one-hot, all zeros)',
+  ),
   { name: 'fillValue', label: 'Constant for missing values', kind: 'float', min: -1e9, step: 1 },
-  {
-    name: 'indicator',
-    label: 'Missing-value columns',
-    hint: 'one more column per feature with missing values: 1 where it was missing',
-    kind: 'choice',
-    choices: [
-      { value: 'no', label: 'no' },
-      { value: 'yes', label: 'yes' },
+  choice(
+    'indicator',
+    'Missing-value columns',
+    [
+      ['no', 'no'],
+      ['yes', 'yes'],
     ],
-  },
-  {
-    name: 'oneHot',
-    label: 'Categories',
-    kind: 'choice',
-    choices: [
-      { value: 'yes', label: 'one column per category (one-hot)' },
-      { value: 'no', label: 'as their codes 0, 1, 2 …' },
-    ],
-  },
-  {
-    name: 'scale',
-    label: 'Scaling',
-    kind: 'choice',
-    choices: [
-      { value: 'standard', label: 'standardize (mean 0, standard deviation 1)' },
-      { value: 'none', label: 'none' },
-    ],
-  },
+    'one more column per feature with missing values: 1 where it was missing',
+  ),
+  choice('oneHot', 'Categories', [
+    ['yes', 'one column per category (one-hot)'],
+    ['no', 'as their codes 0, 1, 2 …'],
+  ]),
+  choice('scale', 'Scaling', [
+    ['standard', 'standardize (mean 0, standard deviation 1)'],
+    ['none', 'none'],
+  ]),
 ];
 
 export const PIPELINE_DEFAULTS: PipelineParams = {

@@ -55,3 +55,37 @@ export function checkSpecs(p: Params, specs: readonly Bounded[], task: Task): vo
       throw new TrainingError(`${s.label} must be a whole number ${range}, not ${v}.`);
   }
 }
+
+/**
+ * A family's `parameters`, `withParams` and `checkParams`, all read from one spec list (spread
+ * into its learner).
+ */
+export function bySpecs<P extends Params>(
+  specs: readonly Bounded[],
+): {
+  parameters: readonly Bounded[];
+  withParams: (params: Params, base: P) => P;
+  checkParams: (p: P, task: Task) => void;
+} {
+  return {
+    parameters: specs,
+    withParams: (params, base) => overSpecs(params, base, specs),
+    checkParams: (p, task) => checkSpecs(p, specs, task),
+  };
+}
+
+/** A choice setting from [value, label] pairs. */
+export function choice(
+  name: string,
+  label: string,
+  pairs: readonly (readonly [string, string])[],
+  hint?: string,
+): Bounded {
+  return {
+    name,
+    label,
+    ...(hint ? { hint } : {}),
+    kind: 'choice',
+    choices: pairs.map(([value, text]) => ({ value, label: text })),
+  };
+}

@@ -18,7 +18,7 @@ import {
   transform,
   type PipelineParams,
 } from '../pipeline';
-import { checkSpecs, overSpecs, type Bounded } from '../settings';
+import { bySpecs, type Bounded } from '../settings';
 import { TrainingError } from '../training';
 import { NaiveBayesSchema, type NaiveBayes } from './model';
 
@@ -105,10 +105,8 @@ export const naiveBayes: Learner<BayesParams, NaiveBayes> = {
   algorithm: 'orpheus-naive-bayes',
   tasks: ['classification'],
   libraries: () => ({ trainer: '1' }),
-  parameters: PARAMETERS,
   defaults: () => ({ varSmoothing: 1e-9, alpha: 1, impute: 'mean', fillValue: 0 }),
-  withParams: (params, base) => overSpecs(params, base, PARAMETERS),
-  checkParams: (p, task) => checkSpecs(p, PARAMETERS, task),
+  ...bySpecs<BayesParams>(PARAMETERS),
   defaultSpace: () => ({
     varSmoothing: { kind: 'float', low: 1e-12, high: 1e-1, log: true },
     alpha: { kind: 'float', low: 1e-3, high: 10, log: true },

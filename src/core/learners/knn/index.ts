@@ -20,7 +20,7 @@ import {
   widthOf,
   type PipelineParams,
 } from '../pipeline';
-import { checkSpecs, overSpecs, type Bounded } from '../settings';
+import { bySpecs, choice, type Bounded } from '../settings';
 import { TrainingError } from '../training';
 import { NeighboursSchema, type Neighbours } from './model';
 
@@ -32,24 +32,14 @@ export type NeighboursParams = PipelineParams & {
 
 const PARAMETERS: readonly Bounded[] = [
   { name: 'k', label: 'Neighbours (k)', kind: 'int', min: 1, max: 10_000, step: 1 },
-  {
-    name: 'weights',
-    label: 'Votes',
-    kind: 'choice',
-    choices: [
-      { value: 'uniform', label: 'one per neighbour' },
-      { value: 'distance', label: 'weighted by 1 / distance' },
-    ],
-  },
-  {
-    name: 'metric',
-    label: 'Distance',
-    kind: 'choice',
-    choices: [
-      { value: 'euclidean', label: 'Euclidean' },
-      { value: 'manhattan', label: 'Manhattan' },
-    ],
-  },
+  choice('weights', 'Votes', [
+    ['uniform', 'one per neighbour'],
+    ['distance', 'weighted by 1 / distance'],
+  ]),
+  choice('metric', 'Distance', [
+    ['euclidean', 'Euclidean'],
+    ['manhattan', 'Manhattan'],
+  ]),
   ...PIPELINE_PARAMETERS,
 ];
 
@@ -168,10 +158,8 @@ export const nearestNeighbours: Learner<NeighboursParams, Neighbours> = {
   algorithm: 'orpheus-knn-exact',
   tasks: ['classification', 'regression'],
   libraries: () => ({ trainer: '1' }),
-  parameters: PARAMETERS,
   defaults: () => ({ k: 5, weights: 'uniform', metric: 'euclidean', ...PIPELINE_DEFAULTS }),
-  withParams: (params, base) => overSpecs(params, base, PARAMETERS),
-  checkParams: (p, task) => checkSpecs(p, PARAMETERS, task),
+  ...bySpecs<NeighboursParams>(PARAMETERS),
   defaultSpace: () => ({
     k: { kind: 'int', low: 1, high: 50, step: 1, log: true },
     weights: { kind: 'categorical', choices: ['uniform', 'distance'] },

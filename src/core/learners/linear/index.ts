@@ -25,7 +25,7 @@ import {
   type FittedPipeline,
   type PipelineParams,
 } from '../pipeline';
-import { checkSpecs, overSpecs, type Bounded } from '../settings';
+import { bySpecs, choice, type Bounded } from '../settings';
 import { TrainingError, type TrainingSet } from '../training';
 import { LinearSchema, type LinearModel } from './model';
 import { seededRandom } from '../../random';
@@ -48,58 +48,44 @@ export type SvmParams = PipelineParams & {
   maxIterations: number;
 };
 
-const LOGISTIC_PARAMETERS: readonly Bounded[] = [
-  {
+/** The inverse regularization strength C, with what it does to this family. */
+function strengthC(hint: string): Bounded {
+  return {
     name: 'C',
     label: 'C (inverse regularization)',
-    hint: 'small: simpler, smoother; large: fits the training rows more closely',
+    hint,
     kind: 'float',
     min: 1e-6,
     max: 1e6,
     step: 0.1,
-  },
-  {
-    name: 'penalty',
-    label: 'Penalty',
-    hint: 'L1 sets the coefficients of features that do not help to exactly zero',
-    kind: 'choice',
-    choices: [
-      { value: 'l2', label: 'L2 (squared coefficients)' },
-      { value: 'l1', label: 'L1 (absolute coefficients)' },
+  };
+}
+
+const LOGISTIC_PARAMETERS: readonly Bounded[] = [
+  strengthC('small: simpler, smoother; large: fits the training rows more closely'),
+  choice(
+    'penalty',
+    'Penalty',
+    [
+      ['l2', 'L2 (squared coefficients)'],
+      ['l1', 'L1 (absolute coefficients)'],
     ],
-  },
-  {
-    name: 'classWeight',
-    label: 'Class weights',
-    kind: 'choice',
-    choices: [
-      { value: 'none', label: 'equal' },
-      { value: 'balanced', label: 'balanced (rare classes count more)' },
-    ],
-  },
+    'L1 sets the coefficients of features that do not help to exactly zero',
+  ),
+  choice('classWeight', 'Class weights', [
+    ['none', 'equal'],
+    ['balanced', 'balanced (rare classes count more)'],
+  ]),
   { name: 'maxIterations', label: 'Max iterations', kind: 'int', min: 10, max: 100_000, step: 10 },
   ...PIPELINE_PARAMETERS,
 ];
 
 const SVM_PARAMETERS: readonly Bounded[] = [
-  {
-    name: 'C',
-    label: 'C (inverse regularization)',
-    hint: 'small: a wider margin, more rows inside it; large: fewer training mistakes',
-    kind: 'float',
-    min: 1e-6,
-    max: 1e6,
-    step: 0.1,
-  },
-  {
-    name: 'loss',
-    label: 'Loss',
-    kind: 'choice',
-    choices: [
-      { value: 'squared_hinge', label: 'squared hinge' },
-      { value: 'hinge', label: 'hinge' },
-    ],
-  },
+  strengthC('small: a wider margin, more rows inside it; large: fewer training mistakes'),
+  choice('loss', 'Loss', [
+    ['squared_hinge', 'squared hinge'],
+    ['hinge', 'hinge'],
+  ]),
   { name: 'maxIterations', label: 'Max passes', kind: 'int', min: 1, max: 100_000, step: 10 },
   ...PIPELINE_PARAMETERS,
 ];
@@ -316,6 +302,41 @@ function shared(extra: Pick<Learner<PipelineParams, LinearModel>, 'family'>) {
   };
 }
 
+/** The training rows, the steps fitted on them, their design matrix and their targets. */
+function linearData(set: TrainingSet, params: PipelineParams, subset: Int32Array | undefined) {
+  const rows = rowsOf(set, subset);
+  const pipeline = fitPipeline(set, rows, params);
+  const x = designOf(set, rows, pipeline);
+  return {
+    rows,
+    pipeline,
+    x,
+    width: widthOf(pipeline),
+    y: Float64Array.from(rows, (r) => set.y[r]!),
+  };
+}
+
+/** A fitted linear model with its importances, the features it uses and its size. */
+function linearFit(model: LinearModel, features: number): Fit<LinearModel> {
+  const importances = importancesOf(model, features);
+  return {
+    fitted: model,
+    importances,
+    featuresUsed: importances.flatMap((v, i) => (v > 0 ? [i] : [])),
+    size: sizeOf(model),
+  };
+}
+
+/** The linear families' capability tags. */
+function linearTags(task: Task, classes: number, probabilistic: boolean): string[] {
+  return [
+    ...commonTags(task, classes, probabilistic),
+    'linear',
+    'imputes-missing-values',
+    'one-hot-categories',
+  ];
+}
+
 function pipelineDefaults(): PipelineParams {
   return { ...PIPELINE_DEFAULTS };
 }
@@ -330,7 +351,6 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
   noun: 'logistic regression',
   algorithm: 'orpheus-logistic-lbfgs',
   tasks: ['classification'],
-  parameters: LOGISTIC_PARAMETERS,
   defaults: () => ({
     C: 1,
     penalty: 'l2',
@@ -338,28 +358,18 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
     maxIterations: 1000,
     ...pipelineDefaults(),
   }),
-  withParams: (params, base) => overSpecs(params, base, LOGISTIC_PARAMETERS),
-  checkParams: (p, task) => checkSpecs(p, LOGISTIC_PARAMETERS, task),
+  ...bySpecs<LogisticParams>(LOGISTIC_PARAMETERS),
   defaultSpace: () => ({
     C: { kind: 'float', low: 1e-3, high: 1e3, log: true },
     penalty: { kind: 'categorical', choices: ['l2', 'l1'] },
     classWeight: { kind: 'categorical', choices: ['none', 'balanced'] },
     ...pipelineSpace(),
   }),
-  capabilities: (task: Task, classes: number) => [
-    ...commonTags(task, classes, true),
-    'linear',
-    'imputes-missing-values',
-    'one-hot-categories',
-  ],
+  capabilities: (task: Task, classes: number) => linearTags(task, classes, true),
   ...shared({ family: 'logistic-regression' }),
 
   fit(set, params, context): Fit<LinearModel> {
-    const rows = rowsOf(set, context.subset);
-    const pipeline = fitPipeline(set, rows, params);
-    const x = designOf(set, rows, pipeline);
-    const width = widthOf(pipeline);
-    const y = Float64Array.from(rows, (r) => set.y[r]!);
+    const { rows, pipeline, x, width, y } = linearData(set, params, context.subset);
     const weights = new Float64Array(rows.length).fill(1);
     if (params.classWeight === 'balanced') {
       const counts = new Float64Array(set.classes);
@@ -387,13 +397,7 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
         converged: minimum.converged,
       },
     };
-    const importances = importancesOf(model, set.features);
-    return {
-      fitted: model,
-      importances,
-      featuresUsed: importances.flatMap((v, i) => (v > 0 ? [i] : [])),
-      size: sizeOf(model),
-    };
+    return linearFit(model, set.features);
   },
 
   facts(m, encoding) {
@@ -417,28 +421,17 @@ export const linearRegression: Learner<RidgeParams, LinearModel> = {
   noun: 'linear regression',
   algorithm: 'orpheus-ridge-exact',
   tasks: ['regression'],
-  parameters: RIDGE_PARAMETERS,
   defaults: () => ({ alpha: 1, ...pipelineDefaults() }),
-  withParams: (params, base) => overSpecs(params, base, RIDGE_PARAMETERS),
-  checkParams: (p, task) => checkSpecs(p, RIDGE_PARAMETERS, task),
+  ...bySpecs<RidgeParams>(RIDGE_PARAMETERS),
   defaultSpace: () => ({
     alpha: { kind: 'float', low: 1e-3, high: 1e3, log: true },
     ...pipelineSpace(),
   }),
-  capabilities: (task: Task, classes: number) => [
-    ...commonTags(task, classes, false),
-    'linear',
-    'imputes-missing-values',
-    'one-hot-categories',
-  ],
+  capabilities: (task: Task, classes: number) => linearTags(task, classes, false),
   ...shared({ family: 'linear-regression' }),
 
   fit(set, params, context): Fit<LinearModel> {
-    const rows = rowsOf(set, context.subset);
-    const pipeline = fitPipeline(set, rows, params);
-    const x = designOf(set, rows, pipeline);
-    const width = widthOf(pipeline);
-    const y = Float64Array.from(rows, (r) => set.y[r]!);
+    const { rows, pipeline, x, width, y } = linearData(set, params, context.subset);
     const { coef, intercept } = fitRidge(
       { x, rows: rows.length, width },
       y,
@@ -452,13 +445,7 @@ export const linearRegression: Learner<RidgeParams, LinearModel> = {
       intercept: [intercept],
       optimizer: null,
     };
-    const importances = importancesOf(model, set.features);
-    return {
-      fitted: model,
-      importances,
-      featuresUsed: importances.flatMap((v, i) => (v > 0 ? [i] : [])),
-      size: sizeOf(model),
-    };
+    return linearFit(model, set.features);
   },
 
   facts: (m, encoding) => [
@@ -474,29 +461,18 @@ export const linearSvm: Learner<SvmParams, LinearModel> = {
   noun: 'linear SVM',
   algorithm: 'orpheus-linear-svm-dual-cd',
   tasks: ['classification'],
-  parameters: SVM_PARAMETERS,
   defaults: () => ({ C: 1, loss: 'squared_hinge', maxIterations: 1000, ...pipelineDefaults() }),
-  withParams: (params, base) => overSpecs(params, base, SVM_PARAMETERS),
-  checkParams: (p, task) => checkSpecs(p, SVM_PARAMETERS, task),
+  ...bySpecs<SvmParams>(SVM_PARAMETERS),
   defaultSpace: () => ({
     C: { kind: 'float', low: 1e-3, high: 1e3, log: true },
     loss: { kind: 'categorical', choices: ['squared_hinge', 'hinge'] },
     ...pipelineSpace(),
   }),
-  capabilities: (task: Task, classes: number) => [
-    ...commonTags(task, classes, false),
-    'linear',
-    'imputes-missing-values',
-    'one-hot-categories',
-  ],
+  capabilities: (task: Task, classes: number) => linearTags(task, classes, false),
   ...shared({ family: 'linear-svm' }),
 
   fit(set, params, context): Fit<LinearModel> {
-    const rows = rowsOf(set, context.subset);
-    const pipeline = fitPipeline(set, rows, params);
-    const x = designOf(set, rows, pipeline);
-    const width = widthOf(pipeline);
-    const y = Float64Array.from(rows, (r) => set.y[r]!);
+    const { rows, pipeline, x, width, y } = linearData(set, params, context.subset);
     // Two classes: one problem (the second class positive); more: one against the rest each.
     const problems = set.classes > 2 ? set.classes : 1;
     const random = seededRandom(context.seed);
@@ -531,13 +507,7 @@ export const linearSvm: Learner<SvmParams, LinearModel> = {
       decision: true,
       optimizer: { iterations: passes, gradientNorm: spread, converged },
     };
-    const importances = importancesOf(model, set.features);
-    return {
-      fitted: model,
-      importances,
-      featuresUsed: importances.flatMap((v, i) => (v > 0 ? [i] : [])),
-      size: sizeOf(model),
-    };
+    return linearFit(model, set.features);
   },
 
   facts(m, encoding) {
