@@ -25,7 +25,7 @@ export default defineConfig({
         name: 'Orpheus — model management in your browser',
         short_name: 'Orpheus',
         description:
-          'Version datasets and decision-tree models, search settings, compare and monitor them: offline, in the browser.',
+          'Version datasets and models of ten families, search settings, compare and monitor them: offline, in the browser.',
         id: '/',
         start_url: '/',
         scope: '/',
