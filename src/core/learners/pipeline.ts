@@ -236,7 +236,7 @@ export function sourceOf(p: FittedPipeline): number[] {
   return [...p.values.from, ...p.missing, ...p.onehot.from];
 }
 
-/** Whether a row's categories were all known (a one-hot feature missing or unseen is all zeros). */
+/** The one-hot features of an encoded row that are missing or unseen (their columns are all zeros). */
 export function unknownCategories(p: FittedPipeline, x: readonly number[]): number[] {
   const seen = new Set<number>();
   for (let i = 0; i < p.onehot.from.length; i++) {
@@ -276,6 +276,11 @@ export function describePipeline(p: FittedPipeline, encoding: Encoding): string[
       `Standardized with the training rows' mean and standard deviation: ${from.map((j, i) => `${names[j]} (${fmt(center[i]!)} ± ${fmt(scale[i]!)})`).join(', ')}.`,
     );
   return out;
+}
+
+/** The fitted steps as a version page's facts, one "Preprocessing" line each. */
+export function pipelineFacts(p: FittedPipeline, encoding: Encoding): [string, string][] {
+  return describePipeline(p, encoding).map((s): [string, string] => ['Preprocessing', s]);
 }
 
 /** Problems of a fitted pipeline from a file against the version's encoding, or null. */

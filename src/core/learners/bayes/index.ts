@@ -9,7 +9,7 @@
 import type { Encoding } from '../../records';
 import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
 import {
-  describePipeline,
+  pipelineFacts,
   unseenCategoryNote,
   fitPipeline,
   PIPELINE_PARAMETERS,
@@ -245,8 +245,7 @@ export const naiveBayes: Learner<BayesParams, NaiveBayes> = {
           .join('; '),
       ]);
     });
-    for (const s of describePipeline(b.pipeline, encoding)) out.push(['Preprocessing', s]);
-    return out;
+    return [...out, ...pipelineFacts(b.pipeline, encoding)];
   },
   fittedSchema: NaiveBayesSchema,
   checkFitted(b, encoding) {

@@ -9,7 +9,7 @@
 import type { Encoding } from '../../records';
 import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
 import {
-  describePipeline,
+  pipelineFacts,
   unseenCategoryNote,
   fitPipeline,
   PIPELINE_DEFAULTS,
@@ -114,11 +114,13 @@ function weightsOf(m: Neighbours, distance: Float64Array, k: number, out: Float6
   for (let i = 0; i < k; i++) out[i] = zero ? (distance[i] === 0 ? 1 : 0) : 1 / distance[i]!;
 }
 
+/** Predicts every row; `seen`, when given, is shown each row's neighbours (nearest first). */
 function predictNeighbours(
   m: Neighbours,
   x: Float64Array,
   rows: number,
   features: number,
+  seen?: (index: Int32Array, distance: Float64Array) => void,
 ): Prediction {
   const design = transform(m.pipeline, x, rows, features);
   const width = widthOf(m.pipeline);
@@ -131,6 +133,7 @@ function predictNeighbours(
   const probabilities = c > 0 ? new Float64Array(rows * c) : null;
   for (let r = 0; r < rows; r++) {
     nearest(m, design, r * width, index, distance);
+    seen?.(index, distance);
     weightsOf(m, distance, k, w);
     let total = 0;
     for (let i = 0; i < k; i++) total += w[i]!;
@@ -217,15 +220,15 @@ export const nearestNeighbours: Learner<NeighboursParams, Neighbours> = {
 
   predict: (m, x, rows, features) => predictNeighbours(m, x, rows, features),
   predictRow(m, x) {
-    const out = predictNeighbours(m, Float64Array.from(x), 1, x.length);
-    const k = Math.min(m.k, m.y.length);
-    const index = new Int32Array(k);
-    const distance = new Float64Array(k);
-    nearest(m, transform(m.pipeline, x, 1, x.length), 0, index, distance);
+    // One search: the path is the neighbours the prediction was made from.
+    let path: string[] = [];
+    const out = predictNeighbours(m, Float64Array.from(x), 1, x.length, (index, distance) => {
+      path = Array.from(index, (r, i) => `neighbour:${r}:${distance[i]}:${m.y[r]}`);
+    });
     return {
       value: out.predictions[0]!,
       probabilities: out.probabilities ? Array.from(out.probabilities) : null,
-      path: Array.from(index, (r, i) => `neighbour:${r}:${distance[i]}:${m.y[r]}`),
+      path,
     };
   },
   explainRow(path, encoding: Encoding) {
@@ -244,7 +247,7 @@ export const nearestNeighbours: Learner<NeighboursParams, Neighbours> = {
       'Neighbours',
       `${m.k}, by ${m.metric} distance, ${m.weights === 'uniform' ? 'one vote each' : 'weighted by 1 / distance'}, among ${m.y.length.toLocaleString('en')} training rows kept in the model`,
     ],
-    ...describePipeline(m.pipeline, encoding).map((s): [string, string] => ['Preprocessing', s]),
+    ...pipelineFacts(m.pipeline, encoding),
   ],
   fittedSchema: NeighboursSchema,
   checkFitted(m, encoding) {

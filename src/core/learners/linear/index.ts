@@ -11,7 +11,7 @@ import type { Task } from '../../vocabulary';
 import { commonTags, type BarChart, type Fit, type Learner, type Prediction } from '../learner';
 import {
   columnNames,
-  describePipeline,
+  pipelineFacts,
   unseenCategoryNote,
   fitPipeline,
   PIPELINE_DEFAULTS,
@@ -410,7 +410,7 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
           : `did NOT converge within ${o.iterations} iterations (largest gradient component ${o.gradientNorm.toExponential(2)}): raise Max iterations, or lower C`,
       ],
       ...coefficientFacts(m, encoding),
-      ...describePipeline(m.pipeline, encoding).map((s): [string, string] => ['Preprocessing', s]),
+      ...pipelineFacts(m.pipeline, encoding),
     ];
   },
 };
@@ -451,7 +451,7 @@ export const linearRegression: Learner<RidgeParams, LinearModel> = {
   facts: (m, encoding) => [
     ['Fitted', 'solved exactly (the normal equations, through an eigendecomposition)'],
     ...coefficientFacts(m, encoding),
-    ...describePipeline(m.pipeline, encoding).map((s): [string, string] => ['Preprocessing', s]),
+    ...pipelineFacts(m.pipeline, encoding),
   ],
 };
 
@@ -524,7 +524,7 @@ export const linearSvm: Learner<SvmParams, LinearModel> = {
         'none: an SVM gives decision values (which side of the margin, how far), not probabilities; they would need calibrating on held-out rows, which this version does not do',
       ],
       ...coefficientFacts(m, encoding),
-      ...describePipeline(m.pipeline, encoding).map((s): [string, string] => ['Preprocessing', s]),
+      ...pipelineFacts(m.pipeline, encoding),
     ];
   },
 };
