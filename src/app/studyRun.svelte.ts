@@ -227,16 +227,16 @@ export class StudyRun {
       // The samplers (TPE and its error function) load with the first study run.
       this.#suggest ??= (await import('../core/search/samplers')).suggest;
       await this.#loadData(study);
+      this.study = await updateStudy(
+        this.#store,
+        this.#author(),
+        { ...study, state: 'running' },
+        'resume',
+      );
     } catch (e) {
       this.message = e instanceof Error ? e.message : String(e);
       return;
     }
-    this.study = await updateStudy(
-      this.#store,
-      this.#author(),
-      { ...study, state: 'running' },
-      'resume',
-    );
     this.status = 'running';
     this.sessionStart = Date.now();
     this.sessionDone = 0;
@@ -282,7 +282,7 @@ export class StudyRun {
     const study = this.study;
     this.status = 'paused';
     try {
-      if (study && study.state === 'running') {
+      if (study && study.state === 'running' && !this.lostStudy) {
         this.study = await updateStudy(
           this.#store,
           this.#author(),
@@ -291,6 +291,8 @@ export class StudyRun {
         );
         await this.#studies.refresh();
       }
+    } catch (e) {
+      this.message = e instanceof Error ? e.message : String(e);
     } finally {
       this.#notify();
     }

@@ -29,17 +29,27 @@ export async function createStudy(
   return study;
 }
 
-/** Records a change of state (pause, resume, complete, best version saved). */
+/**
+ * Records a change of state (pause, resume, complete, best version saved). The study must still be
+ * stored: a study whose records were replaced from another tab is not written back.
+ */
 export async function updateStudy(
   store: Store,
   author: string,
   study: StudyRecord,
   action: string,
 ): Promise<StudyRecord> {
-  await store.commit(author, [
-    { store: 'studies', value: study, action, summary: `study ${study.name}: ${action}` },
-  ]);
+  await store.commit(
+    author,
+    [{ store: 'studies', value: study, action, summary: `study ${study.name}: ${action}` }],
+    new Date(),
+    [{ store: 'studies', key: study.id, message: goneMessage(study, 'its change was not stored') }],
+  );
   return study;
+}
+
+function goneMessage(study: StudyRecord, what: string): string {
+  return `The study “${study.name}” is no longer in this browser (the store was replaced or restored from a backup), so ${what}.`;
 }
 
 /** Stores one finished trial, as soon as it ends. */
@@ -72,7 +82,7 @@ export async function saveTrial(
       {
         store: 'studies',
         key: study.id,
-        message: `The study “${study.name}” is no longer in this browser (the store was replaced or restored from a backup), so its trial was not stored.`,
+        message: goneMessage(study, 'its trial was not stored'),
       },
     ],
   );

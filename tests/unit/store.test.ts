@@ -280,7 +280,7 @@ describe('settings', () => {
 
 describe('writes that need their owner', () => {
   it('a trial whose study is gone (the store was replaced from another tab) is not stored', async () => {
-    const { createStudy, saveTrial } = await import('../../src/store/studies');
+    const { createStudy, saveTrial, updateStudy } = await import('../../src/store/studies');
     const store = await open(freshName());
     const study = await createStudy(store, author, {
       name: 's',
@@ -312,6 +312,12 @@ describe('writes that need their owner', () => {
       /no longer in this browser/,
     );
     expect(await store.count('trials')).toBe(1);
+    expect(await store.count('events')).toBe(events);
+    // Nor is the study's own change of state: pausing a vanished study does not bring it back.
+    await expect(
+      updateStudy(store, author, { ...study, state: 'paused' }, 'pause'),
+    ).rejects.toThrow(/no longer in this browser/);
+    expect(await store.count('studies')).toBe(0);
     expect(await store.count('events')).toBe(events);
   });
 });
