@@ -12,7 +12,7 @@ import { promotable, type Halving } from '../core/search/pruning';
 import type { Report, TrialOutcome } from '../core/search/objective';
 import type { Observation, suggest } from '../core/search/samplers';
 import { learnerFor } from '../core/learners/registry';
-import type { Params } from '../core/search/space';
+import { ANY_FAMILY, trialModel, type Params } from '../core/search/space';
 import { isBetter } from '../core/train/evaluate';
 import { loadContent } from '../store/datasets';
 import type { Store } from '../store/db';
@@ -145,8 +145,22 @@ export class StudyRun {
     return this.trials.length;
   }
 
+  /** How long the study has run, over every session; `now` is the caller's clock. */
+  spentMs(now = Date.now()): number {
+    const before = this.study?.spentMs ?? 0;
+    return before + (this.active && this.sessionStart !== null ? now - this.sessionStart : 0);
+  }
+
+  /** A time-limited study has run out of time: no new trial starts. */
+  #timeUp(): boolean {
+    const limit = this.study?.timeLimitMs;
+    return limit !== undefined && this.spentMs() >= limit;
+  }
+
   /** Estimated milliseconds left, from this tab's pace; null until one trial has finished. */
   get remainingMs(): number | null {
+    const limit = this.study?.timeLimitMs;
+    if (limit !== undefined && this.active) return Math.max(0, limit - this.spentMs());
     if (!this.study || this.sessionStart === null || this.sessionDone === 0) return null;
     const perTrial = (Date.now() - this.sessionStart) / this.sessionDone;
     return Math.max(0, perTrial * (this.study.budget - this.done - this.running.length / 2));
@@ -280,13 +294,14 @@ export class StudyRun {
     // Trials being written when the study stopped are part of it: paused means all are stored.
     await Promise.allSettled(this.#saving);
     const study = this.study;
+    const spentMs = this.spentMs();
     this.status = 'paused';
     try {
       if (study && study.state === 'running' && !this.lostStudy) {
         this.study = await updateStudy(
           this.#store,
           this.#author(),
-          { ...study, state: 'paused' },
+          { ...study, state: 'paused', spentMs },
           'pause',
         );
         await this.#studies.refresh();
@@ -313,9 +328,11 @@ export class StudyRun {
     const study = this.study;
     const suggest = this.#suggest;
     if (!study || !suggest) return;
+    const timeUp = this.#timeUp();
     while (
       this.status === 'running' &&
       !this.#exhausted &&
+      !timeUp &&
       this.running.length < this.#pool.size &&
       this.trials.length + this.running.length < study.budget
     ) {
@@ -343,7 +360,7 @@ export class StudyRun {
       this.running = [...this.running, { number, params, intermediate: [], startedAt: Date.now() }];
       void this.#run(study, number, params);
     }
-    const finished = this.#exhausted || this.trials.length >= study.budget;
+    const finished = this.#exhausted || timeUp || this.trials.length >= study.budget;
     if (this.running.length === 0) {
       if (this.status === 'running' && finished) void this.#complete();
       else if (this.status === 'pausing') void this.#stopped();
@@ -389,12 +406,13 @@ export class StudyRun {
     const controller = new AbortController();
     this.#controllers[number] = controller;
     const started = performance.now();
-    const learner = learnerFor(study.family);
-    const full = learner.withParams(params, learner.defaults(this.#data!.task));
+    const model = trialModel(study.family, params);
+    const learner = learnerFor(model.family);
+    const full = learner.withParams(model.params, learner.defaults(this.#data!.task));
     const report = proxy((step: number, value: number) => this.#report(number, step, value));
     let record: Omit<TrialRecord, 'id' | 'author' | 'createdAt' | 'studyId'> | null = null;
     try {
-      const outcome = await this.#crossValidate(study, this.#content!, study.family, full, {
+      const outcome = await this.#crossValidate(study, this.#content!, model.family, full, {
         halving: study.halving,
         report,
         signal: controller.signal,
@@ -450,13 +468,14 @@ export class StudyRun {
 
   async #complete(): Promise<void> {
     const study = this.study!;
+    const spentMs = this.spentMs();
     this.status = 'complete';
     this.#finishing = true;
     try {
       this.study = await updateStudy(
         this.#store,
         this.#author(),
-        { ...study, state: 'complete' },
+        { ...study, state: 'complete', spentMs },
         'complete',
       );
       await this.#studies.refresh();
@@ -480,10 +499,10 @@ export class StudyRun {
       const dv = data ?? (await this.#store.get('datasetVersions', study.datasetVersionId));
       if (!dv) throw new Error('The data version of this study is no longer stored.');
       const rows = content ?? (await loadContent(this.#store, dv));
-      const learner = learnerFor(study.family);
-      const params = learner.withParams(best.params, learner.defaults(dv.task));
+      const { family, params: own } = trialModel(study.family, best.params);
+      const learner = learnerFor(family);
+      const params = learner.withParams(own, learner.defaults(dv.task));
       const plan = { ...study.evaluation, seed: study.seed };
-      const family = study.family;
       const result = await trainOnPool(
         this.#pool,
         rows,
@@ -512,7 +531,7 @@ export class StudyRun {
           ? { model }
           : {
               newModel: {
-                name: await this.#freeName(study.name),
+                name: await this.#freeName(await this.#modelName(study, dv, learner.noun)),
                 task: dv.task,
                 metric: study.metric,
               },
@@ -531,6 +550,16 @@ export class StudyRun {
       await Promise.all([this.#models.refresh(), this.#studies.refresh()]);
       return version;
     });
+  }
+
+  /**
+   * A new model's name: a one-family study's own name; a cross-family study's best is named
+   * after its data and family ("Iris forest").
+   */
+  async #modelName(study: StudyRecord, dv: DatasetVersionRecord, noun: string): Promise<string> {
+    if (study.family !== ANY_FAMILY) return study.name;
+    const dataset = await this.#store.get('datasets', dv.datasetId);
+    return `${dataset?.name ?? study.name} ${noun}`;
   }
 
   async #freeName(base: string): Promise<string> {

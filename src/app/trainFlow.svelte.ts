@@ -5,7 +5,9 @@ import { DEFAULT_PLAN, type EvaluationPlan } from '../core/train/evaluate';
 import { defaultMetric, type TrainResult } from '../core/train/model';
 import { adaptParams, DEFAULT_FAMILY, learnerFor } from '../core/learners/registry';
 import type { Params } from '../core/records';
+import { searchFamilies } from '../core/search/families';
 import { NO_PRUNING } from '../core/search/pruning';
+import { acrossFamilies, ANY_FAMILY } from '../core/search/space';
 import { METRICS, type MetricName } from '../core/train/metrics';
 import { scenarioFor, type Scenario } from '../core/train/scenario';
 import { loadContent } from '../store/datasets';
@@ -51,6 +53,15 @@ export class TrainFlow {
   testFraction = $state(DEFAULT_PLAN.testFraction);
   seed = $state(newSeed());
   metric = $state<MetricName>('accuracy');
+  /**
+   * New data + new model: the search chooses the family too (every family the data allows, as
+   * the Search screen derives them); when false, it tunes `family` only.
+   */
+  auto = $state(true);
+  /** The automatic search stops after a number of trials or after some minutes. */
+  budgetKind = $state<'trials' | 'minutes'>('trials');
+  budgetTrials = $state(AUTO_SEARCH_TRIALS);
+  budgetMinutes = $state(AUTO_SEARCH_MINUTES);
 
   constructor(
     pool: ComputePool,
@@ -81,16 +92,40 @@ export class TrainFlow {
     });
   }
 
+  /** The new-data + new-model case searches across families. */
+  get searchesFamilies(): boolean {
+    return this.auto && this.scenario === 'search-new';
+  }
+
   /** Why training cannot start, or null. */
   get problem(): string | null {
     if (!this.data) return 'Choose a data version to train on.';
     if (this.model && this.model.task !== this.data.task)
       return `The model "${this.model.name}" does ${this.model.task}, but this data version is set up for ${this.data.task}. Choose another model, or a new one.`;
+    if (this.scenario === 'search-new') {
+      const budget = this.budgetProblem();
+      if (budget) return budget;
+    }
+    // The model of a search across families is named after the family it picks.
+    if (this.searchesFamilies) return null;
     const name = this.newName.trim();
     if (!this.model && !name) return 'Give the new model a name.';
     if (!this.model && this.#library.items.some((m) => m.model.name === name))
       return `A model named "${name}" exists already: choose it as the model to retrain, or give the new one another name.`;
     return this.#sizeProblem();
+  }
+
+  budgetProblem(): string | null {
+    if (this.budgetKind === 'trials') {
+      const n = this.budgetTrials;
+      return Number.isInteger(n) && n >= 1 && n <= 5000
+        ? null
+        : 'The number of trials must be a whole number from 1 to 5,000.';
+    }
+    const m = this.budgetMinutes;
+    return Number.isFinite(m) && m >= 0.1 && m <= 1440
+      ? null
+      : 'The time for the search must be from 0.1 to 1,440 minutes.';
   }
 
   /** A model that could take more room than the browser has left is refused before training. */
@@ -204,10 +239,18 @@ export class TrainFlow {
     const family = this.family;
     const name = this.newName;
     const previous = this.latest;
+    const search: AutoSearch = {
+      family: this.auto ? ANY_FAMILY : family,
+      name: this.auto ? `${this.#datasetName || 'Data'} search across families` : name,
+      budget:
+        this.budgetKind === 'trials'
+          ? { trials: this.budgetTrials }
+          : { ms: Math.round(this.budgetMinutes * 60_000) },
+    };
     return this.job.run(async (signal, progress) => {
       let outcome: TrainOutcome;
       if (scenario === 'search-new') {
-        outcome = await this.#searchNew(data, family, name, plan, metric, signal, progress);
+        outcome = await this.#searchNew(data, search, plan, metric, signal, progress);
       } else {
         const content = await loadContent(this.#store, data);
         const result: TrainResult = await trainOnPool(
@@ -246,12 +289,11 @@ export class TrainFlow {
 
   /**
    * New data + new model: a TPE study (stored, resumable from the Search screen) whose best
-   * trial becomes v1 of the new model.
+   * trial becomes v1 of the new model; across every family the data allows, or over one.
    */
   async #searchNew(
     data: DatasetVersionRecord,
-    family: string,
-    name: string,
+    search: AutoSearch,
     plan: EvaluationPlan,
     metric: MetricName,
     signal: AbortSignal,
@@ -262,24 +304,42 @@ export class TrainFlow {
       throw new StoreError(
         'A search study is running on the Search screen: pause it there, or wait for it to finish.',
       );
+    const { family, budget } = search;
+    const space =
+      family === ANY_FAMILY
+        ? acrossFamilies(
+            Object.fromEntries(
+              searchFamilies(data)
+                .filter((f) => f.entered)
+                .map((f) => [f.family, learnerFor(f.family).defaultSpace(data.task)]),
+            ),
+          )
+        : learnerFor(family).defaultSpace(data.task);
     await run.start({
-      name,
+      name: search.name,
       datasetVersionId: data.id,
       family,
-      space: learnerFor(family).defaultSpace(data.task),
+      space,
       sampler: 'tpe',
       gridPoints: 5,
       seed: plan.seed,
       metric,
       direction: METRICS[metric].higherIsBetter ? 'maximize' : 'minimize',
-      budget: AUTO_SEARCH_TRIALS,
+      budget: 'trials' in budget ? budget.trials : 5000,
+      ...('ms' in budget ? { timeLimitMs: budget.ms } : {}),
       halving: NO_PRUNING,
       evaluation: { folds: plan.folds, testFraction: plan.testFraction },
       modelId: null,
     });
     const stop = (): void => run.cancel();
     signal.addEventListener('abort', stop);
-    const timer = setInterval(() => progress(run.done, AUTO_SEARCH_TRIALS), 200);
+    const timer = setInterval(
+      () =>
+        'trials' in budget
+          ? progress(run.done, budget.trials)
+          : progress(Math.min(budget.ms, Math.round(run.spentMs())), budget.ms),
+      200,
+    );
     try {
       await run.settled();
     } finally {
@@ -298,5 +358,12 @@ export class TrainFlow {
   }
 }
 
-/** Trials the "new data + new model" case gives its automatic search. */
+/** Trials the "new data + new model" case gives its automatic search, or minutes. */
 export const AUTO_SEARCH_TRIALS = 30;
+export const AUTO_SEARCH_MINUTES = 2;
+
+interface AutoSearch {
+  family: string;
+  name: string;
+  budget: { trials: number } | { ms: number };
+}

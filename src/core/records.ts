@@ -189,16 +189,31 @@ export type Choice = v.InferOutput<typeof ChoiceSchema>;
 export const ParamsSchema = v.record(name, ChoiceSchema);
 export type Params = v.InferOutput<typeof ParamsSchema>;
 
+/**
+ * A setting that exists only in some trials: those whose value of another (top-level) setting is
+ * `is`. A cross-family study's settings each exist only under their family.
+ */
+export const ConditionSchema = v.strictObject({ param: name, is: ChoiceSchema });
+export type Condition = v.InferOutput<typeof ConditionSchema>;
+const when = { when: v.optional(ConditionSchema) };
+
 export const DistributionSchema = v.variant('kind', [
-  v.strictObject({ kind: v.literal('float'), low: finite, high: finite, log: v.boolean() }),
+  v.strictObject({
+    kind: v.literal('float'),
+    low: finite,
+    high: finite,
+    log: v.boolean(),
+    ...when,
+  }),
   v.strictObject({
     kind: v.literal('int'),
     low: finite,
     high: finite,
     step: finite,
     log: v.boolean(),
+    ...when,
   }),
-  v.strictObject({ kind: v.literal('categorical'), choices: v.array(ChoiceSchema) }),
+  v.strictObject({ kind: v.literal('categorical'), choices: v.array(ChoiceSchema), ...when }),
 ]);
 export const SearchSpaceSchema = v.record(name, DistributionSchema);
 export type Distribution = v.InferOutput<typeof DistributionSchema>;
@@ -358,7 +373,10 @@ export const StudySchema = v.strictObject({
   id,
   name,
   datasetVersionId: id,
-  /** The model family whose settings it searches. */
+  /**
+   * The model family whose settings it searches, or `any`: the family is then the space's
+   * top-level choice (`family`), each family's settings existing only under it.
+   */
   family: name,
   space: SearchSpaceSchema,
   sampler: SamplerKindSchema,
@@ -369,6 +387,10 @@ export const StudySchema = v.strictObject({
   direction: DirectionSchema,
   /** Number of trials to run. */
   budget: v.pipe(count, v.maxValue(1e6)),
+  /** No new trial starts once the study has run this long (milliseconds, over every session). */
+  timeLimitMs: v.optional(v.pipe(count, v.maxValue(7 * 24 * 3600 * 1000))),
+  /** How long the study has run so far, over every session (recorded when it pauses or ends). */
+  spentMs: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1e12))),
   /** Successive halving over training-set size, or one full rung. */
   halving: HalvingSchema,
   evaluation: PlanSchema,

@@ -16,6 +16,7 @@ describe('backup and restore', () => {
     await a.page.getByRole('button', { name: 'Save as a new dataset' }).click();
     await a.page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
     await a.page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await a.page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
     await a.page.getByRole('button', { name: 'Search and train' }).click();
     await waitText(a.page.getByTestId('train-result'), /Saved as Palmer penguins tree v1/);
 

@@ -89,8 +89,8 @@ export function dumpStore(page: Page): Promise<string> {
 }
 
 /**
- * Imports a bundled sample and trains a model on it through the automatic search (v1), from
- * any screen; with `open`, ends on the new version's page.
+ * Imports a bundled sample and trains a decision tree on it through the automatic search (v1),
+ * from any screen; with `open`, ends on the new version's page.
  */
 export async function trainOnSample(
   page: Page,
@@ -103,6 +103,7 @@ export async function trainOnSample(
   await page.getByRole('button', { name: 'Save as a new dataset' }).click();
   await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
   await page.getByRole('link', { name: 'Train a model on this version' }).click();
+  await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
   if (model) await page.getByLabel('Name of the new model').fill(model);
   await page.getByRole('button', { name: 'Search and train' }).click();
   const result = page.getByTestId('train-result');
@@ -126,12 +127,16 @@ export async function appendFromFile(
   await preview.getByRole('button', { name: /^Append [\d,]+ rows$/ }).click();
 }
 
-/** Imports a bundled sample from the Import screen and opens the Train screen on its version. */
+/**
+ * Imports a bundled sample from the Import screen and opens the Train screen on its version,
+ * with a decision tree as the new model's family.
+ */
 export async function trainScreenFor(page: Page, sample: string): Promise<void> {
   await page.getByRole('button', { name: sample }).click();
   await page.getByRole('button', { name: 'Save as a new dataset' }).click();
   await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
   await page.getByRole('link', { name: 'Train a model on this version' }).click();
+  await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
 }
 
 /**

@@ -23,6 +23,7 @@ async function importSample(page: Page, button: string): Promise<void> {
 /** From a data version's page: trains with the screen's defaults (a search for new data). */
 async function trainFromData(page: Page, name: string, maxDepth?: string): Promise<void> {
   await page.getByRole('link', { name: 'Train a model on this version' }).click();
+  await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
   await page.getByLabel('Name of the new model').fill(name);
   if (maxDepth) {
     await page.getByLabel(/Max depth/).fill(maxDepth);

@@ -24,6 +24,7 @@ describe('predictions and monitoring', () => {
     await page.getByRole('button', { name: 'Save as a new dataset' }).click();
     await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
     await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
     await page.getByRole('button', { name: 'Search and train' }).click();
     await waitText(page.getByTestId('train-result'), /Saved as Iris tree v1/);
 
@@ -120,6 +121,7 @@ describe('predictions and monitoring', () => {
     await page.getByRole('button', { name: 'Save as a new dataset' }).click();
     await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
     await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
     await page.getByRole('button', { name: 'Search and train' }).click();
     await waitText(page.getByTestId('train-result'), /Saved as Iris tree v1/);
     await page

@@ -37,6 +37,7 @@ describe('training', () => {
     // New data + new model: the automatic search, then v1.
     await page.getByRole('link', { name: 'Train a model on this version' }).click();
     await waitText(page.getByTestId('scenario'), /New data, new model/);
+    await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
     expect(await page.getByLabel('Name of the new model').inputValue()).toBe('Iris tree');
     await page.getByRole('button', { name: 'Search and train' }).click();
     const result = page.getByTestId('train-result');
@@ -172,6 +173,7 @@ describe('training', () => {
     const { page } = s;
     await importIris(page);
     await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
     await page.getByRole('button', { name: 'Search and train' }).click();
     await waitText(page.getByTestId('train-result'), /Saved as Iris tree v1/);
     expect(await page.getByTestId('env-warning').count()).toBe(0);
@@ -227,6 +229,7 @@ describe('training', () => {
     await page.getByRole('button', { name: 'Save as a new dataset' }).click();
     await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
     await page.getByRole('link', { name: 'Train a model on this version' }).click();
+    await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
 
     // A name is required.
     await page.getByLabel('Name of the new model').fill('');

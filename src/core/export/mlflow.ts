@@ -252,6 +252,7 @@ export async function mlflowFiles(input: MlflowInput): Promise<Files> {
       end,
       status: study.state === 'complete' ? FINISHED : KILLED,
       params: {
+        family: study.family,
         sampler: study.sampler,
         budget: String(study.budget),
         metric: study.metric,

@@ -3,7 +3,14 @@
  * each trial. Used by the random sampler, by TPE for its start-up trials, and by the grid's order.
  */
 import { randomInt, seededRandom, type Random } from '../random';
-import { toExternal, type Distribution, type Params, type SearchSpace } from './space';
+import {
+  drawOrder,
+  isActive,
+  toExternal,
+  type Distribution,
+  type Params,
+  type SearchSpace,
+} from './space';
 
 /** The generator for one trial of a study: the same trial number always draws the same. */
 export function trialRandom(seed: number, trialNumber: number): Random {
@@ -38,8 +45,12 @@ export function sampleUniform(d: Distribution, random: Random): Params[string] {
   }
 }
 
+/** Every setting a trial has, drawn uniformly: a conditional one only once its choice is made. */
 export function sampleRandom(space: SearchSpace, random: Random): Params {
   const out: Params = {};
-  for (const [name, d] of Object.entries(space)) out[name] = sampleUniform(d, random);
+  for (const name of drawOrder(space)) {
+    const d = space[name]!;
+    if (isActive(d, out)) out[name] = sampleUniform(d, random);
+  }
   return out;
 }

@@ -6,7 +6,13 @@ import { seededRandom, shuffle } from '../random';
 import type { Direction, SamplerKind, TrialState } from '../vocabulary';
 import { sampleRandom, sampleUniform, trialRandom } from './draw';
 import type { Observation } from './history';
-import type { Distribution, Params, SearchSpace } from './space';
+import {
+  activeNames,
+  isConditional,
+  type Distribution,
+  type Params,
+  type SearchSpace,
+} from './space';
 import { suggestTpe, type TpeOptions } from './tpe';
 
 export { sampleRandom, sampleUniform, trialRandom };
@@ -53,8 +59,46 @@ export function gridValues(d: Distribution, points: number): Params[string][] {
   return [...new Set(values)];
 }
 
+function product(space: SearchSpace, names: string[], points: number): number {
+  return names.reduce((n, name) => n * gridValues(space[name]!, points).length, 1);
+}
+
+/** The `index`-th combination of `names`' grid values, the first name varying fastest. */
+function combination(space: SearchSpace, names: string[], points: number, index: number): Params {
+  const out: Params = {};
+  let rest = index;
+  for (const name of names) {
+    const values = gridValues(space[name]!, points);
+    out[name] = values[rest % values.length]!;
+    rest = Math.floor(rest / values.length);
+  }
+  return out;
+}
+
+/**
+ * The grid of a space as a list of trials' values. Its top-level settings combine in a fixed
+ * order; each of their combinations is followed by the grid of the settings it makes exist (a
+ * cross-family grid is every family's own grid, one after the other).
+ */
+function gridOf(space: SearchSpace, points: number): Params[] | number {
+  const top = Object.keys(space).filter((n) => !space[n]!.when);
+  const topSize = product(space, top, points);
+  if (topSize > MAX_GRID) return topSize;
+  const out: Params[] = [];
+  for (let i = 0; i < topSize; i++) {
+    const head = combination(space, top, points, i);
+    const below = activeNames(space, head).filter((n) => space[n]!.when);
+    const size = product(space, below, points);
+    if (out.length + size > MAX_GRID) return out.length + size;
+    for (let j = 0; j < size; j++) out.push({ ...head, ...combination(space, below, points, j) });
+  }
+  return out;
+}
+
 export function gridSize(space: SearchSpace, points: number): number {
-  return Object.values(space).reduce((n, d) => n * gridValues(d, points).length, 1);
+  if (!isConditional(space)) return product(space, Object.keys(space), points);
+  const grid = gridOf(space, points);
+  return typeof grid === 'number' ? grid : grid.length;
 }
 
 /** Why a grid cannot be searched, or null. */
@@ -65,29 +109,18 @@ export function gridProblem(space: SearchSpace, points: number): string | null {
     : null;
 }
 
-function gridPoint(space: SearchSpace, points: number, index: number): Params {
-  const out: Params = {};
-  let rest = index;
-  for (const [name, d] of Object.entries(space)) {
-    const values = gridValues(d, points);
-    out[name] = values[rest % values.length]!;
-    rest = Math.floor(rest / values.length);
-  }
-  return out;
-}
-
 /** The next unvisited grid point, in an order shuffled by the study's seed; null when all are taken. */
 export function sampleGrid(ctx: SamplerContext): Params | null {
   const points = ctx.gridPoints ?? 5;
-  const size = gridSize(ctx.space, points);
-  if (size > MAX_GRID) throw new Error(gridProblem(ctx.space, points)!);
+  const grid = gridOf(ctx.space, points);
+  if (typeof grid === 'number') throw new Error(gridProblem(ctx.space, points)!);
   const order = shuffle(
-    Int32Array.from({ length: size }, (_, i) => i),
+    Int32Array.from({ length: grid.length }, (_, i) => i),
     seededRandom(ctx.seed),
   );
   const taken = new Set(ctx.history.map((t) => JSON.stringify(t.params)));
   for (const i of order) {
-    const p = gridPoint(ctx.space, points, i);
+    const p = grid[i]!;
     if (!taken.has(JSON.stringify(p))) return p;
   }
   return null;

@@ -20,9 +20,18 @@ import erf from '@stdlib/math-base-special-erf';
 import erfc from '@stdlib/math-base-special-erfc';
 import type { Random } from '../random';
 import type { Direction } from '../vocabulary';
-import { sampleRandom } from './draw';
+import { sampleRandom, sampleUniform } from './draw';
 import type { Observation } from './history';
-import { toExternal, toInternal, type Distribution, type Params, type SearchSpace } from './space';
+import {
+  activeNames,
+  drawOrder,
+  isActive,
+  toExternal,
+  toInternal,
+  type Distribution,
+  type Params,
+  type SearchSpace,
+} from './space';
 
 export interface TpeOptions {
   startupTrials: number;
@@ -364,6 +373,13 @@ function best(
   return out;
 }
 
+/**
+ * The next trial's values. Independent (Optuna's default), each setting has its own densities,
+ * built from the trials that have it: the good and the rest are split over every trial, then
+ * the ones without the setting are left out (a cross-family study's forest depth learns only
+ * from forest trials, while the family choice learns from all). Multivariate, the settings that
+ * exist together are drawn together from the trials that have them all (Optuna's `group`).
+ */
 export function suggestTpe(
   space: SearchSpace,
   history: Observation[],
@@ -372,24 +388,39 @@ export function suggestTpe(
   options: Partial<TpeOptions> = {},
 ): Params {
   const o = { ...TPE_DEFAULTS, ...options };
-  const names = Object.keys(space);
-  // Trials that lack a parameter (another space) are left out of its estimators.
-  const usable = history.filter((t) => names.every((n) => n in t.params));
-  const { n, below, above } = split(usable, direction, o.constantLiar);
-  if (n < o.startupTrials) return sampleRandom(space, random);
-  const seen = new Set(history.map((t) => key(names, t.params)));
+  const has = (names: string[]) => (t: Observation) => names.every((n) => n in t.params);
+  const top = drawOrder(space).filter((n) => !space[n]!.when);
+  const first = split(
+    o.multivariate ? history.filter(has(top)) : history,
+    direction,
+    o.constantLiar,
+  );
+  if (first.n < o.startupTrials) return sampleRandom(space, random);
+  const seen = new Set(history.map((t) => key(space, t.params)));
   let out: Params = {};
   for (let attempt = 0; attempt < 6; attempt++) {
-    if (o.multivariate) out = best(space, names, below, above, o, random);
-    else {
-      out = {};
-      for (const name of names) Object.assign(out, best(space, [name], below, above, o, random));
+    out = {};
+    if (o.multivariate) {
+      Object.assign(out, best(space, top, first.below, first.above, o, random));
+      const group = activeNames(space, out).filter((n) => space[n]!.when);
+      if (group.length > 0) {
+        const g = split(history.filter(has(group)), direction, o.constantLiar);
+        if (g.n < o.startupTrials) for (const n of group) out[n] = sampleUniform(space[n]!, random);
+        else Object.assign(out, best(space, group, g.below, g.above, o, random));
+      }
+    } else {
+      for (const name of drawOrder(space)) {
+        if (!isActive(space[name]!, out)) continue;
+        const below = first.below.filter(has([name]));
+        const above = first.above.filter(has([name]));
+        Object.assign(out, best(space, [name], below, above, o, random));
+      }
     }
-    if (!seen.has(key(names, out))) break;
+    if (!seen.has(key(space, out))) break;
   }
   return out;
 }
 
-function key(names: string[], params: Params): string {
-  return JSON.stringify(names.map((n) => params[n]));
+function key(space: SearchSpace, params: Params): string {
+  return JSON.stringify(activeNames(space, params).map((n) => params[n]));
 }
