@@ -8,6 +8,7 @@ import type {
   StudyRecord,
   TrialRecord,
 } from '../core/records';
+import { bracketOf, bracketsOf, trialHalving } from '../core/search/hyperband';
 import { promotable, type Halving } from '../core/search/pruning';
 import type { Report, TrialOutcome } from '../core/search/objective';
 import type { Observation, suggest } from '../core/search/samplers';
@@ -341,11 +342,12 @@ export class StudyRun {
       try {
         params = suggest(study.sampler, {
           space: study.space,
-          history: this.#history(),
+          history: this.#learnsFrom(this.#history(), number, study),
           direction: study.direction,
           seed: study.seed,
           trialNumber: number,
           gridPoints: study.gridPoints,
+          rungsOf: (n) => trialHalving(study.halving, this.#bracket(n)).rungs,
         });
       } catch (e) {
         this.message = e instanceof Error ? e.message : String(e);
@@ -367,15 +369,39 @@ export class StudyRun {
     }
   }
 
+  /** A trial's Hyperband bracket (0 without Hyperband). */
+  #bracket(number: number): number {
+    const study = this.study;
+    if (!study?.halving.hyperband) return 0;
+    return bracketOf(study.name, number, bracketsOf(study.halving));
+  }
+
+  /**
+   * What the sampler learns from: every trial, or under Hyperband the trials of the new one's
+   * bracket, as Optuna's samplers do (the grid still needs every trial, to skip taken points;
+   * BOHB's models are per budget, over every bracket, as HpBandSter's).
+   */
+  #learnsFrom(history: Observation[], number: number, study: StudyRecord): Observation[] {
+    if (!study.halving.hyperband || study.sampler === 'grid' || study.sampler === 'bohb')
+      return history;
+    const bracket = this.#bracket(number);
+    return history.filter((t) => this.#bracket(t.number) === bracket);
+  }
+
   /** The pruner's question after each rung: does this trial go on? */
   #report(number: number, step: number, value: number): boolean {
     const study = this.study!;
     this.running = this.running.map((r) =>
       r.number === number ? { ...r, intermediate: [...r.intermediate.slice(0, step), value] } : r,
     );
+    // Hyperband: a trial competes with the trials of its own bracket only.
+    const bracket = this.#bracket(number);
+    const same = (n: number) => this.#bracket(n) === bracket;
     const others = [
-      ...this.trials.map((t) => t.intermediate[step]),
-      ...this.running.filter((r) => r.number !== number).map((r) => r.intermediate[step]),
+      ...this.trials.filter((t) => same(t.number)).map((t) => t.intermediate[step]),
+      ...this.running
+        .filter((r) => r.number !== number && same(r.number))
+        .map((r) => r.intermediate[step]),
     ].filter((v): v is number => v !== undefined);
     return promotable(value, others, study.halving.eta, study.direction);
   }
@@ -413,7 +439,7 @@ export class StudyRun {
     let record: Omit<TrialRecord, 'id' | 'author' | 'createdAt' | 'studyId'> | null = null;
     try {
       const outcome = await this.#crossValidate(study, this.#content!, model.family, full, {
-        halving: study.halving,
+        halving: trialHalving(study.halving, this.#bracket(number)),
         report,
         signal: controller.signal,
       });

@@ -223,6 +223,8 @@ export type SearchSpace = v.InferOutput<typeof SearchSpaceSchema>;
 export const HalvingSchema = v.strictObject({
   eta: v.pipe(v.number(), v.minValue(1), v.maxValue(100)),
   rungs: v.pipe(v.array(v.pipe(v.number(), v.gtValue(0), v.maxValue(1))), v.minLength(1)),
+  /** Hyperband: one bracket of successive halving per rung, each starting one rung later. */
+  hyperband: v.optional(v.boolean()),
 });
 export type Halving = v.InferOutput<typeof HalvingSchema>;
 

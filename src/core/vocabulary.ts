@@ -58,7 +58,7 @@ export type MetricName = v.InferOutput<typeof MetricNameSchema>;
 export const ScenarioSchema = v.picklist(['search-new', 'retrain', 'train-new', 'history']);
 export type Scenario = v.InferOutput<typeof ScenarioSchema>;
 
-export const SamplerKindSchema = v.picklist(['tpe', 'tpe-multivariate', 'random', 'grid']);
+export const SamplerKindSchema = v.picklist(['tpe', 'tpe-multivariate', 'random', 'grid', 'bohb']);
 export type SamplerKind = v.InferOutput<typeof SamplerKindSchema>;
 
 export const DirectionSchema = v.picklist(['maximize', 'minimize']);

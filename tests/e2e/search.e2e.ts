@@ -76,3 +76,60 @@ describe('search', () => {
     expect(s.errors).toEqual([]);
   });
 });
+
+describe('Hyperband', () => {
+  it('runs brackets of successive halving, each trial promoted within its bracket, shown rung by rung', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Breast cancer (Wisconsin diagnostic)' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(page.getByTestId('import-result'), /Saved as/);
+    await page.goto(`${s.baseUrl}/#/search`);
+    await page.getByLabel('Data version').selectOption({ index: 1 });
+    await page.getByLabel('Trials', { exact: true }).fill('30');
+    await page.getByLabel('Stop weak trials early').selectOption('hyperband');
+    await page.getByRole('button', { name: 'Start the study' }).click();
+    await waitText(page.getByTestId('study-status'), /Complete/);
+    await waitText(page.locator('.lead'), /stopped early by Hyperband/);
+
+    const brackets = page.getByTestId('rung-view').locator('figure');
+    expect(await brackets.count()).toBe(3);
+    const captions = await brackets.locator('figcaption').allInnerTexts();
+    const sizes = captions.map((c) => Number(/: (\d+) trials?/.exec(c)![1]));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(captions[0]).toMatch(/starting on 1\/9 of the rows/);
+    expect(captions[2]).toMatch(/each on all rows/);
+    // The first bracket stops some trials at ⅑ of the rows; every trial of the last is complete.
+    const first = await brackets.nth(0).locator('tbody tr').allInnerTexts();
+    const cells = first.map((r) => r.split('\t').map((c) => c.trim()));
+    expect(cells.map((c) => c[0])).toEqual(['1/9 of the rows', '1/3 of the rows', 'all rows']);
+    expect(Number(cells[0]![1])).toBe(sizes[0]);
+    expect(Number(cells[0]![2])).toBeLessThan(sizes[0]!);
+    const last = (await brackets.nth(2).locator('tbody tr').allInnerTexts())[0]!.split('\t');
+    expect(last[2]!.trim()).toBe(`${sizes[2]} complete`);
+    expect(await page.getByTestId('trials-table').locator('tbody tr').count()).toBe(30);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('BOHB proposes settings on Hyperband’s schedule', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Iris' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(page.getByTestId('import-result'), /Saved as/);
+    await page.goto(`${s.baseUrl}/#/search`);
+    await page.getByLabel('Data version').selectOption({ index: 1 });
+    await page.getByLabel('Sampler').selectOption('bohb');
+    const pruning = page.getByLabel('Stop weak trials early');
+    expect(await pruning.inputValue()).toBe('hyperband');
+    expect(await pruning.isDisabled()).toBe(true);
+    await page.getByLabel('Trials', { exact: true }).fill('24');
+    await page.getByRole('button', { name: 'Start the study' }).click();
+    await waitText(page.getByTestId('study-status'), /Complete/);
+    await waitText(
+      page.locator('.lead'),
+      /BOHB \(Hyperband with density models\)[\s\S]*by Hyperband/,
+    );
+    expect(await page.getByTestId('rung-view').locator('figure').count()).toBe(3);
+    expect(await page.getByTestId('trials-table').locator('tbody tr').count()).toBe(24);
+    expect(s.errors).toEqual([]);
+  });
+});

@@ -43,7 +43,7 @@ function run(
 const bowl = (p: Params): number => ((p['a'] as number) - 0.7) ** 2 + (p['e'] === 'y' ? 0 : 1);
 
 describe('samplers', () => {
-  for (const kind of ['random', 'tpe', 'tpe-multivariate'] as const) {
+  for (const kind of ['random', 'tpe', 'tpe-multivariate', 'bohb'] as const) {
     it(`${kind}: values stay in bounds, ints and categories respected, same seed same sequence`, () => {
       const h = run(kind, MIXED, bowl, 40, 3);
       expect(h).toHaveLength(40);

@@ -13,6 +13,7 @@ import {
   type Params,
   type SearchSpace,
 } from './space';
+import { suggestBohb, type BudgetObservation } from './bohb';
 import { suggestTpe, type TpeOptions } from './tpe';
 
 export { sampleRandom, sampleUniform, trialRandom };
@@ -24,6 +25,7 @@ export const SAMPLER_LABELS: Record<SamplerKind, string> = {
   'tpe-multivariate': 'TPE, multivariate',
   random: 'Random',
   grid: 'Grid',
+  bohb: 'BOHB (Hyperband with density models)',
 };
 
 export interface SamplerContext {
@@ -37,6 +39,30 @@ export interface SamplerContext {
   /** Grid: values per numeric range. */
   gridPoints?: number;
   tpe?: Partial<TpeOptions>;
+  /** The shares of training rows a trial's rungs were scored on (its Hyperband bracket's). */
+  rungsOf?: (trialNumber: number) => number[];
+}
+
+/** Each finished trial's results at each budget it reached, as losses (BOHB's observations). */
+export function budgetObservations(ctx: SamplerContext): BudgetObservation[] {
+  const sign = ctx.direction === 'minimize' ? 1 : -1;
+  const out: BudgetObservation[] = [];
+  for (const t of ctx.history) {
+    if (t.state === 'running') continue;
+    const rungs = ctx.rungsOf?.(t.number) ?? [1];
+    if (t.intermediate.length === 0) {
+      out.push({ params: t.params, budget: rungs[0]!, loss: Infinity });
+      continue;
+    }
+    t.intermediate.forEach((v, k) =>
+      out.push({
+        params: t.params,
+        budget: rungs[k] ?? 1,
+        loss: Number.isFinite(v) ? sign * v : Infinity,
+      }),
+    );
+  }
+  return out;
 }
 
 export const MAX_GRID = 10_000;
@@ -134,6 +160,8 @@ export function suggest(kind: SamplerKind, ctx: SamplerContext): Params | null {
       return sampleRandom(ctx.space, random);
     case 'grid':
       return sampleGrid(ctx);
+    case 'bohb':
+      return suggestBohb(ctx.space, budgetObservations(ctx), random);
     case 'tpe':
     case 'tpe-multivariate':
       return suggestTpe(ctx.space, ctx.history, ctx.direction, random, {
