@@ -27,6 +27,7 @@ import type { Params } from '../src/core/records';
 import {
   prepareSearch,
   runTrial,
+  type FoldReport,
   type Report,
   type SearchData,
   type TrialOutcome,
@@ -235,13 +236,20 @@ export const api = {
     metric: MetricName,
     halving: Halving,
     report: Report,
+    foldReport?: FoldReport,
   ): Promise<TrialOutcome | null> {
     if (searchCache?.key !== key) {
       if (!content) return null;
       searchCache = { key, data: prepareSearch(content, plan) };
     }
-    return runTrial(searchCache.data, learnerFor(family), params, metric, halving, (step, value) =>
-      report(step, value),
+    return runTrial(
+      searchCache.data,
+      learnerFor(family),
+      params,
+      metric,
+      halving,
+      (step, value) => report(step, value),
+      foldReport && ((fold, value) => foldReport(fold, value)),
     );
   },
 };

@@ -10,7 +10,8 @@ import type {
 } from '../core/records';
 import { bracketOf, bracketsOf, trialHalving } from '../core/search/hyperband';
 import { promotable, type Halving } from '../core/search/pruning';
-import type { Report, TrialOutcome } from '../core/search/objective';
+import type { FoldReport, Report, TrialOutcome } from '../core/search/objective';
+import type { foldPrune } from '../core/search/wilcoxon';
 import type { Observation, suggest } from '../core/search/samplers';
 import { learnerFor } from '../core/learners/registry';
 import { ANY_FAMILY, trialModel, type Params } from '../core/search/space';
@@ -31,6 +32,8 @@ export interface RunningTrial {
   number: number;
   params: Params;
   intermediate: number[];
+  /** Its folds' scores on all rows so far (fold-wise stopping). */
+  folds: number[];
   startedAt: number;
 }
 
@@ -100,6 +103,7 @@ export class StudyRun {
   #controllers: Record<number, AbortController> = {};
   #content: DatasetContent | null = null;
   #suggest: typeof suggest | null = null;
+  #foldPrune: typeof foldPrune | null = null;
   /** Trials being written now. */
   #saving: Promise<unknown>[] = [];
   #data: DatasetVersionRecord | null = null;
@@ -239,8 +243,9 @@ export class StudyRun {
     if (!study || this.active || study.state === 'complete') return;
     this.message = null;
     try {
-      // The samplers (TPE and its error function) load with the first study run.
+      // The samplers (TPE and its error function) and the fold-wise test load with the first study run.
       this.#suggest ??= (await import('../core/search/samplers')).suggest;
+      this.#foldPrune ??= (await import('../core/search/wilcoxon')).foldPrune;
       await this.#loadData(study);
       this.study = await updateStudy(
         this.#store,
@@ -359,7 +364,10 @@ export class StudyRun {
         break;
       }
       this.#next++;
-      this.running = [...this.running, { number, params, intermediate: [], startedAt: Date.now() }];
+      this.running = [
+        ...this.running,
+        { number, params, intermediate: [], folds: [], startedAt: Date.now() },
+      ];
       void this.#run(study, number, params);
     }
     const finished = this.#exhausted || timeUp || this.trials.length >= study.budget;
@@ -407,6 +415,23 @@ export class StudyRun {
   }
 
   /**
+   * Fold-wise stopping after each fold on all rows: does this trial go on? It stops when its
+   * folds so far are worse than the best trial's on the same folds (Wilcoxon signed-rank).
+   */
+  #foldReport(number: number, fold: number, value: number): boolean {
+    const study = this.study!;
+    let folds: number[] = [];
+    this.running = this.running.map((r) => {
+      if (r.number !== number) return r;
+      folds = [...r.folds.slice(0, fold), value];
+      return { ...r, folds };
+    });
+    const best = this.best;
+    if (!study.foldStopping || !best?.folds || !this.#foldPrune) return true;
+    return !this.#foldPrune(folds, best.folds, study.direction, study.foldStopping.p);
+  }
+
+  /**
    * Settings of a family cross-validated on the study's folds, in a search worker. The worker
    * keeps the study's prepared data: the rows are sent only to a worker that has not got them.
    */
@@ -415,14 +440,24 @@ export class StudyRun {
     content: DatasetContent,
     family: string,
     params: Params,
-    how: { halving: Halving; report: Report; signal?: AbortSignal },
+    how: { halving: Halving; report: Report; foldReport?: FoldReport; signal?: AbortSignal },
   ): Promise<TrialOutcome | null> {
     const key = `${study.id}:${study.datasetVersionId}`;
     const plan = { ...study.evaluation, seed: study.seed };
     const call = (c: DatasetContent | null) =>
       this.#pool.run(
         (api) =>
-          api.searchTrial(key, c, plan, family, params, study.metric, how.halving, how.report),
+          api.searchTrial(
+            key,
+            c,
+            plan,
+            family,
+            params,
+            study.metric,
+            how.halving,
+            how.report,
+            how.foldReport,
+          ),
         how.signal ? { signal: how.signal } : {},
       );
     return (await call(null)) ?? (await call(transferable(content)));
@@ -441,6 +476,13 @@ export class StudyRun {
       const outcome = await this.#crossValidate(study, this.#content!, model.family, full, {
         halving: trialHalving(study.halving, this.#bracket(number)),
         report,
+        ...(study.foldStopping
+          ? {
+              foldReport: proxy((fold: number, value: number) =>
+                this.#foldReport(number, fold, value),
+              ),
+            }
+          : {}),
         signal: controller.signal,
       });
       if (!outcome) throw new Error('The worker could not prepare the data.');
@@ -451,6 +493,7 @@ export class StudyRun {
         state: outcome.state,
         durationMs: performance.now() - started,
         intermediate: outcome.intermediate,
+        ...(outcome.folds ? { folds: outcome.folds } : {}),
       };
     } catch (e) {
       if (!controller.signal.aborted)

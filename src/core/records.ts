@@ -395,6 +395,13 @@ export const StudySchema = v.strictObject({
   spentMs: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1e12))),
   /** Successive halving over training-set size, or one full rung. */
   halving: HalvingSchema,
+  /**
+   * Fold-wise stopping (Optuna's WilcoxonPruner): a trial whose folds so far are worse than the
+   * best trial's on the same folds, by a one-sided Wilcoxon signed-rank test at this p, stops.
+   */
+  foldStopping: v.optional(
+    v.strictObject({ p: v.pipe(v.number(), v.gtValue(0), v.maxValue(0.5)) }),
+  ),
   evaluation: PlanSchema,
   state: StudyStateSchema,
   /** The model whose next version the best trial becomes (a new model when null). */
@@ -415,6 +422,11 @@ export const TrialSchema = v.strictObject({
   state: StoredTrialStateSchema,
   durationMs: v.pipe(v.number(), v.minValue(0), v.finite()),
   intermediate: v.array(real),
+  /**
+   * Its score on each cross-validation fold on all of its rows, in fold order (fold-wise
+   * stopping compares them; a trial stopped after some folds has only those).
+   */
+  folds: v.optional(v.array(real)),
   /** Why a failed trial failed. */
   error: v.optional(text),
   ...authored,

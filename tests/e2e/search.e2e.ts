@@ -132,4 +132,34 @@ describe('Hyperband', () => {
     expect(await page.getByTestId('trials-table').locator('tbody tr').count()).toBe(24);
     expect(s.errors).toEqual([]);
   });
+
+  it('fold-wise stopping ends a trial that is worse than the best on its first folds', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Breast cancer (Wisconsin diagnostic)' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await waitText(page.getByTestId('import-result'), /Saved as/);
+    await page.goto(`${s.baseUrl}/#/search`);
+    await page.getByLabel('Data version').selectOption({ index: 1 });
+    await page.getByLabel('Sampler').selectOption('random');
+    await page.getByLabel('Cross-validation folds').fill('10');
+    await page.getByLabel('Trials', { exact: true }).fill('40');
+    await page.getByLabel(/Stop a trial after a few folds/).check();
+    await page.getByRole('button', { name: 'Start the study' }).click();
+    await waitText(page.getByTestId('study-status'), /Complete/);
+    const states = await page
+      .getByTestId('trials-table')
+      .locator('tbody tr td:nth-child(2)')
+      .allInnerTexts();
+    expect(states).toHaveLength(40);
+    const stopped = states.filter((t) => /^pruned after \d folds?$/.test(t.trim()));
+    expect(stopped.length).toBeGreaterThan(0);
+    // Stopped after at least two folds (the test needs two) and before the tenth.
+    for (const t of stopped) {
+      const n = Number(/after (\d)/.exec(t)![1]);
+      expect(n).toBeGreaterThanOrEqual(2);
+      expect(n).toBeLessThan(10);
+    }
+    expect(states.filter((t) => t.trim() === 'complete').length).toBeGreaterThan(0);
+    expect(s.errors).toEqual([]);
+  });
 });

@@ -256,4 +256,43 @@ describe('the trial objective', () => {
     );
     expect(pruned).toEqual({ state: 'pruned', value: null, intermediate: [full.intermediate[0]] });
   });
+
+  it('reports each fold on all rows to fold-wise stopping, and keeps the folds done', async () => {
+    const { prepareSearch, runTrial, meanOfFolds } =
+      await import('../../src/core/search/objective');
+    const { tinyContent } = await import('./fixtures');
+    const data = prepareSearch(tinyContent(), { folds: 3, testFraction: 0.2, seed: 1 });
+    const tree = decisionTree as unknown as AnyLearner;
+    const params = { ...DEFAULT_CART_PARAMS };
+    const seen: number[] = [];
+    const full = await runTrial(
+      data,
+      tree,
+      params,
+      'accuracy',
+      halving(3, 2),
+      () => true,
+      (k) => {
+        seen.push(k);
+        return true;
+      },
+    );
+    // Asked after every fold but the last, on the last rung only.
+    expect(seen).toEqual([0, 1]);
+    expect(full.folds).toHaveLength(3);
+    expect(full.value).toBe(meanOfFolds(full.folds!));
+    const stopped = await runTrial(
+      data,
+      tree,
+      params,
+      'accuracy',
+      halving(3, 2),
+      () => true,
+      (k) => k < 1,
+    );
+    expect(stopped.state).toBe('pruned');
+    expect(stopped.value).toBeNull();
+    expect(stopped.folds).toEqual(full.folds!.slice(0, 2));
+    expect(stopped.intermediate).toEqual(full.intermediate.slice(0, 1));
+  });
 });

@@ -38,10 +38,43 @@ export interface TrialOutcome {
   state: 'complete' | 'pruned';
   value: number | null;
   intermediate: number[];
+  /** Each fold's score on all of its rows (the folds done, when stopped after some). */
+  folds?: number[];
 }
 
 /** Decides after each rung whether the trial goes on (true) or is pruned (false). */
 export type Report = (step: number, value: number) => boolean | Promise<boolean>;
+
+/** Decides after each fold on all rows whether the trial goes on (fold-wise stopping). */
+export type FoldReport = (fold: number, value: number) => boolean | Promise<boolean>;
+
+/** The `metric` of `params` on fold k, trained on `share` of that fold's training rows. */
+export function scoreFold(
+  data: SearchData,
+  learner: AnyLearner,
+  params: Params,
+  metric: MetricName,
+  share: number,
+  k: number,
+): number {
+  const { prep, foldTrain } = data;
+  const rows = foldTrain[k]!;
+  const size = Math.max(2, Math.ceil(rows.length * share));
+  const subset = rows.slice(0, size).sort();
+  const { fitted } = learner.fit(prep.set, params, {
+    seed: prep.plan.seed,
+    subset,
+    shared: prep.shared,
+  });
+  const v = scalarScores(scoreRows(prep.set, learner, fitted, prep.folds[k]!).scores)[metric];
+  return v ?? NaN;
+}
+
+/** The mean of the folds' scores that are defined (NaN when none is). */
+export function meanOfFolds(values: readonly number[]): number {
+  const ok = values.filter((v) => !Number.isNaN(v));
+  return ok.length > 0 ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
+}
 
 /** The cross-validated `metric` of `params` with each fold trained on `share` of its rows. */
 export function scoreRung(
@@ -51,28 +84,15 @@ export function scoreRung(
   metric: MetricName,
   share: number,
 ): number {
-  const { prep, foldTrain } = data;
-  let sum = 0;
-  let count = 0;
-  prep.folds.forEach((fold, k) => {
-    const rows = foldTrain[k]!;
-    const size = Math.max(2, Math.ceil(rows.length * share));
-    const subset = rows.slice(0, size).sort();
-    const { fitted } = learner.fit(prep.set, params, {
-      seed: prep.plan.seed,
-      subset,
-      shared: prep.shared,
-    });
-    const v = scalarScores(scoreRows(prep.set, learner, fitted, fold).scores)[metric];
-    if (v !== undefined && !Number.isNaN(v)) {
-      sum += v;
-      count++;
-    }
-  });
-  return count > 0 ? sum / count : NaN;
+  return meanOfFolds(
+    data.prep.folds.map((_, k) => scoreFold(data, learner, params, metric, share, k)),
+  );
 }
 
-/** Cross-validated `metric` of `params`, rung by rung, asking `report` after each but the last. */
+/**
+ * Cross-validated `metric` of `params`, rung by rung, asking `report` after each but the last;
+ * on the last rung, with `foldReport`, asking it after each fold.
+ */
 export async function runTrial(
   data: SearchData,
   learner: AnyLearner,
@@ -80,13 +100,23 @@ export async function runTrial(
   metric: MetricName,
   halving: Halving,
   report: Report,
+  foldReport?: FoldReport,
 ): Promise<TrialOutcome> {
   const intermediate: number[] = [];
-  for (let step = 0; step < halving.rungs.length; step++) {
+  const last = halving.rungs.length - 1;
+  for (let step = 0; step < last; step++) {
     const value = scoreRung(data, learner, params, metric, halving.rungs[step]!);
     intermediate.push(value);
-    if (step === halving.rungs.length - 1) return { state: 'complete', value, intermediate };
     if (!(await report(step, value))) return { state: 'pruned', value: null, intermediate };
   }
-  return { state: 'complete', value: intermediate.at(-1) ?? NaN, intermediate };
+  const folds: number[] = [];
+  for (let k = 0; k < data.prep.folds.length; k++) {
+    folds.push(scoreFold(data, learner, params, metric, halving.rungs[last]!, k));
+    const more = k < data.prep.folds.length - 1;
+    if (foldReport && more && !(await foldReport(k, folds[k]!)))
+      return { state: 'pruned', value: null, intermediate, folds };
+  }
+  const value = meanOfFolds(folds);
+  intermediate.push(value);
+  return { state: 'complete', value, intermediate, folds };
 }
