@@ -8,7 +8,7 @@ import type {
   StudyRecord,
   TrialRecord,
 } from '../core/records';
-import { bracketOf, bracketsOf, trialHalving } from '../core/search/hyperband';
+import { bracketOf, bracketsOf, sameBracket, trialHalving } from '../core/search/hyperband';
 import { promotable, type Halving } from '../core/search/pruning';
 import type { FoldReport, Report, TrialOutcome } from '../core/search/objective';
 import type { foldPrune } from '../core/search/wilcoxon';
@@ -390,10 +390,8 @@ export class StudyRun {
    * BOHB's models are per budget, over every bracket, as HpBandSter's).
    */
   #learnsFrom(history: Observation[], number: number, study: StudyRecord): Observation[] {
-    if (!study.halving.hyperband || study.sampler === 'grid' || study.sampler === 'bohb')
-      return history;
-    const bracket = this.#bracket(number);
-    return history.filter((t) => this.#bracket(t.number) === bracket);
+    if (study.sampler === 'grid' || study.sampler === 'bohb') return history;
+    return sameBracket(study.halving, study.name, history, number);
   }
 
   /** The pruner's question after each rung: does this trial go on? */
@@ -403,12 +401,12 @@ export class StudyRun {
       r.number === number ? { ...r, intermediate: [...r.intermediate.slice(0, step), value] } : r,
     );
     // Hyperband: a trial competes with the trials of its own bracket only.
-    const bracket = this.#bracket(number);
-    const same = (n: number) => this.#bracket(n) === bracket;
+    const peers = <T extends { number: number }>(items: T[]) =>
+      sameBracket(study.halving, study.name, items, number);
     const others = [
-      ...this.trials.filter((t) => same(t.number)).map((t) => t.intermediate[step]),
-      ...this.running
-        .filter((r) => r.number !== number && same(r.number))
+      ...peers(this.trials).map((t) => t.intermediate[step]),
+      ...peers(this.running)
+        .filter((r) => r.number !== number)
         .map((r) => r.intermediate[step]),
     ].filter((v): v is number => v !== undefined);
     return promotable(value, others, study.halving.eta, study.direction);

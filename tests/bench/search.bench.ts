@@ -20,8 +20,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { DatasetContent } from '../../src/core/data/content';
-import { parseTable } from '../../src/core/data/parse';
-import { buildFromRaw, inspectRaw } from '../../src/core/data/pipeline';
 import { prepareSearch, scoreRung } from '../../src/core/search/objective';
 import {
   sampleRandom,
@@ -34,6 +32,7 @@ import { defaultTreeSpace, paramsToCart } from '../../src/core/learners/tree/par
 import { decisionTree } from '../../src/core/learners/tree';
 import type { AnyLearner } from '../../src/core/learners/learner';
 import { seededRandom } from '../../src/core/random';
+import { classificationContent } from './shared';
 
 const PYTHON = '/usr/bin/python3';
 const SEEDS = 20;
@@ -87,17 +86,8 @@ function hartmann6(p: Params): number {
   return out;
 }
 
-async function sample(file: string, target: string): Promise<DatasetContent> {
-  const raw = await parseTable(readFileSync(join('public/samples', file), 'utf8'), {
-    fileName: file,
-  });
-  const s = inspectRaw(raw, target).suggestion;
-  const built = await buildFromRaw(raw, {
-    schema: s.columns.map((c) => ({ name: c.name, type: c.type, role: c.role })),
-    task: 'classification',
-    strayAsMissing: [],
-  });
-  return built.content;
+function sample(file: string, target: string): Promise<DatasetContent> {
+  return classificationContent(readFileSync(join('public/samples', file), 'utf8'), target, file);
 }
 
 async function treeProblem(name: string, file: string, target: string): Promise<Problem> {

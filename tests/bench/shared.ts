@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DatasetContent } from '../../src/core/data/content';
 import { parseTable } from '../../src/core/data/parse';
 import { buildFromRaw, inspectRaw } from '../../src/core/data/pipeline';
 import { SAMPLES } from '../../src/core/data/samples';
@@ -66,7 +67,8 @@ export function rowsOf(set: TrainingSet): number[][] {
 
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export function timeMs(fn: () => void, repeats: number): number {
@@ -88,22 +90,31 @@ export interface SplitCase {
   test: Int32Array;
 }
 
+/** A classification table's rows as Orpheus imports them, with the suggested schema. */
+export async function classificationContent(
+  text: string,
+  target: string,
+  fileName: string,
+): Promise<DatasetContent> {
+  const raw = await parseTable(text, { fileName });
+  const inspection = inspectRaw(raw, target);
+  const built = await buildFromRaw(raw, {
+    schema: inspection.suggestion.columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      role: c.role,
+    })),
+    task: 'classification',
+    strayAsMissing: [],
+  });
+  return built.content;
+}
+
 export async function sampleSplits(splits = 5): Promise<SplitCase[]> {
   const cases: SplitCase[] = [];
   for (const sample of SAMPLES.filter((s) => s.task === 'classification')) {
     const text = readFileSync(join('public', sample.file), 'utf8');
-    const raw = await parseTable(text, { fileName: sample.file });
-    const inspection = inspectRaw(raw, sample.target);
-    const built = await buildFromRaw(raw, {
-      schema: inspection.suggestion.columns.map((c) => ({
-        name: c.name,
-        type: c.type,
-        role: c.role,
-      })),
-      task: 'classification',
-      strayAsMissing: [],
-    });
-    const { set } = trainingSet(built.content);
+    const { set } = trainingSet(await classificationContent(text, sample.target, sample.file));
     for (let seed = 0; seed < splits; seed++) {
       const { train, test } = holdoutSplit(set, 0.2, seededRandom(seed));
       const p = set.features;

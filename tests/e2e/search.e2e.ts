@@ -10,6 +10,15 @@ afterEach(async () => {
   await s.close();
 });
 
+/** Imports a bundled sample and opens the new study form on its version. */
+async function newStudyOn(page: Session['page'], sample: string): Promise<void> {
+  await page.getByRole('button', { name: sample }).click();
+  await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+  await waitText(page.getByTestId('import-result'), /Saved as/);
+  await page.goto(`${s.baseUrl}/#/search`);
+  await page.getByLabel('Data version').selectOption({ index: 1 });
+}
+
 function trialsDone(text: string): number {
   const m = /(\d+) of (\d+) trials/.exec(text);
   return m ? Number(m[1]) : -1;
@@ -62,11 +71,7 @@ describe('search', () => {
 
   it('shows a grid’s size and refuses an absurd one', async () => {
     const { page } = s;
-    await page.getByRole('button', { name: 'Iris' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await waitText(page.getByTestId('import-result'), /Saved as/);
-    await page.goto(`${s.baseUrl}/#/search`);
-    await page.getByLabel('Data version').selectOption({ index: 1 });
+    await newStudyOn(page, 'Iris');
     await page.getByLabel('Sampler').selectOption('grid');
     await page.getByLabel('Values per numeric range').fill('12');
     await waitText(page.getByTestId('grid-size'), /points in the grid/);
@@ -80,11 +85,7 @@ describe('search', () => {
 describe('Hyperband', () => {
   it('runs brackets of successive halving, each trial promoted within its bracket, shown rung by rung', async () => {
     const { page } = s;
-    await page.getByRole('button', { name: 'Breast cancer (Wisconsin diagnostic)' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await waitText(page.getByTestId('import-result'), /Saved as/);
-    await page.goto(`${s.baseUrl}/#/search`);
-    await page.getByLabel('Data version').selectOption({ index: 1 });
+    await newStudyOn(page, 'Breast cancer (Wisconsin diagnostic)');
     await page.getByLabel('Trials', { exact: true }).fill('30');
     await page.getByLabel('Stop weak trials early').selectOption('hyperband');
     await page.getByRole('button', { name: 'Start the study' }).click();
@@ -112,11 +113,7 @@ describe('Hyperband', () => {
 
   it('BOHB proposes settings on Hyperband’s schedule', async () => {
     const { page } = s;
-    await page.getByRole('button', { name: 'Iris' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await waitText(page.getByTestId('import-result'), /Saved as/);
-    await page.goto(`${s.baseUrl}/#/search`);
-    await page.getByLabel('Data version').selectOption({ index: 1 });
+    await newStudyOn(page, 'Iris');
     await page.getByLabel('Sampler').selectOption('bohb');
     const pruning = page.getByLabel('Stop weak trials early');
     expect(await pruning.inputValue()).toBe('hyperband');
@@ -135,11 +132,7 @@ describe('Hyperband', () => {
 
   it('fold-wise stopping ends a trial that is worse than the best on its first folds', async () => {
     const { page } = s;
-    await page.getByRole('button', { name: 'Breast cancer (Wisconsin diagnostic)' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await waitText(page.getByTestId('import-result'), /Saved as/);
-    await page.goto(`${s.baseUrl}/#/search`);
-    await page.getByLabel('Data version').selectOption({ index: 1 });
+    await newStudyOn(page, 'Breast cancer (Wisconsin diagnostic)');
     await page.getByLabel('Sampler').selectOption('random');
     await page.getByLabel('Cross-validation folds').fill('10');
     await page.getByLabel('Trials', { exact: true }).fill('40');

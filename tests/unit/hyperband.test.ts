@@ -4,9 +4,12 @@ import {
   bracketsOf,
   crc32,
   rungCounts,
+  sameBracket,
   trialHalving,
 } from '../../src/core/search/hyperband';
-import { halving } from '../../src/core/search/pruning';
+import { halving, promotable } from '../../src/core/search/pruning';
+import { suggest, type Observation } from '../../src/core/search/samplers';
+import type { Params, SearchSpace } from '../../src/core/search/space';
 
 describe('Hyperband', () => {
   it('has log_η(max / min) + 1 brackets with Optuna’s trial budgets, worked by hand', () => {
@@ -66,5 +69,66 @@ describe('Hyperband', () => {
       { share: 1, reached: 1, promoted: 1 },
     ]);
     expect(view[2]!.rungs).toEqual([{ share: 1, reached: 1, promoted: 1 }]);
+  });
+
+  it('promotes a trial against its own bracket on a fixed history', () => {
+    const h = { ...halving(3, 3), hyperband: true };
+    const b = bracketsOf(h);
+    const inBracket = (id: number) =>
+      Array.from({ length: 60 }, (_, n) => n).filter((n) => bracketOf('s', n, b) === id);
+    const zero = inBracket(0);
+    const one = inBracket(1);
+    // Bracket 0 has scored 0.9, 0.8, 0.7 at its first rung; bracket 1 has 0.99 at its first.
+    const history = [
+      { number: zero[0]!, intermediate: [0.9] },
+      { number: zero[1]!, intermediate: [0.8] },
+      { number: zero[2]!, intermediate: [0.7] },
+      { number: one[0]!, intermediate: [0.99] },
+    ];
+    const newcomer = zero[3]!;
+    const peers = sameBracket(h, 's', history, newcomer).map((t) => t.intermediate[0]!);
+    expect(peers).toEqual([0.9, 0.8, 0.7]);
+    // Among 0.9, 0.8, 0.7, 0.85: the best ⌊4/3⌋ = 1 goes on; 0.85 is not it …
+    expect(promotable(0.85, peers, 3, 'maximize')).toBe(false);
+    expect(promotable(0.95, peers, 3, 'maximize')).toBe(true);
+    // … and bracket 1's 0.99 is no competitor: against every trial 0.95 would be stopped.
+    expect(promotable(0.95, [...peers, 0.99, 0.98], 3, 'maximize')).toBe(false);
+    // Without Hyperband every trial is a peer.
+    expect(sameBracket(halving(3, 3), 's', history, newcomer)).toHaveLength(4);
+  });
+
+  it('a study resumed mid-bracket suggests what an uninterrupted one would', () => {
+    const h = { ...halving(3, 3), hyperband: true };
+    const space: SearchSpace = {
+      depth: { kind: 'int', low: 1, high: 12, step: 1, log: false },
+      leaf: { kind: 'float', low: 0.01, high: 1, log: true },
+    };
+    const f = (p: Params) =>
+      -Math.abs((p['depth'] as number) - 8) - Math.abs(Math.log(p['leaf'] as number));
+    const step = (history: Observation[], n: number): Observation => {
+      const params = suggest('tpe', {
+        space,
+        history: sameBracket(h, 'study', history, n),
+        direction: 'maximize',
+        seed: 5,
+        trialNumber: n,
+      })!;
+      const rungs = trialHalving(h, bracketOf('study', n, bracketsOf(h))).rungs;
+      return {
+        number: n,
+        params,
+        state: 'complete',
+        value: f(params),
+        intermediate: rungs.map(() => f(params)),
+      };
+    };
+    const straight: Observation[] = [];
+    for (let n = 0; n < 40; n++) straight.push(step(straight, n));
+    // Stopped after 23 trials (a bracket half full) and resumed from the stored ones.
+    const resumed = straight.slice(0, 23).map((t) => ({ ...t }));
+    for (let n = 23; n < 40; n++) resumed.push(step(resumed, n));
+    expect(resumed.map((t) => t.params)).toEqual(straight.map((t) => t.params));
+    // Each trial's schedule is its bracket's.
+    expect(new Set(straight.map((t) => t.intermediate.length))).toEqual(new Set([1, 2, 3]));
   });
 });

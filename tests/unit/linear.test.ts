@@ -6,7 +6,7 @@ import { parseTable } from '../../src/core/data/parse';
 import { naiveBayes } from '../../src/core/learners/bayes';
 import { nearestNeighbours } from '../../src/core/learners/knn';
 import { linearRegression, linearSvm, logisticRegression } from '../../src/core/learners/linear';
-import { fitPipeline, transform, widthOf } from '../../src/core/learners/pipeline';
+import { fitDesign, fitPipeline, transform, widthOf } from '../../src/core/learners/pipeline';
 import type { TrainingSet } from '../../src/core/learners/training';
 import { prepare, fitContext } from '../../src/core/train/evaluate';
 import { predictRaw } from '../../src/core/predict/predict';
@@ -76,6 +76,35 @@ describe('preprocessing as part of the model', () => {
     expect(p.values.fill[0]).toBe(median);
     const design = transform(p, [NaN, 2, 4, 7], 2, 2);
     expect(Array.from(design)).toEqual([median, 1, 0, 0, 1, 4, 0, 0, 0, 0]);
+  });
+
+  it('is fitted once per fold and settings in a search: later trials reuse it', () => {
+    const set = small();
+    const shared = new Map<string, unknown>();
+    const fold = Int32Array.from({ length: 30 }, (_, i) => i);
+    const other = Int32Array.from({ length: 30 }, (_, i) => i + 10);
+    const base = {
+      impute: 'mean',
+      fillValue: 0,
+      indicator: 'no',
+      oneHot: 'yes',
+      scale: 'standard',
+    } as const;
+    const first = fitDesign(set, fold, base, shared);
+    // The same rows and settings: the same fitted steps and design, not fitted again.
+    expect(fitDesign(set, fold, { ...base }, shared)).toBe(first);
+    // What is kept is what a fit without the memo gives.
+    const fresh = fitDesign(set, fold, base);
+    expect(fresh).not.toBe(first);
+    expect(fresh).toEqual(first);
+    // Other rows or other settings are fitted on their own.
+    expect(fitDesign(set, other, base, shared)).not.toBe(first);
+    const scaled = fitDesign(set, fold, { ...base, scale: 'none' }, shared);
+    expect(scaled).not.toBe(first);
+    expect(scaled.design).not.toEqual(first.design);
+    // Only the last few are kept: after eight others, the first is fitted again.
+    for (let i = 0; i < 8; i++) fitDesign(set, fold, { ...base, fillValue: i + 1 }, shared);
+    expect(fitDesign(set, fold, base, shared)).not.toBe(first);
   });
 });
 

@@ -184,6 +184,52 @@ export function fitPipeline(
   return { inputs: p, impute: params.impute, values, missing, onehot };
 }
 
+/** How many (rows, settings) designs a training set's memo keeps for the search's trials. */
+const DESIGNS_KEPT = 8;
+
+/** FNV-1a of a row list: the memo's key for a fold's training rows. */
+function rowsKey(rows: Int32Array): string {
+  let h = 0x811c9dc5;
+  for (const r of rows) h = Math.imul(h ^ r, 0x01000193);
+  return `${rows.length}:${h >>> 0}`;
+}
+
+/**
+ * The steps fitted on `rows` of the set and those rows' design matrix. With a fits' memo
+ * (`shared`, one per training set), the last few results are kept: the trials of a search
+ * with the same preprocessing settings on the same fold fit the steps once. The design is
+ * shared: it must not be written to.
+ */
+export function fitDesign(
+  set: TrainingSet,
+  rows: Int32Array,
+  params: PipelineParams,
+  shared?: Map<string, unknown>,
+): { pipeline: FittedPipeline; design: Float64Array } {
+  const key = `${rowsKey(rows)}|${params.impute}|${params.fillValue}|${params.indicator}|${params.oneHot}|${params.scale}`;
+  let memo = shared?.get('pipeline:designs') as
+    Map<string, { pipeline: FittedPipeline; design: Float64Array }> | undefined;
+  const hit = memo?.get(key);
+  if (memo && hit) {
+    // The newest use last: the oldest is the one let go.
+    memo.delete(key);
+    memo.set(key, hit);
+    return hit;
+  }
+  const pipeline = fitPipeline(set, rows, params);
+  const p = set.features;
+  const x = new Float64Array(rows.length * p);
+  rows.forEach((r, i) => x.set(set.x.subarray(r * p, (r + 1) * p), i * p));
+  const out = { pipeline, design: transform(pipeline, x, rows.length, p) };
+  if (shared) {
+    memo ??= new Map();
+    shared.set('pipeline:designs', memo);
+    memo.set(key, out);
+    if (memo.size > DESIGNS_KEPT) memo.delete(memo.keys().next().value!);
+  }
+  return out;
+}
+
 /** The design matrix (rows × width, row-major) of a row-major matrix of `features` columns. */
 export function transform(
   p: FittedPipeline,

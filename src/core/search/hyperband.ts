@@ -53,6 +53,19 @@ export function bracketOf(studyName: string, number: number, brackets: Bracket[]
   return brackets.length - 1;
 }
 
+/** The items (trials) of trial `number`'s bracket: all of them without Hyperband. */
+export function sameBracket<T extends { number: number }>(
+  halving: Halving,
+  studyName: string,
+  items: readonly T[],
+  number: number,
+): T[] {
+  if (!halving.hyperband) return [...items];
+  const brackets = bracketsOf(halving);
+  const bracket = bracketOf(studyName, number, brackets);
+  return items.filter((t) => bracketOf(studyName, t.number, brackets) === bracket);
+}
+
 /** The schedule one trial follows: its bracket's rungs. */
 export function trialHalving(halving: Halving, bracket: number): Halving {
   return { eta: halving.eta, rungs: bracketsOf(halving)[bracket]!.rungs };

@@ -11,7 +11,7 @@ import { commonTags, type Fit, type Learner, type Prediction } from '../learner'
 import {
   pipelineFacts,
   unseenCategoryNote,
-  fitPipeline,
+  fitDesign,
   PIPELINE_PARAMETERS,
   pipelineSpace,
   pipelineProblem,
@@ -133,16 +133,18 @@ export const naiveBayes: Learner<BayesParams, NaiveBayes> = {
     if (rows.length === 0) throw new TrainingError('There are no rows to train on.');
     const p = set.features;
     const k = set.classes;
-    const pipeline = fitPipeline(set, rows, {
-      impute: params.impute,
-      fillValue: params.fillValue,
-      indicator: 'no',
-      oneHot: 'no',
-      scale: 'none',
-    });
-    const x = new Float64Array(rows.length * p);
-    rows.forEach((r, i) => x.set(set.x.subarray(r * p, (r + 1) * p), i * p));
-    const design = transform(pipeline, x, rows.length, p);
+    const { pipeline, design } = fitDesign(
+      set,
+      rows,
+      {
+        impute: params.impute,
+        fillValue: params.fillValue,
+        indicator: 'no',
+        oneHot: 'no',
+        scale: 'none',
+      },
+      context.shared,
+    );
     const y = Array.from(rows, (r) => set.y[r]!);
     const count = new Array<number>(k).fill(0);
     for (const c of y) count[c]!++;

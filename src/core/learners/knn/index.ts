@@ -11,7 +11,7 @@ import { commonTags, type Fit, type Learner, type Prediction } from '../learner'
 import {
   pipelineFacts,
   unseenCategoryNote,
-  fitPipeline,
+  fitDesign,
   PIPELINE_DEFAULTS,
   PIPELINE_PARAMETERS,
   pipelineSpace,
@@ -197,11 +197,8 @@ export const nearestNeighbours: Learner<NeighboursParams, Neighbours> = {
       throw new TrainingError(
         `Nearest neighbours keeps every training row in the model; ${rows.length.toLocaleString('en')} rows are more than the ${MAX_NEIGHBOUR_ROWS.toLocaleString('en')} it can keep. Filter the data to fewer rows, or use another family.`,
       );
-    const pipeline = fitPipeline(set, rows, params);
+    const { pipeline, design } = fitDesign(set, rows, params, context.shared);
     const p = set.features;
-    const x = new Float64Array(rows.length * p);
-    rows.forEach((r, i) => x.set(set.x.subarray(r * p, (r + 1) * p), i * p));
-    const design = transform(pipeline, x, rows.length, p);
     return {
       fitted: {
         classes: set.classes,

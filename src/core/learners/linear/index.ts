@@ -8,12 +8,19 @@
  */
 import type { Encoding } from '../../records';
 import type { Task } from '../../vocabulary';
-import { commonTags, type BarChart, type Fit, type Learner, type Prediction } from '../learner';
+import {
+  commonTags,
+  type BarChart,
+  type Fit,
+  type FitContext,
+  type Learner,
+  type Prediction,
+} from '../learner';
 import {
   columnNames,
   pipelineFacts,
   unseenCategoryNote,
-  fitPipeline,
+  fitDesign,
   PIPELINE_DEFAULTS,
   PIPELINE_PARAMETERS,
   pipelineSpace,
@@ -22,7 +29,6 @@ import {
   transform,
   unknownCategories,
   widthOf,
-  type FittedPipeline,
   type PipelineParams,
 } from '../pipeline';
 import { bySpecs, choice, type Bounded } from '../settings';
@@ -107,14 +113,6 @@ function rowsOf(set: TrainingSet, subset: Int32Array | undefined): Int32Array {
   const rows = subset ?? new Int32Array(set.rows).map((_, i) => i);
   if (rows.length === 0) throw new TrainingError('There are no rows to train on.');
   return rows;
-}
-
-/** The design matrix of the training rows, through the steps fitted on them. */
-function designOf(set: TrainingSet, rows: Int32Array, pipeline: FittedPipeline): Float64Array {
-  const p = set.features;
-  const x = new Float64Array(rows.length * p);
-  rows.forEach((r, i) => x.set(set.x.subarray(r * p, (r + 1) * p), i * p));
-  return transform(pipeline, x, rows.length, p);
 }
 
 /** Per input feature, the share of the coefficients' absolute values on its columns. */
@@ -303,10 +301,9 @@ function shared(extra: Pick<Learner<PipelineParams, LinearModel>, 'family'>) {
 }
 
 /** The training rows, the steps fitted on them, their design matrix and their targets. */
-function linearData(set: TrainingSet, params: PipelineParams, subset: Int32Array | undefined) {
-  const rows = rowsOf(set, subset);
-  const pipeline = fitPipeline(set, rows, params);
-  const x = designOf(set, rows, pipeline);
+function linearData(set: TrainingSet, params: PipelineParams, context: FitContext) {
+  const rows = rowsOf(set, context.subset);
+  const { pipeline, design: x } = fitDesign(set, rows, params, context.shared);
   return {
     rows,
     pipeline,
@@ -369,7 +366,7 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
   ...shared({ family: 'logistic-regression' }),
 
   fit(set, params, context): Fit<LinearModel> {
-    const { rows, pipeline, x, width, y } = linearData(set, params, context.subset);
+    const { rows, pipeline, x, width, y } = linearData(set, params, context);
     const weights = new Float64Array(rows.length).fill(1);
     if (params.classWeight === 'balanced') {
       const counts = new Float64Array(set.classes);
@@ -431,7 +428,7 @@ export const linearRegression: Learner<RidgeParams, LinearModel> = {
   ...shared({ family: 'linear-regression' }),
 
   fit(set, params, context): Fit<LinearModel> {
-    const { rows, pipeline, x, width, y } = linearData(set, params, context.subset);
+    const { rows, pipeline, x, width, y } = linearData(set, params, context);
     const { coef, intercept } = fitRidge(
       { x, rows: rows.length, width },
       y,
@@ -472,7 +469,7 @@ export const linearSvm: Learner<SvmParams, LinearModel> = {
   ...shared({ family: 'linear-svm' }),
 
   fit(set, params, context): Fit<LinearModel> {
-    const { rows, pipeline, x, width, y } = linearData(set, params, context.subset);
+    const { rows, pipeline, x, width, y } = linearData(set, params, context);
     // Two classes: one problem (the second class positive); more: one against the rest each.
     const problems = set.classes > 2 ? set.classes : 1;
     const random = seededRandom(context.seed);
