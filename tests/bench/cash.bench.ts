@@ -11,16 +11,23 @@
  *   BENCH bohb_speedup_vs_tpe_50k <ratio>       the same for BOHB
  * The 50k searches run over the families whose trials fit this machine's time (decision
  * tree, logistic regression, naive Bayes, gradient-boosted trees) with a fixed budget of
- * trials; the figures say so. The comparison with Optuna driving scikit-learn is not here.
- * CASH_SEEDS (2) and CASH_TRIALS_50K (24) set the seeds and the 50k budget; CASH_PART=families
- * or CASH_PART=speedups runs one half.
+ * trials; the figures say so.
+ *   BENCH cash_time_to_target_ratio_vs_optuna_breast_cancer <ratio>  ours (TPE + Hyperband across
+ *     families) against Optuna 3.1 (TPESampler + HyperbandPruner) driving scikit-learn 1.2, on
+ *     the same folds and row orders, each one trial at a time in one process: our seconds to
+ *     the target over theirs (median over seeds; below 1 is faster). Debian's python3-optuna and
+ *     python3-sklearn are installed with apt-get when missing.
+ * CASH_SEEDS (2) and CASH_TRIALS_50K (24) set the seeds and the 50k budget; CASH_PART=families,
+ * speedups or optuna runs one part; CASH_SEEDS_OPTUNA (10) and CASH_TRIALS_OPTUNA (60) the
+ * seeds and budget against Optuna.
  */
 import { learnerFor } from '../../src/core/learners/registry';
 import type { AnyLearner } from '../../src/core/learners/learner';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/core/random';
-import { classificationContent, median } from './shared';
+import { classificationContent, ensureOptuna, ensureSklearn, median, runPython } from './shared';
 import { prepareSearch, runTrial, type SearchData } from '../../src/core/search/objective';
 import { bracketOf, bracketsOf, sameBracket, trialHalving } from '../../src/core/search/hyperband';
 import {
@@ -105,8 +112,16 @@ async function study(
   return { points, best };
 }
 
+/**
+ * Seconds until the best so far reached the target; a search that never reached it counts
+ * with its whole time (so a ratio against it is a bound), and `missed` counts those.
+ */
+const missed = { count: 0 };
 function timeTo(trace: Trace, target: number): number {
-  return trace.points.find((p) => p.best >= target)?.s ?? Infinity;
+  const hit = trace.points.find((p) => p.best >= target);
+  if (hit) return hit.s;
+  missed.count++;
+  return trace.points.at(-1)?.s ?? 0;
 }
 
 /** scikit-learn's make_classification in spirit: informative, redundant and noise features. */
@@ -148,26 +163,26 @@ function generated(rows: number, seed: number): string {
 
 const SEEDS = Number(process.env['CASH_SEEDS'] ?? 2);
 
-async function singleVsAcross(): Promise<void> {
+/** Breast cancer prepared for a search (5 folds), with every family's default space. */
+async function breastCancer(): Promise<{
+  data: SearchData;
+  families: string[];
+  spaces: Record<string, SearchSpace>;
+}> {
   const csv = readFileSync(join('public/samples', 'breast-cancer.csv'), 'utf8');
   const data = prepareSearch(await classificationContent(csv, 'diagnosis', 'breast-cancer.csv'), {
     folds: 5,
     testFraction: 0.2,
     seed: 0,
   });
-  const families = [
-    'decision-tree',
-    'random-forest',
-    'extra-trees',
-    'gradient-boosting',
-    'logistic-regression',
-    'linear-svm',
-    'k-nearest-neighbours',
-    'naive-bayes',
-  ];
   const spaces = Object.fromEntries(
-    families.map((f) => [f, learnerFor(f).defaultSpace('classification')]),
+    FAMILIES.map((f) => [f, learnerFor(f).defaultSpace('classification')]),
   );
+  return { data, families: FAMILIES, spaces };
+}
+
+async function singleVsAcross(): Promise<void> {
+  const { data, families, spaces } = await breastCancer();
   const gaps: number[] = [];
   for (let seed = 1; seed <= SEEDS; seed++) {
     const across = await study(
@@ -197,6 +212,7 @@ async function singleVsAcross(): Promise<void> {
 }
 
 async function speedups(): Promise<void> {
+  missed.count = 0;
   const data = prepareSearch(
     await classificationContent(generated(50_000, 7), 'y', 'generated.csv'),
     {
@@ -229,14 +245,200 @@ async function speedups(): Promise<void> {
   }
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : String(x));
   console.log(
-    `BENCH hyperband_speedup_vs_tpe_50k ${fmt(median(tpeOverHb))} (median of ${SEEDS} seeds, ${trials} trials each; TPE time to target / TPE + Hyperband time)`,
+    `BENCH hyperband_speedup_vs_tpe_50k ${fmt(median(tpeOverHb))} (median of ${SEEDS} seeds, ${trials} trials each; TPE time to target / TPE + Hyperband time; ${missed.count} searches never reached the target and count with their whole time)`,
   );
   console.log(
     `BENCH bohb_speedup_vs_tpe_50k ${fmt(median(tpeOverBohb))} (median of ${SEEDS} seeds, ${trials} trials each)`,
   );
 }
 
-// CASH_PART=families or CASH_PART=speedups runs one half.
+/** Every family of a classification search but the baseline (scikit-learn has each one). */
+const FAMILIES = [
+  'decision-tree',
+  'random-forest',
+  'extra-trees',
+  'gradient-boosting',
+  'logistic-regression',
+  'linear-svm',
+  'k-nearest-neighbours',
+  'naive-bayes',
+];
+
+/** Optuna's side: each Orpheus family as the scikit-learn estimator with the same settings. */
+const OPTUNA_SCRIPT = String.raw`
+import json, sys, time, warnings
+import numpy as np
+import optuna
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.ensemble import RandomForestClassifier, ExtraTreesClassifier, HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+from sklearn.naive_bayes import GaussianNB
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.impute import SimpleImputer
+from sklearn.preprocessing import StandardScaler
+from sklearn.metrics import f1_score
+
+warnings.filterwarnings('ignore')
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+spec = json.load(open(sys.argv[1]))
+X = np.array(spec['x']); y = np.array(spec['y'])
+folds = [np.array(f) for f in spec['folds']]
+orders = [np.array(o) for o in spec['foldTrain']]
+space = spec['space']
+RUNGS = [1 / 9, 1 / 3, 1]
+
+def suggest(trial, name, d):
+    if d['kind'] == 'categorical':
+        return trial.suggest_categorical(name, d['choices'])
+    if d['kind'] == 'int':
+        return trial.suggest_int(name, int(d['low']), int(d['high']), log=d['log'])
+    return trial.suggest_float(name, d['low'], d['high'], log=d['log'])
+
+def features(v):
+    return {'all': None, 'sqrt': 'sqrt', 'log2': 'log2'}.get(v, float(v) if v not in ('all', 'sqrt', 'log2') else v)
+
+def pipe(p, model):
+    steps = [SimpleImputer(strategy=p['impute'])]
+    if p.get('scale', 'none') == 'standard':
+        steps.append(StandardScaler())
+    return make_pipeline(*steps, model)
+
+# Each Orpheus family as the scikit-learn estimator with the same settings.
+def estimator(family, p, seed):
+    cw = lambda v: None if v == 'none' else v
+    if family == 'decision-tree':
+        return DecisionTreeClassifier(max_depth=p['maxDepth'], min_samples_split=p['minSamplesSplit'], min_samples_leaf=p['minSamplesLeaf'], min_impurity_decrease=p['minImpurityDecrease'], max_features=features(p['maxFeatures']), criterion=p['criterion'], class_weight=cw(p['classWeight']), random_state=seed)
+    if family in ('random-forest', 'extra-trees'):
+        cls = RandomForestClassifier if family == 'random-forest' else ExtraTreesClassifier
+        return cls(n_estimators=p['nTrees'], max_depth=p['maxDepth'], min_samples_leaf=p['minSamplesLeaf'], max_features=features(p['maxFeatures']), criterion=p['criterion'], class_weight=cw(p['classWeight']), random_state=seed, n_jobs=1)
+    if family == 'gradient-boosting':
+        return HistGradientBoostingClassifier(max_iter=p['rounds'], learning_rate=p['learningRate'], max_leaf_nodes=p['maxLeaves'], min_samples_leaf=p['minSamplesLeaf'], l2_regularization=p['l2'], random_state=seed)
+    if family == 'logistic-regression':
+        solver = 'liblinear' if p['penalty'] == 'l1' else 'lbfgs'
+        return pipe(p, LogisticRegression(C=p['C'], penalty=p['penalty'], solver=solver, class_weight=cw(p['classWeight']), max_iter=1000))
+    if family == 'linear-svm':
+        return pipe(p, LinearSVC(C=p['C'], loss=p['loss'], max_iter=1000, dual=True))
+    if family == 'naive-bayes':
+        return make_pipeline(SimpleImputer(strategy=p['impute']), GaussianNB(var_smoothing=p['varSmoothing']))
+    if family == 'k-nearest-neighbours':
+        return pipe(p, KNeighborsClassifier(n_neighbors=p['k'], weights=p['weights'], metric=p['metric']))
+    raise ValueError(family)
+
+def score(family, p, share, seed):
+    values = []
+    for fold, order in zip(folds, orders):
+        n = max(2, int(np.ceil(len(order) * share)))
+        rows = np.sort(order[:n])
+        try:
+            m = estimator(family, p, seed).fit(X[rows], y[rows])
+            values.append(f1_score(y[fold], m.predict(X[fold]), average='macro'))
+        except ValueError:
+            pass
+    return float(np.mean(values)) if values else float('nan')
+
+out = []
+for seed in spec['seeds']:
+    pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=9, reduction_factor=3)
+    study = optuna.create_study(direction='maximize', sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner, study_name=f's{seed}')
+    start = time.perf_counter(); best = -1; trace = []
+    for _ in range(spec['trials']):
+        trial = study.ask()
+        family = trial.suggest_categorical('family', list(space.keys()))
+        p = {name: suggest(trial, f'{family}.{name}', d) for name, d in space[family].items()}
+        full = {**spec['defaults'][family], **p}
+        state = optuna.trial.TrialState.COMPLETE; value = None
+        # The trial's bracket starts at step 3^b: lower rungs would not decide anything.
+        trial.should_prune()
+        first = 3 ** pruner._get_bracket_id(study, trial)
+        for step, share in zip([1, 3, 9], RUNGS):
+            if step < first:
+                continue
+            v = score(family, full, share, seed)
+            if step == 9:
+                value = v
+                break
+            trial.report(v, step)
+            if trial.should_prune():
+                state = optuna.trial.TrialState.PRUNED
+                break
+        if state == optuna.trial.TrialState.PRUNED:
+            study.tell(trial, state=state)
+        elif value is None or np.isnan(value):
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        else:
+            study.tell(trial, value)
+            best = max(best, value)
+        trace.append([time.perf_counter() - start, best])
+    out.append({'seed': seed, 'trace': trace})
+print(json.dumps(out))
+`;
+
+/**
+ * Ours against Optuna 3.1 (TPESampler with HyperbandPruner, ask and tell) driving scikit-learn
+ * 1.2 on breast cancer: the same space across the families scikit-learn has, the same folds,
+ * the same seeded row orders for the rungs; each side one trial at a time in one process.
+ */
+async function againstOptuna(): Promise<void> {
+  missed.count = 0;
+  ensureOptuna();
+  ensureSklearn();
+  const { data, families, spaces } = await breastCancer();
+  const trials = Number(process.env['CASH_TRIALS_OPTUNA'] ?? 60);
+  const count = Number(process.env['CASH_SEEDS_OPTUNA'] ?? 10);
+  const seeds = Array.from({ length: count }, (_, i) => i + 1);
+  const { set } = data.prep;
+  const p = set.features;
+  const file = join(mkdtempSync(join(tmpdir(), 'cash-')), 'spec.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      x: Array.from({ length: set.rows }, (_, r) => Array.from(set.x.subarray(r * p, (r + 1) * p))),
+      y: Array.from(set.y),
+      folds: data.prep.folds.map((f) => Array.from(f)),
+      foldTrain: data.foldTrain.map((f) => Array.from(f)),
+      space: spaces,
+      defaults: Object.fromEntries(
+        families.map((f) => [f, learnerFor(f).defaults('classification')]),
+      ),
+      seeds,
+      trials,
+    }),
+  );
+  const theirs = runPython<{ seed: number; trace: [number, number][] }[]>(OPTUNA_SCRIPT, file);
+  const hb: Halving = { ...sha(3, 3), hyperband: true };
+  const ratios: number[] = [];
+  for (const seed of seeds) {
+    const ours = await study(
+      data,
+      ANY_FAMILY,
+      acrossFamilies(spaces),
+      'tpe',
+      hb,
+      trials,
+      seed,
+      `s${seed}`,
+    );
+    const other: Trace = {
+      points: theirs.find((t) => t.seed === seed)!.trace.map(([s, best]) => ({ s, best })),
+      best: Math.max(...theirs.find((t) => t.seed === seed)!.trace.map(([, b]) => b)),
+    };
+    const target = Math.max(ours.best, other.best) - 0.005;
+    const a = timeTo(ours, target);
+    const b = timeTo(other, target);
+    console.log(
+      `  seed ${seed}: target ${target.toFixed(4)}; ours ${a.toFixed(1)} s (best ${ours.best.toFixed(4)}, ${ours.points.at(-1)!.s.toFixed(0)} s in all), Optuna + scikit-learn ${b.toFixed(1)} s (best ${other.best.toFixed(4)}, ${other.points.at(-1)!.s.toFixed(0)} s)`,
+    );
+    ratios.push(a / b);
+  }
+  console.log(
+    `BENCH cash_time_to_target_ratio_vs_optuna_breast_cancer ${median(ratios).toFixed(2)} (median of ${count} seeds, ${trials} trials, TPE + Hyperband each side, one process each; ours / theirs; ${missed.count} searches never reached the target and count with their whole time)`,
+  );
+}
+
+// CASH_PART=families, speedups or optuna runs one part.
 const part = process.env['CASH_PART'];
-if (part !== 'speedups') await singleVsAcross();
-if (part !== 'families') await speedups();
+if (!part || part === 'families') await singleVsAcross();
+if (!part || part === 'speedups') await speedups();
+if (!part || part === 'optuna') await againstOptuna();

@@ -13,7 +13,7 @@
  *     samplers, 400 seeds each: the largest gap between the 10/25/50/75/90 % quantiles of their
  *     next suggestion, as a share of the range (float, int and log-int parameters)
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,18 +32,11 @@ import { defaultTreeSpace, paramsToCart } from '../../src/core/learners/tree/par
 import { decisionTree } from '../../src/core/learners/tree';
 import type { AnyLearner } from '../../src/core/learners/learner';
 import { seededRandom } from '../../src/core/random';
-import { classificationContent } from './shared';
+import { classificationContent, ensureOptuna, PYTHON } from './shared';
 
-const PYTHON = '/usr/bin/python3';
 const SEEDS = 20;
 const TRIALS = 100;
 const CHECKPOINTS = [25, 50, 100];
-
-function ensureOptuna(): void {
-  if (spawnSync(PYTHON, ['-c', 'import optuna'], { stdio: 'ignore' }).status === 0) return;
-  console.log('Installing python3-optuna with apt-get …');
-  execFileSync('apt-get', ['install', '-y', 'python3-optuna'], { stdio: 'inherit' });
-}
 
 interface Problem {
   name: string;

@@ -24,6 +24,12 @@ export function ensureSklearn(): void {
   execFileSync('apt-get', ['install', '-y', 'python3-sklearn'], { stdio: 'inherit' });
 }
 
+export function ensureOptuna(): void {
+  if (spawnSync(PYTHON, ['-c', 'import optuna'], { stdio: 'ignore' }).status === 0) return;
+  console.log('Installing python3-optuna with apt-get …');
+  execFileSync('apt-get', ['install', '-y', 'python3-optuna'], { stdio: 'inherit' });
+}
+
 export function sklearnVersion(): string {
   return execFileSync(PYTHON, ['-c', 'import sklearn; print(sklearn.__version__)'], {
     encoding: 'utf8',
