@@ -262,9 +262,14 @@ export function fitSvm(
   let passes = 0;
   let converged = false;
   let spread = Infinity;
+  // liblinear's shrinking: a row whose bound is not going to move leaves the active set until
+  // the active set has converged; then every row is checked again.
+  let active = n;
+  let highOld = Infinity;
+  let lowOld = -Infinity;
   while (passes < maxIterations) {
     passes++;
-    for (let i = n - 1; i > 0; i--) {
+    for (let i = active - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       const t = order[i]!;
       order[i] = order[j]!;
@@ -272,13 +277,33 @@ export function fitSvm(
     }
     let high = -Infinity;
     let low = Infinity;
-    for (const i of order) {
+    for (let s = 0; s < active; s++) {
+      const i = order[s]!;
       const yi = sign[i]!;
       let wx = w[m]!;
       for (let j = 0; j < m; j++) wx += w[j]! * x[i * m + j]!;
       const g = yi * wx - 1 + diag * alpha[i]!;
       const a = alpha[i]!;
-      const pg = a === 0 ? Math.min(g, 0) : a === upper ? Math.max(g, 0) : g;
+      let pg = 0;
+      if (a === 0) {
+        if (g > highOld) {
+          active--;
+          order[s] = order[active]!;
+          order[active] = i;
+          s--;
+          continue;
+        }
+        if (g < 0) pg = g;
+      } else if (a === upper) {
+        if (g < lowOld) {
+          active--;
+          order[s] = order[active]!;
+          order[active] = i;
+          s--;
+          continue;
+        }
+        if (g > 0) pg = g;
+      } else pg = g;
       high = Math.max(high, pg);
       low = Math.min(low, pg);
       if (Math.abs(pg) > 1e-12) {
@@ -291,9 +316,17 @@ export function fitSvm(
     }
     spread = high - low;
     if (spread <= tolerance) {
-      converged = true;
-      break;
+      if (active === n) {
+        converged = true;
+        break;
+      }
+      active = n;
+      highOld = Infinity;
+      lowOld = -Infinity;
+      continue;
     }
+    highOld = high <= 0 ? Infinity : high;
+    lowOld = low >= 0 ? -Infinity : low;
   }
   return { coef: Array.from(w.subarray(0, m)), intercept: w[m]!, passes, spread, converged };
 }
