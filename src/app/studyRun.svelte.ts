@@ -150,10 +150,17 @@ export class StudyRun {
     return this.trials.length;
   }
 
+  /**
+   * The time the study ran before this tab's session started (or up to its last pause),
+   * updated in the same step as the status, so that the time shown never drops while the
+   * record is being written.
+   */
+  #spentBefore = $state(0);
+
   /** How long the study has run, over every session; `now` is the caller's clock. */
   spentMs(now = Date.now()): number {
-    const before = this.study?.spentMs ?? 0;
-    return before + (this.active && this.sessionStart !== null ? now - this.sessionStart : 0);
+    const running = this.active && this.sessionStart !== null ? now - this.sessionStart : 0;
+    return this.#spentBefore + running;
   }
 
   /** A time-limited study has run out of time: no new trial starts. */
@@ -185,6 +192,7 @@ export class StudyRun {
     this.saving.reset();
     this.message = null;
     this.study = study;
+    this.#spentBefore = study.spentMs ?? 0;
     this.trials = await listTrials(this.#store, studyId);
     this.running = [];
     this.sessionStart = null;
@@ -301,6 +309,7 @@ export class StudyRun {
     await Promise.allSettled(this.#saving);
     const study = this.study;
     const spentMs = this.spentMs();
+    this.#spentBefore = spentMs;
     this.status = 'paused';
     try {
       if (study && study.state === 'running' && !this.lostStudy) {
@@ -536,6 +545,7 @@ export class StudyRun {
   async #complete(): Promise<void> {
     const study = this.study!;
     const spentMs = this.spentMs();
+    this.#spentBefore = spentMs;
     this.status = 'complete';
     this.#finishing = true;
     try {

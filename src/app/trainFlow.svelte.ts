@@ -331,7 +331,11 @@ export class TrainFlow {
       evaluation: { folds: plan.folds, testFraction: plan.testFraction },
       modelId: null,
     });
-    const stop = (): void => run.cancel();
+    // Cancel stops the trials, and the training of the best if the search already ended.
+    const stop = (): void => {
+      run.cancel();
+      run.saving.cancel();
+    };
     signal.addEventListener('abort', stop);
     const timer = setInterval(
       () =>
@@ -346,7 +350,9 @@ export class TrainFlow {
       clearInterval(timer);
       signal.removeEventListener('abort', stop);
     }
-    if (signal.aborted) throw new DOMException('The search was cancelled.', 'AbortError');
+    // A best version saved before the cancel took effect is kept, and said so.
+    if (signal.aborted && !run.saving.result)
+      throw new DOMException('The search was cancelled.', 'AbortError');
     const version = run.saving.result;
     if (!version || run.study?.bestVersionId !== version.id)
       throw new StoreError(

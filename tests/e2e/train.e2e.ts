@@ -236,6 +236,8 @@ describe('training', () => {
     await waitText(page.getByRole('alert'), /Give the new model a name/);
     expect(await page.getByRole('button', { name: 'Search and train' }).isDisabled()).toBe(true);
     await page.getByLabel('Name of the new model').fill('noise tree');
+    // A budget the search cannot finish before the cancel, however fast its trials.
+    await page.getByLabel('Trials', { exact: true }).fill('5000');
 
     await page.getByRole('button', { name: 'Search and train' }).click();
     await page.getByRole('progressbar').waitFor();
