@@ -53,6 +53,11 @@ export function isFamily(family: string): boolean {
   return BY_FAMILY.has(family);
 }
 
+/** A family's name for people; `unknown` for a key no registered family has (a record from elsewhere). */
+export function familyLabel(family: string, unknown = family): string {
+  return isFamily(family) ? learnerFor(family).label : unknown;
+}
+
 /** How many trees a version's model is made of (0 for a family without trees). */
 export function treeCount(v: { family: string; fitted: unknown }): number {
   return learnerFor(v.family).trees?.count(v.fitted) ?? 0;
