@@ -304,6 +304,7 @@ export class TrainFlow {
       throw new StoreError(
         'A search study is running on the Search screen: pause it there, or wait for it to finish.',
       );
+    if (signal.aborted) throw new DOMException('The search was cancelled.', 'AbortError');
     const { family, budget } = search;
     const space =
       family === ANY_FAMILY
@@ -331,12 +332,14 @@ export class TrainFlow {
       evaluation: { folds: plan.folds, testFraction: plan.testFraction },
       modelId: null,
     });
-    // Cancel stops the trials, and the training of the best if the search already ended.
+    // Cancel stops the trials, and the training of the best if the search already ended; a
+    // cancel while the study was being created takes effect as soon as it runs.
     const stop = (): void => {
       run.cancel();
       run.saving.cancel();
     };
-    signal.addEventListener('abort', stop);
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop);
     const timer = setInterval(
       () =>
         'trials' in budget
