@@ -22,7 +22,13 @@ import { TrainingError } from '../src/core/learners/training';
 import { matrixFor } from '../src/core/data/matrix';
 import { permutationImportance, type PermutationResult } from '../src/core/train/permutation';
 import type { Predictor } from '../src/core/predict/predict';
-import { predictRows, scoreOnUnseen, type HonestScore } from '../src/core/predict/score';
+import {
+  classifierOutputs,
+  predictRows,
+  scoreOnUnseen,
+  type HonestScore,
+} from '../src/core/predict/score';
+import type { ClassifierOutputs } from '../src/core/train/curves';
 import type { Params } from '../src/core/records';
 import {
   prepareSearch,
@@ -34,7 +40,12 @@ import {
 } from '../src/core/search/objective';
 import type { Halving } from '../src/core/search/pruning';
 import { countPrimes, type PrimeCount } from '../src/core/smoke';
-import { learningCurve, type CurvePoint, type EvaluationPlan } from '../src/core/train/evaluate';
+import {
+  learningCurve,
+  outOfFold,
+  type CurvePoint,
+  type EvaluationPlan,
+} from '../src/core/train/evaluate';
 import type { MetricName } from '../src/core/train/metrics';
 import type { Progress } from '../src/core/vocabulary';
 import {
@@ -206,6 +217,27 @@ export const api = {
   ): CurvePoint[] {
     const { set } = trainingSet(content);
     return learningCurve(set, params, plan, metric, 8, report(onProgress), family);
+  },
+
+  /** A classifier version's probabilities (or decision values) and the truth, on some rows. */
+  classifierOutputs(
+    content: DatasetContent,
+    version: Predictor,
+    rows: number[],
+  ): ClassifierOutputs {
+    return classifierOutputs(version, content, rows);
+  },
+
+  /** Cross-validated predictions: each training row predicted by the fit on the other folds. */
+  outOfFold(
+    content: DatasetContent,
+    family: string,
+    params: Params,
+    plan: EvaluationPlan,
+    onProgress: Progress,
+  ): ClassifierOutputs & { rows: number[] } {
+    const { set } = trainingSet(content);
+    return outOfFold(set, family, params, plan, report(onProgress));
   },
 
   /** What a saved version predicts for some rows of a data version, encoded its own way. */

@@ -3,6 +3,7 @@ import { proxy } from 'comlink';
 import type { EventRecord, ModelRecord, ModelVersionRecord } from '../core/records';
 import { type CurvePoint } from '../core/train/evaluate';
 import type { PermutationResult } from '../core/train/permutation';
+import type { ClassifierOutputs } from '../core/train/curves';
 import { learnerFor } from '../core/learners/registry';
 import { predictorOf } from '../core/predict/predict';
 import { labelDataVersions, loadContent, type DataLabel } from '../store/datasets';
@@ -43,6 +44,9 @@ export class ModelView {
   readonly #author: () => string;
   readonly curve = new Job<CurvePoint[]>();
   readonly permutation = new Job<PermutationResult>();
+  /** A classifier's outputs on its hold-out rows, and cross-validated on its training rows. */
+  readonly holdoutOutputs = new Job<ClassifierOutputs>();
+  readonly foldOutputs = new Job<ClassifierOutputs>();
   readonly reproduce = new Job<ReproduceReport>();
   readonly verify = new Job<VerifyReport>();
   model = $state.raw<ModelRecord | null>(null);
@@ -73,6 +77,8 @@ export class ModelView {
     if (this.version?.id !== version?.id) {
       this.curve.reset();
       this.permutation.reset();
+      this.holdoutOutputs.reset();
+      this.foldOutputs.reset();
       this.reproduce.reset();
       this.verify.reset();
     }
@@ -125,6 +131,38 @@ export class ModelView {
       return this.#pool.run(
         (api) =>
           api.learningCurve(content, v.family, v.hyperparameters, plan, v.metric, proxy(progress)),
+        { signal },
+      );
+    });
+  }
+
+  /** What the version says (probabilities or decision values) for each of its hold-out rows. */
+  computeHoldoutOutputs(): Promise<ClassifierOutputs | null> {
+    const v = this.version;
+    if (!v) return Promise.resolve(null);
+    return this.holdoutOutputs.run(async (signal) => {
+      const content = await this.#content(v);
+      return this.#pool.run(
+        (api) => api.classifierOutputs(content, predictorOf(v), v.holdout.rows),
+        {
+          signal,
+        },
+      );
+    });
+  }
+
+  /**
+   * Cross-validated outputs: the version's settings refitted on its own folds, each training
+   * row predicted by the fit that did not see it.
+   */
+  computeFoldOutputs(): Promise<ClassifierOutputs | null> {
+    const v = this.version;
+    if (!v) return Promise.resolve(null);
+    return this.foldOutputs.run(async (signal, progress) => {
+      const content = await this.#content(v);
+      const plan = { ...v.evaluation, seed: v.seed };
+      return this.#pool.run(
+        (api) => api.outOfFold(content, v.family, v.hyperparameters, plan, proxy(progress)),
         { signal },
       );
     });

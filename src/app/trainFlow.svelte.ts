@@ -159,9 +159,11 @@ export class TrainFlow {
     if (!this.model) {
       this.metric = defaultMetric(version.task, version.profile);
       this.params = adaptParams(this.family, this.params, version.task);
+      // A suggested name follows the data ("Iris tree" → "Palmer penguins tree"); a typed one stays.
+      const follows = this.newName.trim() === '' || this.#followsSuggestion();
       if (datasetName) this.#datasetName = datasetName;
-      if (!this.newName.trim() && datasetName)
-        this.newName = `${datasetName} ${learnerFor(this.family).noun}`;
+      if (follows && datasetName)
+        this.newName = this.#freeName(`${datasetName} ${learnerFor(this.family).noun}`);
     }
     const onData = await versionsTrainedOn(this.#store, version.id);
     if (this.data?.id === version.id) this.onData = onData;
@@ -170,15 +172,21 @@ export class TrainFlow {
   /** Chooses the family of a new model: its default settings for the chosen data's task. */
   chooseFamily(family: string): void {
     // A suggested name follows the family ("Iris tree" → "Iris forest"); a typed one stays.
-    const suggested = `${this.#datasetName} ${learnerFor(this.family).noun}`;
-    const name = this.newName.trim();
-    const followed =
-      this.#datasetName !== '' &&
-      (name === suggested ||
-        (name.startsWith(`${suggested} `) && /^\d+$/.test(name.slice(suggested.length + 1))));
+    const followed = this.#followsSuggestion();
     this.family = family;
     this.params = learnerFor(family).defaults(this.data?.task ?? 'classification');
     if (followed) this.newName = this.#freeName(`${this.#datasetName} ${learnerFor(family).noun}`);
+  }
+
+  /** Whether the new model's name is the one suggested for the data and family (or it numbered). */
+  #followsSuggestion(): boolean {
+    const suggested = `${this.#datasetName} ${learnerFor(this.family).noun}`;
+    const name = this.newName.trim();
+    return (
+      this.#datasetName !== '' &&
+      (name === suggested ||
+        (name.startsWith(`${suggested} `) && /^\d+$/.test(name.slice(suggested.length + 1))))
+    );
   }
 
   /** `name`, or `name 2`, `name 3` … whichever no model has yet. */

@@ -41,6 +41,11 @@ export interface Prediction {
   predictions: Float64Array;
   /** rows × classes probabilities (classification), else null. */
   probabilities: Float64Array | null;
+  /**
+   * rows × width decision values of a classifier without probabilities (a linear SVM): width 1
+   * for two classes (positive means the second), else one per class.
+   */
+  decision?: Float64Array;
 }
 
 /** One row's prediction with how it was reached (a tree: the node path). */

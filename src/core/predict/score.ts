@@ -8,6 +8,7 @@ import { learnerFor } from '../learners/registry';
 import type { MetricName } from '../records';
 import { classificationScores, regressionScores, scalarScores } from '../train/metrics';
 import type { Predictor } from './predict';
+import { outputsOf, type ClassifierOutputs } from '../train/curves';
 
 /** The rows `rows` of a row-major matrix with `p` columns, as a new matrix. */
 export function sliceRows(x: Float64Array, p: number, rows: readonly number[]): Float64Array {
@@ -28,6 +29,29 @@ export function predictRows(
   const learner = learnerFor(version.family);
   return Array.from(
     learner.predict(version.fitted, x, rows.length, m.features, classes).predictions,
+  );
+}
+
+/** What a classifier version says for some training-set rows of a data version, and their truth. */
+export function classifierOutputs(
+  version: Predictor,
+  content: DatasetContent,
+  rows: readonly number[],
+): ClassifierOutputs {
+  const m = matrixFor(content, version.encoding);
+  const x = sliceRows(m.x, m.features, rows);
+  const classes = version.encoding.classes?.length ?? 0;
+  const prediction = learnerFor(version.family).predict(
+    version.fitted,
+    x,
+    rows.length,
+    m.features,
+    classes,
+  );
+  return outputsOf(
+    prediction,
+    rows.map((r) => m.y[r]!),
+    classes,
   );
 }
 

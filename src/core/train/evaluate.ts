@@ -16,6 +16,7 @@ import type {
 } from '../records';
 import type { Progress } from '../vocabulary';
 import { classificationScores, regressionScores, scalarScores, METRICS } from './metrics';
+import { outputsOf, type ClassifierOutputs } from './curves';
 
 export type { Spread };
 
@@ -247,4 +248,40 @@ export function learningCurve(
     onProgress(s, steps);
   }
   return points;
+}
+
+/**
+ * Cross-validated predictions: each training row (hold-out excluded) predicted by the model
+ * fitted on the other folds, on the same split and folds as the version's cross-validation.
+ * `rows` lists the rows in the order of the outputs.
+ */
+export function outOfFold(
+  set: TrainingSet,
+  family: string,
+  params: Params,
+  plan: EvaluationPlan,
+  onProgress: Progress = () => {},
+): ClassifierOutputs & { rows: number[] } {
+  const learner = learnerFor(family);
+  const prep = prepare(set, plan);
+  const parts: { rows: Int32Array; outputs: ClassifierOutputs }[] = [];
+  prep.folds.forEach((fold, k) => {
+    const { fitted } = learner.fit(set, params, fitContext(prep, k));
+    const p = set.features;
+    const x = new Float64Array(fold.length * p);
+    fold.forEach((r, i) => x.set(set.x.subarray(r * p, (r + 1) * p), i * p));
+    const prediction = learner.predict(fitted, x, fold.length, p, set.classes);
+    const truth = Array.from(fold, (r) => set.y[r]!);
+    parts.push({ rows: fold, outputs: outputsOf(prediction, truth, set.classes) });
+    onProgress(k + 1, prep.folds.length);
+  });
+  const first = parts[0]!.outputs;
+  return {
+    rows: parts.flatMap((q) => Array.from(q.rows)),
+    truth: parts.flatMap((q) => q.outputs.truth),
+    classes: set.classes,
+    probabilities: first.probabilities ? parts.flatMap((q) => q.outputs.probabilities!) : null,
+    decision: first.decision ? parts.flatMap((q) => q.outputs.decision!) : null,
+    width: first.width,
+  };
 }

@@ -25,6 +25,20 @@ export function metricsFor(task: Task): MetricName[] {
 
 const EPS = 1e-15;
 
+/** Row i's log loss: probabilities clipped and the row renormalised, as scikit-learn's log_loss does. */
+export function rowLogLoss(
+  probabilities: ArrayLike<number>,
+  i: number,
+  truth: number,
+  classes: number,
+): number {
+  let rowSum = 0;
+  for (let c = 0; c < classes; c++)
+    rowSum += Math.min(1 - EPS, Math.max(EPS, probabilities[i * classes + c]!));
+  const pt = Math.min(1 - EPS, Math.max(EPS, probabilities[i * classes + truth]!));
+  return -Math.log(pt / rowSum);
+}
+
 export function classificationScores(
   truth: ArrayLike<number>,
   predicted: ArrayLike<number>,
@@ -40,14 +54,7 @@ export function classificationScores(
     const p = predicted[i]!;
     confusion[t]![p]!++;
     if (t === p) correct++;
-    if (probabilities) {
-      // Probabilities are clipped and each row renormalised, as scikit-learn's log_loss does.
-      let rowSum = 0;
-      for (let c = 0; c < classes; c++)
-        rowSum += Math.min(1 - EPS, Math.max(EPS, probabilities[i * classes + c]!));
-      const pt = Math.min(1 - EPS, Math.max(EPS, probabilities[i * classes + t]!));
-      loss -= Math.log(pt / rowSum);
-    }
+    if (probabilities) loss += rowLogLoss(probabilities, i, t, classes);
   }
   const precision: number[] = [];
   const recall: number[] = [];

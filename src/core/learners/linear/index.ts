@@ -159,7 +159,7 @@ function predictLinear(
         predictions[r] = best;
       }
     }
-    return { predictions, probabilities: null };
+    return { predictions, probabilities: null, decision: z };
   }
   const probabilities = new Float64Array(rows * k);
   for (let r = 0; r < rows; r++) {
