@@ -29,6 +29,9 @@ import {
   type HonestScore,
 } from '../src/core/predict/score';
 import type { ClassifierOutputs } from '../src/core/train/curves';
+import { repeatScores, type RepeatedPlan } from '../src/core/compare/repeated';
+import { validationPoint, type ValidationPoint } from '../src/core/train/validation';
+import { explainRows, type RowsExplained } from '../src/core/explain/global';
 import type { Params } from '../src/core/records';
 import {
   prepareSearch,
@@ -238,6 +241,43 @@ export const api = {
   ): ClassifierOutputs & { rows: number[] } {
     const { set } = trainingSet(content);
     return outOfFold(set, family, params, plan, report(onProgress));
+  },
+
+  /** Contributions of each feature to a version's output on some rows of a data version. */
+  explainRows(
+    content: DatasetContent,
+    version: Predictor,
+    rows: number[],
+    c: number,
+    onProgress: Progress,
+  ): RowsExplained | null {
+    return explainRows(version, content, rows, c, report(onProgress));
+  },
+
+  /** One value of a validation curve: training and cross-validated scores on the version's folds. */
+  validationPoint(
+    content: DatasetContent,
+    family: string,
+    params: Params,
+    plan: EvaluationPlan,
+    metric: MetricName,
+    value: number,
+  ): ValidationPoint {
+    const { set } = trainingSet(content);
+    return validationPoint(set, family, params, plan, metric, value);
+  },
+
+  /** One repeat of repeated k-fold cross-validation: each fold's scores with a family and settings. */
+  repeatScores(
+    content: DatasetContent,
+    family: string,
+    params: Params,
+    plan: RepeatedPlan,
+    repeat: number,
+    fitSeed: number,
+  ): Partial<Record<MetricName, number>>[] {
+    const { set } = trainingSet(content);
+    return repeatScores(set, family, params, plan, repeat, fitSeed);
   },
 
   /** What a saved version predicts for some rows of a data version, encoded its own way. */

@@ -7,7 +7,12 @@ import type { Store } from '../store/db';
 import { StoreError } from '../store/errors';
 import { toCsv } from './csv';
 import { Job } from './job.svelte';
-import type { ComputePool } from './workers';
+import { allOnPool, type ComputePool } from './workers';
+import type { Remote } from 'comlink';
+import type { ComputeApi } from '../../workers/computeApi';
+import type { MetricName } from '../core/records';
+import { repeatedProblem, type RepeatedPlan } from '../core/compare/repeated';
+import { curveSet } from '../core/train/curves';
 
 export interface Compared {
   version: ModelVersionRecord;
@@ -41,11 +46,32 @@ export function disagreementCsv(d: Disagreement, names: string[]): string {
   ]);
 }
 
+/** Repeated k-fold scores of every compared version's settings on one data version. */
+/** One compared version's ROC on its own hold-out rows. */
+export interface VersionRoc {
+  name: string;
+  /** Two classes: the second class's curve; more: the micro average. */
+  fpr: number[];
+  tpr: number[];
+  auc: number;
+  rows: number;
+}
+
+export interface RepeatedRun {
+  dataLabel: string;
+  rows: number;
+  plan: RepeatedPlan;
+  /** Per compared version (same order as the items), per metric, its score on every fold of every repeat. */
+  scores: Partial<Record<MetricName, number[]>>[];
+}
+
 /** Two or more model versions side by side: the first is the base. */
 export class CompareView {
   readonly #pool: ComputePool;
   readonly #store: Store;
   readonly predictions = new Job<Disagreement>();
+  readonly repeated = new Job<RepeatedRun>();
+  readonly rocs = new Job<VersionRoc[]>();
   items = $state.raw<Compared[]>([]);
   missing = $state.raw<string[]>([]);
 
@@ -75,8 +101,105 @@ export class CompareView {
       if (model) found.push({ version: v, model, data: labels.get(v.datasetVersionId) ?? null });
     }
     this.predictions.reset();
+    this.repeated.reset();
+    this.rocs.reset();
     this.items = found;
     this.missing = missing;
+  }
+
+  /** Each compared classifier's ROC on its own hold-out rows, from its own data version. */
+  drawRocs(): Promise<VersionRoc[] | null> {
+    const items = this.items;
+    return this.rocs.run(async (signal, progress) => {
+      const contents = await Promise.all(
+        items.map((it) => {
+          if (!it.data)
+            throw new StoreError(
+              `The data of ${it.model.name} v${it.version.number} is not in this browser: its hold-out rows cannot be predicted.`,
+            );
+          return loadContent(this.#store, it.data.version);
+        }),
+      );
+      const outputs = await allOnPool(
+        this.#pool,
+        signal,
+        items.map(
+          (it, i) => (api: Remote<ComputeApi>) =>
+            api.classifierOutputs(contents[i]!, predictorOf(it.version), it.version.holdout.rows),
+        ),
+        progress,
+      );
+      return outputs.map((o, i) => {
+        const set = curveSet(o);
+        const roc = set.micro?.roc ?? set.perClass[1]!.roc;
+        const it = items[i]!;
+        return {
+          name: `${it.model.name} v${it.version.number}`,
+          fpr: roc.fpr,
+          tpr: roc.tpr,
+          auc: roc.auc,
+          rows: o.truth.length,
+        };
+      });
+    });
+  }
+
+  /**
+   * Refits every compared version's family and settings on the same folds of repeated k-fold
+   * cross-validation of one data version, repeats spread over the workers.
+   */
+  repeatOn(
+    data: DatasetVersionRecord,
+    dataLabel: string,
+    plan: Omit<RepeatedPlan, 'seed'>,
+  ): Promise<RepeatedRun | null> {
+    const items = this.items;
+    return this.repeated.run(async (signal, progress) => {
+      const content: DatasetContent = await loadContent(this.#store, data);
+      const ti = content.schema.findIndex((s) => s.role === 'target');
+      const target = content.schema[ti]?.name;
+      let rows = 0;
+      for (let r = 0; r < content.rowCount; r++)
+        if (ti >= 0 && cellText(content.columns[ti]!, r) !== null) rows++;
+      for (const it of items)
+        if (target !== it.version.encoding.target)
+          throw new StoreError(
+            `${it.model.name} v${it.version.number} predicts "${it.version.encoding.target}", which ${dataLabel} does not have as its target.`,
+          );
+      const problem = repeatedProblem(plan, rows);
+      if (problem) throw new StoreError(problem);
+      const full: RepeatedPlan = { ...plan, seed: 0 };
+      const perRepeat = await allOnPool(
+        this.#pool,
+        signal,
+        items.flatMap((it) =>
+          Array.from(
+            { length: plan.repeats },
+            (_, r) => (api: Remote<ComputeApi>) =>
+              api.repeatScores(
+                content,
+                it.version.family,
+                it.version.hyperparameters,
+                full,
+                r,
+                it.version.seed,
+              ),
+          ),
+        ),
+        progress,
+      );
+      const perItem = items.map((_, i) =>
+        perRepeat.slice(i * plan.repeats, (i + 1) * plan.repeats),
+      );
+      const scores = perItem.map((repeats) => {
+        const out: Partial<Record<MetricName, number[]>> = {};
+        for (const fold of repeats.flat())
+          for (const [m, x] of Object.entries(fold) as [MetricName, number][])
+            (out[m] ??= []).push(x);
+        return out;
+      });
+      return { dataLabel, rows, plan: full, scores };
+    });
   }
 
   /** Predicts every row of a data version with each compared version and finds where they disagree. */

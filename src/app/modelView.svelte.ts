@@ -1,9 +1,13 @@
 /** A model's page: its history, one version in full, and what can be done with it. */
 import { proxy } from 'comlink';
-import type { EventRecord, ModelRecord, ModelVersionRecord } from '../core/records';
+import type { EventRecord, ModelRecord, ModelVersionRecord, Params } from '../core/records';
 import { type CurvePoint } from '../core/train/evaluate';
 import type { PermutationResult } from '../core/train/permutation';
 import type { ClassifierOutputs } from '../core/train/curves';
+import { sweepValues, type ValidationPoint } from '../core/train/validation';
+import type { RowsExplained } from '../core/explain/global';
+import { cellText } from '../core/data/content';
+import { matrixFor } from '../core/data/matrix';
 import { learnerFor } from '../core/learners/registry';
 import { predictorOf } from '../core/predict/predict';
 import { labelDataVersions, loadContent, type DataLabel } from '../store/datasets';
@@ -22,12 +26,29 @@ import { shareLink } from '../core/export/share';
 import { hrefFor } from './routes';
 import { Job } from './job.svelte';
 import { environmentDifferences, type VersionDifference } from './training';
-import { trainOnPool, type ComputePool } from './workers';
+import { allOnPool, trainOnPool, type ComputePool } from './workers';
 
 export interface ReproduceReport {
   identical: boolean;
   predictionsAgree: number;
   total: number;
+}
+
+/** The hold-out rows of one confusion-matrix cell: true class `truth`, predicted `predicted`. */
+export interface CellRows {
+  truth: number;
+  predicted: number;
+  /** The feature names, in the order of each row's cells. */
+  columns: string[];
+  rows: {
+    /** The row's number in the data version (1 is the first). */
+    row: number;
+    cells: (string | null)[];
+    /** The row encoded as the model reads it. */
+    x: number[];
+    /** Its probabilities (or decision values) once the hold-out outputs are computed. */
+    scores: number[] | null;
+  }[];
 }
 
 export interface VerifyReport {
@@ -47,6 +68,12 @@ export class ModelView {
   /** A classifier's outputs on its hold-out rows, and cross-validated on its training rows. */
   readonly holdoutOutputs = new Job<ClassifierOutputs>();
   readonly foldOutputs = new Job<ClassifierOutputs>();
+  /** A validation curve: the setting swept and its points. */
+  readonly validation = new Job<{ name: string; points: ValidationPoint[] }>();
+  /** Each feature's contributions over the hold-out rows; null for a family without a method. */
+  readonly explanation = new Job<RowsExplained | null>();
+  /** The rows behind a confusion-matrix cell of the hold-out. */
+  readonly cell = new Job<CellRows>();
   readonly reproduce = new Job<ReproduceReport>();
   readonly verify = new Job<VerifyReport>();
   model = $state.raw<ModelRecord | null>(null);
@@ -79,6 +106,9 @@ export class ModelView {
       this.permutation.reset();
       this.holdoutOutputs.reset();
       this.foldOutputs.reset();
+      this.validation.reset();
+      this.explanation.reset();
+      this.cell.reset();
       this.reproduce.reset();
       this.verify.reset();
     }
@@ -163,6 +193,80 @@ export class ModelView {
       const plan = { ...v.evaluation, seed: v.seed };
       return this.#pool.run(
         (api) => api.outOfFold(content, v.family, v.hyperparameters, plan, proxy(progress)),
+        { signal },
+      );
+    });
+  }
+
+  /**
+   * Sweeps one setting over its search range (10 values), the others as the version has them:
+   * the training and cross-validated score at each value, one worker job per value.
+   */
+  computeValidation(name: string): Promise<{ name: string; points: ValidationPoint[] } | null> {
+    const v = this.version;
+    const d = v
+      ? learnerFor(v.family).defaultSpace(v.encoding.classes ? 'classification' : 'regression')[
+          name
+        ]
+      : undefined;
+    if (!v || !d) return Promise.resolve(null);
+    return this.validation.run(async (signal, progress) => {
+      const content = await this.#content(v);
+      const learner = learnerFor(v.family);
+      const plan = { ...v.evaluation, seed: v.seed };
+      const values = sweepValues(d);
+      const points = await allOnPool(
+        this.#pool,
+        signal,
+        values.map((value) => {
+          const params = learner.withParams({ [name]: value }, v.hyperparameters as never);
+          return (api) =>
+            api.validationPoint(content, v.family, params as Params, plan, v.metric, value);
+        }),
+        progress,
+      );
+      return { name, points };
+    });
+  }
+
+  /** The hold-out rows whose true class is `truth` and whose prediction is `predicted`, with their inputs. */
+  showCell(truth: number, predicted: number): Promise<CellRows | null> {
+    const v = this.version;
+    if (!v) return Promise.resolve(null);
+    return this.cell.run(async () => {
+      const content = await this.#content(v);
+      const m = matrixFor(content, v.encoding);
+      const ti = content.schema.findIndex((c) => c.name === v.encoding.target);
+      const kept: number[] = [];
+      for (let r = 0; r < content.rowCount; r++)
+        if (cellText(content.columns[ti]!, r) !== null) kept.push(r);
+      const names = v.encoding.features.map((f) => f.name);
+      const at = names.map((n) => content.schema.findIndex((c) => c.name === n));
+      const outputs = this.holdoutOutputs.result;
+      const width = outputs ? (outputs.probabilities ? outputs.classes : outputs.width) : 0;
+      const rows: CellRows['rows'] = [];
+      v.holdout.rows.forEach((r, k) => {
+        if (m.y[r] !== truth || v.holdout.predictions[k] !== predicted) return;
+        const source = outputs?.probabilities ?? outputs?.decision ?? null;
+        rows.push({
+          row: kept[r]! + 1,
+          cells: at.map((ci) => (ci < 0 ? null : cellText(content.columns[ci]!, kept[r]!))),
+          x: Array.from(m.x.subarray(r * m.features, (r + 1) * m.features)),
+          scores: source ? source.slice(k * width, (k + 1) * width) : null,
+        });
+      });
+      return { truth, predicted, columns: names, rows };
+    });
+  }
+
+  /** Each feature's contribution to the version's output for class `c` on its hold-out rows. */
+  computeExplanation(c: number): Promise<RowsExplained | null> {
+    const v = this.version;
+    if (!v) return Promise.resolve(null);
+    return this.explanation.run(async (signal, progress) => {
+      const content = await this.#content(v);
+      return this.#pool.run(
+        (api) => api.explainRows(content, predictorOf(v), v.holdout.rows, c, proxy(progress)),
         { signal },
       );
     });

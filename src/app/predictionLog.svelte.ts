@@ -1,6 +1,6 @@
 /** The prediction log: filters, CSV export, reproduce with the logged version, labels. */
 import { predictRaw, samePrediction, type RowResult } from '../core/predict/predict';
-import type { PredictionRecord } from '../core/records';
+import type { ModelVersionRecord, PredictionRecord } from '../core/records';
 import type { Store } from '../store/db';
 import { StoreError } from '../store/errors';
 import { attachLabels, listPredictions } from '../store/predictions';
@@ -30,6 +30,12 @@ export class PredictionLog {
   items = $state.raw<PredictionRecord[]>([]);
   versions = $state.raw<VersionIndex>({});
   check = $state.raw<ReproduceCheck | null>(null);
+  /** The logged prediction whose contributions are shown: its version and its row as encoded. */
+  why = $state.raw<{
+    prediction: PredictionRecord;
+    version: ModelVersionRecord;
+    x: number[];
+  } | null>(null);
 
   constructor(store: Store, author: () => string) {
     this.#store = store;
@@ -61,6 +67,13 @@ export class PredictionLog {
     };
     this.check = check;
     return check;
+  }
+
+  /** Shows why a logged prediction came out so, from its logged inputs and exactly its version. */
+  explain(p: PredictionRecord): void {
+    const v = this.versions[p.modelVersionId]?.version;
+    const now = v ? predictRaw(v, rowOf(p.inputs), handlesMissing(v)) : null;
+    this.why = v && now?.ok ? { prediction: p, version: v, x: now.x } : null;
   }
 
   async label(p: PredictionRecord, label: string | null): Promise<void> {

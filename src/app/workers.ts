@@ -59,16 +59,9 @@ export async function trainOnPool(
     return value;
   };
   // One failed job cancels the others: nothing of a failed run is kept.
-  const stop = new AbortController();
-  const onAbort = (): void => stop.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  let failure: unknown = null;
+  const fate = sharedFate(pool, signal);
   const job = <T>(work: (api: Remote<ComputeApi>) => Promise<T>): Promise<T> =>
-    pool.run(work, { signal: stop.signal }).then(step, (e: unknown) => {
-      failure ??= e;
-      stop.abort();
-      throw e;
-    });
+    fate.job(work).then(step);
   try {
     const folds = Promise.all(
       Array.from({ length: spec.plan.folds }, (_, k) =>
@@ -83,8 +76,60 @@ export async function trainOnPool(
     const [perFold, fit] = await Promise.all([folds, final]);
     return withFolds(fit, perFold);
   } catch (e) {
-    throw failure ?? e;
+    throw fate.cause(e);
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    fate.end();
+  }
+}
+
+/** Jobs that share a fate: the first to fail, or the caller's cancel, cancels the others. */
+export function sharedFate(
+  pool: ComputePool,
+  signal: AbortSignal,
+): {
+  job<T>(work: (api: Remote<ComputeApi>) => Promise<T>): Promise<T>;
+  /** What made the jobs fail: the first failure, not a cancel it caused. */
+  cause(e: unknown): unknown;
+  end(): void;
+} {
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  let failure: unknown = null;
+  return {
+    job: (work) =>
+      pool.run(work, { signal: stop.signal }).catch((e: unknown) => {
+        failure ??= e;
+        stop.abort();
+        throw e;
+      }),
+    cause: (e) => failure ?? e,
+    end: () => signal.removeEventListener('abort', onAbort),
+  };
+}
+
+/** Independent jobs across the pool, with progress; the first failure, or a cancel, stops the rest. */
+export async function allOnPool<T>(
+  pool: ComputePool,
+  signal: AbortSignal,
+  works: readonly ((api: Remote<ComputeApi>) => Promise<T>)[],
+  progress: Progress,
+): Promise<T[]> {
+  const fate = sharedFate(pool, signal);
+  let done = 0;
+  progress(0, works.length);
+  try {
+    return await Promise.all(
+      works.map((work) =>
+        fate.job(work).then((value) => {
+          progress(++done, works.length);
+          return value;
+        }),
+      ),
+    );
+  } catch (e) {
+    throw fate.cause(e);
+  } finally {
+    fate.end();
   }
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newModelOf, openBrowser, startAs, trainOnSample, waitText, type Session } from './browser';
 
@@ -23,7 +24,7 @@ describe('evaluation', () => {
     const summary = card.getByTestId('curve-summary');
     await waitText(summary, /Rows\s+the \d+ hold-out rows \(never trained on\)/);
     expect(await summary.innerText()).toMatch(
-      /ROC AUC\s+0\.\d+[\s\S]*Average precision\s+0\.\d+[\s\S]*Brier score\s+0\.\d+[\s\S]*Log loss\s+\d/,
+      /ROC AUC\s+(0\.\d+|1)\s[\s\S]*Average precision\s+(0\.\d+|1)\s[\s\S]*Brier score\s+(0|0\.\d+|[\d.]+e-\d+)\s[\s\S]*Log loss\s+\d/,
     );
     for (const name of ['ROC curve', 'Precision-recall curve', 'Reliability diagram'])
       await card.getByRole('img', { name }).waitFor();
@@ -32,6 +33,22 @@ describe('evaluation', () => {
     const scores = await cells(page.getByTestId('scores').getByTestId('confusion'));
     const negatives = scores[0]! + scores[1]!;
     const positives = scores[2]! + scores[3]!;
+
+    // A count of the matrix lists its rows, each with why it was predicted so.
+    await page
+      .getByTestId('scores')
+      .getByRole('button', { name: `${scores[3]} rows of malignant predicted as malignant` })
+      .click();
+    const cellRows = page.getByTestId('cell-rows');
+    await waitText(
+      cellRows.getByRole('heading'),
+      new RegExp(`^${scores[3]} hold-out rows of “malignant” predicted as “malignant”`),
+    );
+    expect(await cellRows.locator('tbody tr').count()).toBe(Math.min(100, scores[3]!));
+    // Each row has its probabilities, from the hold-out outputs.
+    expect(await cellRows.locator('thead th').allInnerTexts()).toContain('P(malignant)');
+    await cellRows.getByRole('button', { name: 'Why?' }).first().click();
+    await waitText(cellRows.getByTestId('why-summary'), /The probability of “malignant”/);
 
     // At the lowest threshold every row is called positive.
     const threshold = card.getByTestId('threshold');
@@ -70,6 +87,37 @@ describe('evaluation', () => {
       /Rows\s+the \d+ training rows, each predicted by the fit on the other 4 folds/,
     );
     await card.getByRole('img', { name: 'ROC curve' }).waitFor();
+
+    // What moves the output over the hold-out rows: mean |contribution| and a dot per row.
+    const explain = page.getByTestId('explain-rows');
+    await explain.getByRole('button', { name: 'Explain the hold-out rows' }).click();
+    await waitText(
+      explain.getByTestId('explain-summary'),
+      /The probability of “malignant”, on \d+ hold-out rows: TreeSHAP/,
+    );
+    const swarm = explain.getByRole('img', {
+      name: 'Contributions to the probability of “malignant”, per feature',
+    });
+    // The features the tree uses (at most ten) drawn, a dot per hold-out row each.
+    const drawn = await swarm.locator('rect.bar').count();
+    expect(drawn).toBeGreaterThan(0);
+    expect(drawn).toBeLessThanOrEqual(10);
+    expect(await swarm.locator('circle').count()).toBe(
+      drawn * Math.min(300, negatives + positives),
+    );
+
+    // The validation curve: max depth swept, training against cross-validated score.
+    const validation = page.getByTestId('validation-curve');
+    await validation.getByLabel('Setting').selectOption({ label: 'Max depth' });
+    await validation.getByRole('button', { name: 'Sweep max depth' }).click();
+    await validation.getByRole('img', { name: 'Validation curve' }).waitFor();
+    await waitText(
+      validation.getByTestId('validation-best'),
+      /Best cross-validated [\w\s]+:\s+at max depth\s+\d+;\s+this version has\s+(\d+|none \(unlimited\))\./,
+    );
+    expect(
+      await validation.getByRole('img', { name: 'Validation curve' }).locator('circle').count(),
+    ).toBe(20);
     expect(s.errors).toEqual([]);
   });
 
@@ -79,7 +127,7 @@ describe('evaluation', () => {
     const card = page.getByTestId('curves');
     await waitText(
       card.getByTestId('curve-summary'),
-      /ROC AUC \(macro, one-vs-rest\)\s+0\.\d+[\s\S]*ROC AUC \(micro\)/,
+      /ROC AUC \(macro, one-vs-rest\)\s+(0\.\d+|1)\s[\s\S]*ROC AUC \(micro\)/,
     );
     expect(await card.getByTestId('auc-per-class').locator('tbody tr').allInnerTexts()).toEqual([
       expect.stringMatching(/^setosa\s+1\s+1$/),
@@ -113,6 +161,122 @@ describe('evaluation', () => {
     expect(await svm.getByTestId('curve-summary').innerText()).not.toMatch(/Brier/);
     expect(await svm.getByRole('img', { name: 'Reliability diagram' }).count()).toBe(0);
     await svm.getByRole('img', { name: 'ROC curve' }).waitFor();
+    expect(s.errors).toEqual([]);
+  });
+});
+
+describe('is the difference real', () => {
+  it('runs repeated cross-validation of two versions on one data version and tests the difference', async () => {
+    const { page } = s;
+    await trainOnSample(page, 'Iris', 'Iris tree');
+    await newModelOf(page, s.baseUrl, /iris/i, 'Baseline (guessing)');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitText(page.getByTestId('train-result'), /Saved as Iris baseline v1/);
+
+    await page.goto(`${s.baseUrl}/#/compare`);
+    const add = page.getByLabel('Add a version');
+    await add.selectOption({ label: 'Iris baseline v1' });
+    await page.getByRole('heading', { name: 'Iris baseline v1' }).first().waitFor();
+    await add.selectOption({ label: 'Iris tree v1' });
+    await page.getByRole('heading', { name: 'Is the difference real?' }).waitFor();
+    // Their ROC curves overlaid, each on its own hold-out rows; guessing is the diagonal.
+    const roc = page.getByTestId('compare-roc');
+    await roc.getByRole('button', { name: 'Draw the ROC curves' }).click();
+    await waitText(
+      roc.getByTestId('roc-rows'),
+      /All on the same 30 hold-out rows|Measured on different rows/,
+    );
+    await roc.getByRole('img', { name: 'ROC curves of the compared versions' }).waitFor();
+    const legend = await roc.locator('figcaption').innerText();
+    expect(legend).toMatch(/Iris baseline v1 \(AUC 0\.5\)/);
+    expect(legend).toMatch(/Iris tree v1 \(AUC (0\.9\d*|1)\)/);
+
+    const card = page.getByTestId('significance');
+    // The base's own data version is chosen already.
+    expect(await card.getByLabel('Data version to draw the folds from').inputValue()).not.toBe('');
+    await card.getByLabel('Repeats', { exact: true }).fill('3');
+    await card.getByLabel('Folds', { exact: true }).fill('5');
+    await card.getByRole('button', { name: 'Run repeated cross-validation' }).click();
+    await waitText(
+      card.getByTestId('significance-rows'),
+      /150 rows, 3 × 5-fold cross-validation \(15 paired\s+fold scores/,
+    );
+    const accuracy = card
+      .getByTestId('significance-table')
+      .locator('tbody tr')
+      .filter({ hasText: /^Accuracy/ });
+    // Guessing is right a third of the time on every fold; the tree far more often.
+    expect(await accuracy.locator('td').first().innerText()).toMatch(/^0\.3333 ± 0\b/);
+    expect(await accuracy.locator('td').nth(1).innerText()).toMatch(
+      /better \(p [=<] [\d.]+\)[\s\S]*P\(better\) 100 %/,
+    );
+    expect(await card.getByTestId('win-tie-loss').innerText()).toMatch(/base\s+[1-9] \/ \d \/ 0/);
+    await card.getByRole('img', { name: /^Iris tree v1: better \d+ %/ }).waitFor();
+    // A stricter level and a margin wider than the gap change the reading, not the scores.
+    await card.getByLabel(/Practically equivalent within/).fill('0.9');
+    await card.getByRole('img', { name: /Iris tree v1: better 0 %, equivalent 100 %/ }).waitFor();
+    expect(s.errors).toEqual([]);
+  });
+});
+
+describe('why this prediction', () => {
+  it('shows each feature’s TreeSHAP contribution as a waterfall, per class, and exports them; they add up to the output', async () => {
+    const { page } = s;
+    await trainOnSample(page, 'Iris', 'Iris tree');
+    await page.goto(`${s.baseUrl}/#/predict`);
+    await page.getByLabel('sepal_length', { exact: true }).fill('5.1');
+    await page.getByLabel('sepal_width', { exact: true }).fill('3.5');
+    await page.getByLabel('petal_length', { exact: true }).fill('1.4');
+    await page.getByLabel('petal_width', { exact: true }).fill('0.2');
+    await page.getByRole('button', { name: 'Predict', exact: true }).click();
+    const why = page.getByTestId('why');
+    await waitText(
+      why.getByTestId('why-summary'),
+      /The probability of “setosa”:\s+0\.\d+\s+on average over the training rows,\s+1\s+for this row\.\s+TreeSHAP/,
+    );
+    await why.getByRole('img', { name: 'Contributions to the probability of “setosa”' }).waitFor();
+
+    const download = page.waitForEvent('download');
+    await why.getByRole('button', { name: 'Download the contributions (CSV)' }).click();
+    const lines = (await readFile((await (await download).path())!, 'utf8')).trim().split(/\r?\n/);
+    expect(lines[0]).toBe('feature,input,contribution');
+    const cells = lines.map((l) => l.split(','));
+    const base = Number(cells[1]![2]);
+    const features = cells.slice(2, -1);
+    expect(features.map((c) => c[0]).sort()).toEqual([
+      'petal_length',
+      'petal_width',
+      'sepal_length',
+      'sepal_width',
+    ]);
+    const total = Number(cells.at(-1)![2]);
+    expect(total).toBe(1);
+    expect(Math.abs(base + features.reduce((a, c) => a + Number(c[2]), 0) - total)).toBeLessThan(
+      1e-9,
+    );
+    // The petals decide setosa: the largest contribution is one of theirs.
+    expect(features[0]![0]).toMatch(/^petal_/);
+
+    // The prediction log explains a logged prediction the same way, from its logged inputs.
+    await page.getByRole('tab', { name: 'Prediction log' }).click();
+    await page.getByTestId('prediction-log').getByRole('button', { name: 'Why?' }).first().click();
+    await waitText(
+      page.getByTestId('why-of'),
+      /The prediction of\s+Iris tree v1\s+at[\s\S]*from\s+its\s+logged\s+inputs/,
+    );
+    await waitText(
+      page.getByTestId('why').getByTestId('why-summary'),
+      /The probability of “setosa”:\s+0\.\d+\s+on average over the training rows,\s+1\s+for this row/,
+    );
+    await page.getByRole('tab', { name: 'Predict', exact: true }).click();
+    await page.getByRole('button', { name: 'Predict', exact: true }).click();
+
+    // Another class: its own probability, explained the same way.
+    await why.getByLabel('Explain the class').selectOption({ label: 'virginica' });
+    await waitText(
+      why.getByTestId('why-summary'),
+      /The probability of “virginica”:\s+0\.\d+\s+on average over the training rows,\s+0\s+for this row/,
+    );
     expect(s.errors).toEqual([]);
   });
 });

@@ -1,0 +1,175 @@
+/**
+ * Why did a version predict that for this row? Each feature's contribution, from a base value
+ * to the output, in the family's own terms:
+ * - trees and tree ensembles: exact TreeSHAP (path-dependent) of the output — a class's
+ *   probability (a tree, a forest: the mean of its trees'), or the raw score of gradient
+ *   boosting (its log-odds, or a class's score before the softmax); the base value is the
+ *   expected output over the training rows;
+ * - linear models: each coefficient times the feature's standardized (imputed, one-hot) value,
+ *   summed over the feature's columns; the base value is the intercept.
+ * The contributions always add up: base + Σ contributions = the output.
+ */
+import type { Encoding } from '../records';
+import type { Boosted } from '../learners/boost/model';
+import { compactTree, leafOf, type CompactTree } from '../learners/forest/compact';
+import type { LinearModel } from '../learners/linear/model';
+import { sourceOf, transform, widthOf } from '../learners/pipeline';
+import type { TreeModel } from '../learners/tree/tree';
+import { expectedValue, treeShap } from './treeshap';
+
+export interface Contributions {
+  /** What is explained, in words: "probability of “setosa”", "log-odds of “yes”", "predicted value". */
+  output: string;
+  base: number;
+  /** The output itself: base + Σ values, but for rounding. */
+  value: number;
+  /** One per feature of the version's encoding. */
+  values: number[];
+  method: string;
+  /** Whether each class has an output of its own to explain (not one log-odds for two classes). */
+  perClass: boolean;
+}
+
+const TREE_SHAP = 'TreeSHAP (exact, path-dependent): each feature’s Shapley value';
+
+type Explain = (x: readonly number[]) => Contributions;
+
+/** What an explainer says of its output, besides the numbers. */
+interface Said {
+  output: string;
+  method: string;
+  perClass: boolean;
+}
+
+/** `value` is the model's own output, computed as the model does (not the sum, which rounds). */
+function finish(base: number, values: number[], value: number, said: Said): Contributions {
+  return { base, values, value, ...said };
+}
+
+/**
+ * TreeSHAP through `trees` (each `width` outputs) for output `k`, each tree scaled by `scale`,
+ * starting from `start`; null when a tree does not record its covers.
+ */
+function treesExplainer(
+  trees: readonly CompactTree[],
+  width: number,
+  k: number,
+  features: number,
+  scale: number,
+  start: number,
+  said: Said,
+): Explain | null {
+  if (trees.some((t) => t.samples.some((n) => !(n > 0)))) return null;
+  let base = start;
+  for (const t of trees) base += expectedValue(t, width)[k]! * scale;
+  return (x) => {
+    const phi = new Float64Array(features * width);
+    let value = start;
+    for (const t of trees) {
+      treeShap(t, width, x, phi, scale);
+      value += t.value[leafOf(t, x) * width + k]! * scale;
+    }
+    return finish(
+      base,
+      Array.from({ length: features }, (_, j) => phi[j * width + k]!),
+      value,
+      said,
+    );
+  };
+}
+
+/**
+ * What explains a version's output for class `c` (classification; ignored for regression), row
+ * by row (encoded rows); null for a family Orpheus does not explain this way.
+ */
+export function explainerFor(
+  family: string,
+  fitted: unknown,
+  encoding: Encoding,
+  c: number,
+): Explain | null {
+  const classes = encoding.classes?.length ?? 0;
+  const features = encoding.features.length;
+  const width = classes || 1;
+  const k = classes ? c : 0;
+  const named = classes ? `“${encoding.classes![c]}”` : '';
+  const perClass = classes > 0;
+  switch (family) {
+    case 'decision-tree':
+      return treesExplainer([compactTree(fitted as TreeModel, width)], width, k, features, 1, 0, {
+        output: classes ? `probability of ${named}` : 'predicted value',
+        method: TREE_SHAP,
+        perClass,
+      });
+    case 'random-forest':
+    case 'extra-trees': {
+      const trees = (fitted as { trees: CompactTree[] }).trees;
+      return treesExplainer(trees, width, k, features, 1 / trees.length, 0, {
+        output: classes ? `probability of ${named} (the mean of the trees’)` : 'predicted value',
+        method: `${TREE_SHAP}, the mean over the trees`,
+        perClass,
+      });
+    }
+    case 'gradient-boosting': {
+      const b = fitted as Boosted;
+      const outputs = b.base.length;
+      // Two classes keep one score: the log-odds of the second class.
+      const o = outputs === 1 ? 0 : c;
+      const trees = b.trees.filter((_, i) => i % outputs === o);
+      return treesExplainer(trees, 1, 0, features, 1, b.base[o]!, {
+        output: !classes
+          ? 'predicted value'
+          : outputs === 1
+            ? `log-odds of “${encoding.classes![1]}”`
+            : `score of ${named} before the softmax`,
+        method: `${TREE_SHAP}, summed over the boosting rounds`,
+        perClass: outputs > 1,
+      });
+    }
+    case 'logistic-regression':
+    case 'linear-regression':
+    case 'linear-svm': {
+      const m = fitted as LinearModel;
+      const columns = widthOf(m.pipeline);
+      const source = sourceOf(m.pipeline);
+      const one = m.intercept.length === 1;
+      const o = one ? 0 : c;
+      const second = `“${encoding.classes?.[1] ?? ''}”`;
+      const said: Said = {
+        output: !classes
+          ? 'predicted value'
+          : m.decision
+            ? `decision value for ${one ? second : named}`
+            : one
+              ? `log-odds of ${second}`
+              : `score of ${named} before the softmax`,
+        method: 'coefficient × standardized value, summed over each feature’s columns',
+        perClass: !one,
+      };
+      return (x) => {
+        const design = transform(m.pipeline, x, 1, features);
+        const values = new Array<number>(features).fill(0);
+        let value = m.intercept[o]!;
+        for (let j = 0; j < columns; j++) {
+          const part = m.coef[o * columns + j]! * design[j]!;
+          values[source[j]!] = values[source[j]!]! + part;
+          value += part;
+        }
+        return finish(m.intercept[o]!, values, value, said);
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The contributions to a version's output for one encoded row and class `c`, or null. */
+export function contributionsOf(
+  family: string,
+  fitted: unknown,
+  encoding: Encoding,
+  x: readonly number[],
+  c: number,
+): Contributions | null {
+  return explainerFor(family, fitted, encoding, c)?.(x) ?? null;
+}
