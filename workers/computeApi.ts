@@ -238,7 +238,7 @@ export const api = {
     params: Params,
     plan: EvaluationPlan,
     onProgress: Progress,
-  ): ClassifierOutputs & { rows: number[] } {
+  ): ClassifierOutputs & { rows: number[]; foldSizes: number[] } {
     const { set } = trainingSet(content);
     return outOfFold(set, family, params, plan, report(onProgress));
   },

@@ -19,6 +19,7 @@ export function versionOnnx(model: ModelRecord, v: ModelVersionRecord): Promise<
     family: v.family,
     fitted: v.fitted,
     encoding: v.encoding,
+    ...(v.decision ? { threshold: v.decision.threshold } : {}),
     name: `${model.name} v${v.number}`,
     producerVersion: __APP_VERSION__,
     meta: {
@@ -30,6 +31,7 @@ export function versionOnnx(model: ModelRecord, v: ModelVersionRecord): Promise<
       orpheus_metric: v.metric,
       author: v.author,
       created_at: v.createdAt,
+      ...(v.decision ? { orpheus_decision_threshold: String(v.decision.threshold) } : {}),
     },
   });
 }

@@ -20,12 +20,14 @@ import {
   moveAlias,
   type AliasMove,
   listModelVersions,
+  saveNextVersion,
+  type VersionDraft,
 } from '../store/models';
 import type { ModelCard } from '../core/export/card';
 import { shareLink } from '../core/export/share';
 import { hrefFor } from './routes';
 import { Job } from './job.svelte';
-import { environmentDifferences, type VersionDifference } from './training';
+import { environment, environmentDifferences, type VersionDifference } from './training';
 import { allOnPool, trainOnPool, type ComputePool } from './workers';
 
 export interface ReproduceReport {
@@ -67,7 +69,9 @@ export class ModelView {
   readonly permutation = new Job<PermutationResult>();
   /** A classifier's outputs on its hold-out rows, and cross-validated on its training rows. */
   readonly holdoutOutputs = new Job<ClassifierOutputs>();
-  readonly foldOutputs = new Job<ClassifierOutputs>();
+  readonly foldOutputs = new Job<ClassifierOutputs & { foldSizes: number[] }>();
+  /** "Save with this threshold": the new version. */
+  readonly thresholdSave = new Job<ModelVersionRecord>();
   /** A validation curve: the setting swept and its points. */
   readonly validation = new Job<{ name: string; points: ValidationPoint[] }>();
   /** Each feature's contributions over the hold-out rows; null for a family without a method. */
@@ -185,7 +189,7 @@ export class ModelView {
    * Cross-validated outputs: the version's settings refitted on its own folds, each training
    * row predicted by the fit that did not see it.
    */
-  computeFoldOutputs(): Promise<ClassifierOutputs | null> {
+  computeFoldOutputs(): Promise<(ClassifierOutputs & { foldSizes: number[] }) | null> {
     const v = this.version;
     if (!v) return Promise.resolve(null);
     return this.foldOutputs.run(async (signal, progress) => {
@@ -195,6 +199,52 @@ export class ModelView {
         (api) => api.outOfFold(content, v.family, v.hyperparameters, plan, proxy(progress)),
         { signal },
       );
+    });
+  }
+
+  /**
+   * Saves the open version again with a decision threshold as its only change: the next version
+   * of the model, recording the threshold, the version it is made from, the rows it was chosen
+   * on and the costs. Its hold-out scores are those of the thresholded decisions; its
+   * cross-validated scores too, from the version's settings refitted on its own folds.
+   */
+  saveWithThreshold(
+    threshold: number,
+    chosenOn: 'hold-out' | 'cross-validated',
+    costs: { fp: number; fn: number },
+  ): Promise<ModelVersionRecord | null> {
+    const { version: v, model } = this;
+    if (!v || !model) return Promise.resolve(null);
+    return this.thresholdSave.run(async (signal, progress) => {
+      const holdout = this.holdoutOutputs.result;
+      if (v.encoding.classes?.length !== 2 || !holdout?.probabilities)
+        throw new StoreError(
+          'Only a version of two classes with probabilities can decide by a threshold.',
+        );
+      const content = await this.#content(v);
+      const plan = { ...v.evaluation, seed: v.seed };
+      const folds =
+        this.foldOutputs.result ??
+        (await this.#pool.run(
+          (api) => api.outOfFold(content, v.family, v.hyperparameters, plan, proxy(progress)),
+          { signal },
+        ));
+      const { thresholdedFolds, thresholdedScores } = await import('../core/train/threshold');
+      const decided = thresholdedScores(holdout, threshold);
+      // Everything of the version but what the store gives each version of its own.
+      const rest: Partial<ModelVersionRecord> = { ...v };
+      for (const k of ['id', 'modelId', 'number', 'parentId', 'author', 'createdAt'] as const)
+        delete rest[k];
+      const saved = await saveNextVersion(this.#store, this.#author(), model, {
+        ...(rest as VersionDraft),
+        scores: { cv: thresholdedFolds(folds, threshold), holdout: decided.scores },
+        holdout: { rows: v.holdout.rows, predictions: decided.predictions },
+        // The scores are the refit's on the version's folds, not a search's selection.
+        search: null,
+        environment: environment(),
+        decision: { threshold, from: v.id, chosenOn, costs },
+      });
+      return saved;
     });
   }
 
@@ -306,7 +356,24 @@ export class ModelView {
         metric: v.metric,
       };
       const r = await trainOnPool(this.#pool, content, spec, signal, progress);
-      const agree = r.holdoutPredictions.filter((p, i) => p === v.holdout.predictions[i]).length;
+      // A version with a decision threshold decides by it: the retrained model does too.
+      const decided = v.decision
+        ? await this.#pool.run(
+            (api) =>
+              api.predictRows(
+                content,
+                predictorOf({
+                  family: v.family,
+                  fitted: r.fitted,
+                  encoding: v.encoding,
+                  decision: v.decision,
+                }),
+                v.holdout.rows,
+              ),
+            { signal },
+          )
+        : r.holdoutPredictions;
+      const agree = decided.filter((p, i) => p === v.holdout.predictions[i]).length;
       return {
         identical: learnerFor(v.family).same(r.fitted, v.fitted),
         predictionsAgree: agree,

@@ -178,9 +178,24 @@ export class StudyRun {
     return Math.max(0, perTrial * (this.study.budget - this.done - this.running.length / 2));
   }
 
-  /** Opens a stored study. One left "running" by a closed tab shows as interrupted (paused). */
-  async open(studyId: string): Promise<void> {
-    if (this.study?.id === studyId) return;
+  /**
+   * Opens a stored study. One left "running" by a closed tab shows as interrupted (paused). A
+   * second call for the study being opened waits for the first (the Search screen opens the
+   * study it just created while its page asks for it too): one read of its trials, not two.
+   */
+  open(studyId: string): Promise<void> {
+    if (this.study?.id === studyId) return Promise.resolve();
+    if (this.#opening?.id === studyId) return this.#opening.done;
+    const done = this.#open(studyId).finally(() => {
+      if (this.#opening?.done === done) this.#opening = null;
+    });
+    this.#opening = { id: studyId, done };
+    return done;
+  }
+
+  #opening: { id: string; done: Promise<void> } | null = null;
+
+  async #open(studyId: string): Promise<void> {
     if (this.active) this.cancel();
     const study = await this.#store.get('studies', studyId);
     this.notFound = !study;
@@ -522,7 +537,10 @@ export class StudyRun {
       this.#saving.push(saving);
       try {
         const saved = await saving;
-        this.trials = [...this.trials, saved].sort((a, b) => a.number - b.number);
+        // Once only, even if the trials were read again meanwhile.
+        this.trials = [...this.trials.filter((t) => t.number !== saved.number), saved].sort(
+          (a, b) => a.number - b.number,
+        );
         this.sessionDone++;
       } catch (e) {
         if (this.study?.id === study.id) {

@@ -46,7 +46,8 @@ export function environmentDifferences(
     }));
 }
 
-function environment(): { userAgent: string; platform: string } {
+/** The browser and platform running now, as a version records them. */
+export function environment(): { userAgent: string; platform: string } {
   const nav = globalThis.navigator as
     (Navigator & { userAgentData?: { platform?: string } }) | undefined;
   return {

@@ -94,7 +94,9 @@ export function sharedFate(
 } {
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
+  // A cancel that came before the jobs did still stops them.
+  if (signal.aborted) stop.abort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   let failure: unknown = null;
   return {
     job: (work) =>

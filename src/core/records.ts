@@ -366,6 +366,22 @@ export const ModelVersionSchema = v.strictObject({
   environment: v.strictObject({ userAgent: text, platform: name }),
   /** The search study whose best trial chose the settings, if any. */
   search: v.nullable(v.strictObject({ kind: v.literal('study'), studyId: id, trial: count })),
+  /**
+   * A decision threshold after the model (two classes with probabilities): a row is the second
+   * class when its probability is at least `threshold`. Such a version is version `from` with
+   * only this step added, chosen on `chosenOn` rows with those costs of the two mistakes.
+   */
+  decision: v.optional(
+    v.strictObject({
+      threshold: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+      from: id,
+      chosenOn: v.picklist(['hold-out', 'cross-validated']),
+      costs: v.strictObject({
+        fp: v.pipe(v.number(), v.minValue(0), v.finite()),
+        fn: v.pipe(v.number(), v.minValue(0), v.finite()),
+      }),
+    }),
+  ),
   ...authored,
 });
 /** An immutable, numbered version of a model (v1, v2 …). */

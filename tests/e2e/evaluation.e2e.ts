@@ -80,6 +80,25 @@ describe('evaluation', () => {
       new RegExp(`cost ${cost.toLocaleString('en')}$`),
     );
 
+    // Saved with that threshold: a new version whose hold-out decisions are the panel's.
+    await threshold.getByRole('button', { name: 'Save with this threshold' }).click();
+    const savedNote = threshold.getByTestId('threshold-saved');
+    await waitText(savedNote, /Saved as v2: “malignant” from a probability of [\d.]+\./);
+    await savedNote.getByRole('link', { name: 'v2' }).click();
+    await waitText(
+      page.getByTestId('decision'),
+      /v1 with a decision threshold: “malignant” when its probability is at least [\d.]+\s+\(chosen on the hold-out rows, a false positive costing 1 and a false negative 10\)/,
+    );
+    await waitText(page.getByTestId('scores'), new RegExp(`${tp}`));
+    expect(await cells(page.getByTestId('scores').getByTestId('confusion'))).toEqual([
+      tn,
+      fp,
+      fn,
+      tp,
+    ]);
+    await page.goBack();
+    await waitText(summary, /Rows\s+the \d+ hold-out rows/);
+
     // Cross-validated: the version's settings refitted on its folds, with progress.
     await card.getByLabel(/cross-validated training rows/).check();
     await waitText(

@@ -9,6 +9,8 @@ import {
   rocCurve,
   type ClassifierOutputs,
 } from '../../src/core/train/curves';
+import { thresholdedFolds, thresholdedScores } from '../../src/core/train/threshold';
+import { applyThreshold } from '../../src/core/predict/predict';
 
 /** Outputs and scikit-learn 1.2's numbers for them, from tests/fixtures/make-curves.py. */
 interface Fixture {
@@ -192,5 +194,44 @@ describe('curves, by hand', () => {
       expect(fnCheap.cost).toBeLessThanOrEqual(
         atThreshold(positive, score, t, { fp: 5, fn: 1 }).cost,
       );
+  });
+});
+
+describe('a decision threshold', () => {
+  const outputs: ClassifierOutputs = {
+    truth: [0, 0, 1, 1, 1, 0],
+    classes: 2,
+    probabilities: [0.9, 0.1, 0.6, 0.4, 0.65, 0.35, 0.2, 0.8, 0.45, 0.55, 0.7, 0.3],
+    decision: null,
+    width: 0,
+  };
+
+  it('decides the second class from its probability, and scores those decisions', () => {
+    const at05 = thresholdedScores(outputs, 0.5);
+    expect(at05.predictions).toEqual([0, 0, 0, 1, 1, 0]);
+    const at03 = thresholdedScores(outputs, 0.3);
+    expect(at03.predictions).toEqual([0, 1, 1, 1, 1, 1]);
+    expect(at03.scores.confusion).toEqual([
+      [1, 2],
+      [0, 3],
+    ]);
+    expect(at03.scores.recall[1]).toBe(1);
+    // The log loss does not depend on the threshold: the probabilities are the same.
+    expect(at03.scores.log_loss).toBeCloseTo(at05.scores.log_loss, 12);
+  });
+
+  it('scores cross-validated outputs fold by fold', () => {
+    const cv = thresholdedFolds({ ...outputs, foldSizes: [3, 3] }, 0.3);
+    // Fold 1: truth 0 0 1, decided 0 1 1 → 2 of 3; fold 2: truth 1 1 0, decided 1 1 1 → 2 of 3.
+    expect(cv.accuracy!.folds).toEqual([2 / 3, 2 / 3]);
+    expect(cv.accuracy!.mean).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('is what Predict and every batch of a version with a threshold decide', () => {
+    const predictions = Float64Array.from([0, 0, 0, 1, 1, 0]);
+    applyThreshold(predictions, outputs.probabilities, 0.3);
+    expect(Array.from(predictions)).toEqual(thresholdedScores(outputs, 0.3).predictions);
+    const untouched = Float64Array.from([0, 1]);
+    expect(Array.from(applyThreshold(untouched, [0.9, 0.1, 0.2, 0.8], undefined))).toEqual([0, 1]);
   });
 });

@@ -149,3 +149,53 @@ describe.each(FAMILIES)('ONNX export of a $family', ({ family: chosen, extra }) 
     expect.fail(`${PYTHON} cannot import onnx: npm test installs python3-onnx on Debian.`);
   });
 });
+
+describe('ONNX export of a version with a decision threshold', () => {
+  it('labels each row as Orpheus does: the second class when its probability is at least the threshold', async () => {
+    const s = SAMPLES.find((x) => x.name.startsWith('Breast cancer'))!;
+    const content = await sample(s.file);
+    const result = trainModel(content, {
+      family: 'logistic-regression',
+      params: defaultParams(content.task, 'logistic-regression'),
+      plan: { folds: 3, testFraction: 0.2, seed: 1 },
+      metric: 'accuracy',
+    });
+    const { family, fitted, encoding } = result;
+    // A threshold far from 0.5, so that it changes many labels.
+    const threshold = 0.1;
+    const bytes = await modelToOnnx({
+      family,
+      fitted,
+      encoding,
+      threshold,
+      name: 'cancer',
+      producerVersion: 'test',
+      meta: {},
+    });
+    const session = await ort.InferenceSession.create(bytes);
+    const n = content.rowCount;
+    const columns = new Map(content.schema.map((c, i) => [c.name, content.columns[i]!]));
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const f of encoding.features) {
+      const col = columns.get(f.name)!;
+      feeds[f.name] = new ort.Tensor(
+        'float64',
+        Float64Array.from({ length: n }, (_, r) => Number(cellText(col, r) ?? NaN)),
+        [n],
+      );
+    }
+    const out = await session.run(feeds);
+    let changed = 0;
+    for (let r = 0; r < n; r++) {
+      const x = encoding.features.map((f) => encodeValue(f, cellText(columns.get(f.name)!, r)));
+      const plain = predictEncoded({ family, fitted, encoding }, x);
+      const mine = predictEncoded({ family, fitted, encoding, decision: { threshold } }, x);
+      if (mine.output !== plain.output) changed++;
+      expect(mine.output).toBe(
+        mine.probabilities![1]! >= threshold ? encoding.classes![1] : encoding.classes![0],
+      );
+      expect((out['label']!.data as string[])[r]).toBe(mine.output);
+    }
+    expect(changed).toBeGreaterThan(0);
+  });
+});

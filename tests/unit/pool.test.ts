@@ -7,6 +7,7 @@ import {
   WorkerPool,
 } from '../../workers/pool';
 import { FakeWorker } from './fakeWorker';
+import { allOnPool, type ComputePool } from '../../src/app/workers';
 
 type Api = {
   echo(x: number): number;
@@ -133,5 +134,57 @@ describe('WorkerPool', () => {
     expect(FakeWorker.made[0]?.terminated).toBe(false);
     await new Promise((r) => setTimeout(r, 120));
     expect(FakeWorker.made[0]?.terminated).toBe(true);
+  });
+});
+
+describe('allOnPool', () => {
+  type Work = Parameters<typeof allOnPool<number>>[2][number];
+  const as = (f: (api: Api) => Promise<number>): Work => f as unknown as Work;
+
+  it('runs every job across the pool and counts each as it ends', async () => {
+    const pool = makePool(2) as unknown as ComputePool;
+    const seen: [number, number][] = [];
+    const out = await allOnPool(
+      pool,
+      new AbortController().signal,
+      [1, 2, 3, 4].map((x) => as((api) => api.echo(x) as unknown as Promise<number>)),
+      (done, total) => seen.push([done, total]),
+    );
+    expect(out).toEqual([2, 4, 6, 8]);
+    expect(seen[0]).toEqual([0, 4]);
+    expect(seen.at(-1)).toEqual([4, 4]);
+  });
+
+  it('a failed job stops the others, and the failure is what it says', async () => {
+    const pool = makePool(2) as unknown as ComputePool;
+    const { started, whenStarted } = startedSignal();
+    const running = allOnPool(
+      pool,
+      new AbortController().signal,
+      [
+        as((api) => api.hang(proxy(started))),
+        as(async () => {
+          await whenStarted;
+          throw new Error('no such column');
+        }),
+      ],
+      () => {},
+    );
+    await expect(running).rejects.toThrow('no such column');
+    // The hanging job's worker was ended.
+    expect(FakeWorker.made.some((w) => w.terminated)).toBe(true);
+  });
+
+  it('a cancel that came before the jobs stops them all', async () => {
+    const pool = makePool(1) as unknown as ComputePool;
+    const cancel = new AbortController();
+    cancel.abort();
+    const running = allOnPool(
+      pool,
+      cancel.signal,
+      [as((api) => api.hang(proxy(() => {})))],
+      () => {},
+    );
+    await expect(running).rejects.toBeInstanceOf(JobCancelledError);
   });
 });

@@ -22,6 +22,8 @@ export interface OnnxSource {
   producerVersion: string;
   /** The model's name, for the graph. */
   name: string;
+  /** Two classes with probabilities: the second class where its probability is at least this. */
+  threshold?: number;
 }
 
 /** The ONNX model of a fitted model of any family, with its encoding. */
@@ -92,19 +94,54 @@ export function toOnnx(source: OnnxSource): Uint8Array {
   graphNodes.push(...(part.nodes as onnx.INodeProto[]));
   const outputs: onnx.IValueInfoProto[] = [];
   initializers.push(...(part.initializers as onnx.ITensorProto[]));
+  const thresholded =
+    source.threshold !== undefined &&
+    encoding.classes?.length === 2 &&
+    part.output === 'probabilities';
+  if (encoding.classes && thresholded) {
+    // The version's decision threshold on the second class's probability, in place of ArgMax.
+    initializers.push({ name: 'second_class', dataType: INT64, dims: [], int64Data: [1] });
+    initializers.push({
+      name: 'decision_threshold',
+      dataType: FLOAT,
+      dims: [],
+      floatData: [source.threshold!],
+    });
+    graphNodes.push({
+      opType: 'Gather',
+      name: 'probability of the second class',
+      input: [part.output, 'second_class'],
+      output: ['second_probability'],
+      attribute: [attr('axis', 1, true)],
+    });
+    graphNodes.push({
+      opType: 'GreaterOrEqual',
+      name: 'at least the decision threshold',
+      input: ['second_probability', 'decision_threshold'],
+      output: ['is_second'],
+    });
+    graphNodes.push({
+      opType: 'Cast',
+      name: 'class by the threshold',
+      input: ['is_second'],
+      output: ['class_index'],
+      attribute: [attr('to', INT64, true)],
+    });
+  }
   if (encoding.classes) {
     const classes = encoding.classes;
-    graphNodes.push({
-      opType: 'ArgMax',
-      name: 'most probable class',
-      input: [part.output],
-      output: ['class_index'],
-      attribute: [
-        attr('axis', 1, true),
-        attr('keepdims', 0, true),
-        attr('select_last_index', 0, true),
-      ],
-    });
+    if (!thresholded)
+      graphNodes.push({
+        opType: 'ArgMax',
+        name: 'most probable class',
+        input: [part.output],
+        output: ['class_index'],
+        attribute: [
+          attr('axis', 1, true),
+          attr('keepdims', 0, true),
+          attr('select_last_index', 0, true),
+        ],
+      });
     graphNodes.push({
       opType: 'Gather',
       name: 'its label',

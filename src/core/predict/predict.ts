@@ -14,6 +14,23 @@ export interface Predictor {
   family: string;
   fitted: unknown;
   encoding: Encoding;
+  /** A decision threshold on the second class's probability (two classes), if the version has one. */
+  decision?: { threshold: number };
+}
+
+/**
+ * The classes a version decides, after its decision threshold when it has one: the second class
+ * where its probability is at least the threshold. `predictions` is changed in place.
+ */
+export function applyThreshold(
+  predictions: Float64Array,
+  probabilities: ArrayLike<number> | null,
+  threshold: number | undefined,
+): Float64Array {
+  if (threshold === undefined || !probabilities) return predictions;
+  for (let r = 0; r < predictions.length; r++)
+    predictions[r] = probabilities[r * 2 + 1]! >= threshold ? 1 : 0;
+  return predictions;
 }
 
 /** A raw row: column name → cell text (null or empty for missing). */
@@ -90,8 +107,16 @@ export function predictEncoded(version: Predictor, x: readonly number[]): RowPre
   const { encoding } = version;
   const learner = learnerFor(version.family);
   const r = learner.predictRow(version.fitted, x, encoding.classes?.length ?? 0);
-  if (encoding.classes)
-    return { output: encoding.classes[r.value]!, probabilities: r.probabilities, path: r.path };
+  if (encoding.classes) {
+    const threshold = version.decision?.threshold;
+    const value =
+      threshold !== undefined && r.probabilities
+        ? r.probabilities[1]! >= threshold
+          ? 1
+          : 0
+        : r.value;
+    return { output: encoding.classes[value]!, probabilities: r.probabilities, path: r.path };
+  }
   return { output: String(r.value), probabilities: null, path: r.path };
 }
 
@@ -121,5 +146,10 @@ export function samePrediction(
 
 /** The part of a version predicting needs (what goes to a worker instead of the whole record). */
 export function predictorOf(v: Predictor): Predictor {
-  return { family: v.family, fitted: v.fitted, encoding: v.encoding };
+  return {
+    family: v.family,
+    fitted: v.fitted,
+    encoding: v.encoding,
+    ...(v.decision ? { decision: { threshold: v.decision.threshold } } : {}),
+  };
 }

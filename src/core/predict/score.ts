@@ -7,7 +7,7 @@ import { matrixFor } from '../data/matrix';
 import { learnerFor } from '../learners/registry';
 import type { MetricName } from '../records';
 import { classificationScores, regressionScores, scalarScores } from '../train/metrics';
-import type { Predictor } from './predict';
+import { applyThreshold, type Predictor } from './predict';
 import { outputsOf, type ClassifierOutputs } from '../train/curves';
 
 /** The rows `rows` of a row-major matrix with `p` columns, as a new matrix. */
@@ -27,9 +27,14 @@ export function predictRows(
   const x = sliceRows(m.x, m.features, rows);
   const classes = version.encoding.classes?.length ?? 0;
   const learner = learnerFor(version.family);
-  return Array.from(
-    learner.predict(version.fitted, x, rows.length, m.features, classes).predictions,
+  const { predictions, probabilities } = learner.predict(
+    version.fitted,
+    x,
+    rows.length,
+    m.features,
+    classes,
   );
+  return Array.from(applyThreshold(predictions, probabilities, version.decision?.threshold));
 }
 
 /** What a classifier version says for some training-set rows of a data version, and their truth. */
@@ -102,6 +107,7 @@ function scoreRows(
     classes,
   );
   if (classes === 0) return scalarScores(regressionScores(y, predictions))[metric] ?? null;
+  applyThreshold(predictions, probabilities, version.decision?.threshold);
   // A class the model never saw cannot be right: its truth becomes a code no prediction has.
   const truth = Array.from(y, (c) => (c < 0 ? classes : c));
   const padded = probabilities ? withExtraClass(probabilities, rows.length, classes) : null;

@@ -253,7 +253,7 @@ export function learningCurve(
 /**
  * Cross-validated predictions: each training row (hold-out excluded) predicted by the model
  * fitted on the other folds, on the same split and folds as the version's cross-validation.
- * `rows` lists the rows in the order of the outputs.
+ * `rows` lists the rows in the order of the outputs, fold after fold (`foldSizes` rows each).
  */
 export function outOfFold(
   set: TrainingSet,
@@ -261,7 +261,7 @@ export function outOfFold(
   params: Params,
   plan: EvaluationPlan,
   onProgress: Progress = () => {},
-): ClassifierOutputs & { rows: number[] } {
+): ClassifierOutputs & { rows: number[]; foldSizes: number[] } {
   const learner = learnerFor(family);
   const prep = prepare(set, plan);
   const parts: { rows: Int32Array; outputs: ClassifierOutputs }[] = [];
@@ -278,6 +278,7 @@ export function outOfFold(
   const first = parts[0]!.outputs;
   return {
     rows: parts.flatMap((q) => Array.from(q.rows)),
+    foldSizes: parts.map((q) => q.rows.length),
     truth: parts.flatMap((q) => q.outputs.truth),
     classes: set.classes,
     probabilities: first.probabilities ? parts.flatMap((q) => q.outputs.probabilities!) : null,
