@@ -144,6 +144,8 @@ describe('contributions of each family', () => {
     ['logistic-regression', 2],
     ['logistic-regression', 3],
     ['linear-regression', 0],
+    ['naive-bayes', 2],
+    ['naive-bayes', 3],
     ['decision-tree', 0],
   ] as const)
     it(`${family}, ${classes || 'regression'}: base + contributions = the output it explains`, () => {
@@ -188,7 +190,7 @@ describe('contributions of each family', () => {
     all.values.forEach((v, j) => expect(v).toBeCloseTo(mean[j]!, 12));
   });
 
-  it('does not explain a family it has no method for', () => {
+  it('does not explain a family it has no method for (nearest neighbours name their neighbours)', () => {
     const { set, encoding } = data(2);
     const knn = learnerFor('k-nearest-neighbours');
     const { fitted } = knn.fit(set, knn.defaults('classification'), { seed: 1 });

@@ -6,13 +6,15 @@
  *   boosting (its log-odds, or a class's score before the softmax); the base value is the
  *   expected output over the training rows;
  * - linear models: each coefficient times the feature's standardized (imputed, one-hot) value,
- *   summed over the feature's columns; the base value is the intercept.
+ *   summed over the feature's columns; the base value is the intercept;
+ * - naive Bayes: each feature's log-likelihood ratio; the base value is the prior's.
  * The contributions always add up: base + Σ contributions = the output.
  */
 import type { Encoding } from '../records';
 import type { Boosted } from '../learners/boost/model';
 import { compactTree, leafOf, type CompactTree } from '../learners/forest/compact';
 import type { LinearModel } from '../learners/linear/model';
+import type { NaiveBayes } from '../learners/bayes/model';
 import { sourceOf, transform, widthOf } from '../learners/pipeline';
 import type { TreeModel } from '../learners/tree/tree';
 import { expectedValue, treeShap } from './treeshap';
@@ -158,9 +160,57 @@ export function explainerFor(
         return finish(m.intercept[o]!, values, value, said);
       };
     }
+    case 'naive-bayes':
+      return bayesExplainer(fitted as NaiveBayes, encoding, c);
     default:
       return null;
   }
+}
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/**
+ * Naive Bayes: each feature's log-likelihood term. Two classes: its log-likelihood ratio, the
+ * second class against the first, from the prior log-odds to the posterior log-odds. More: the
+ * class's term less the mean over the classes, from the prior's, to the class's score before
+ * the softmax.
+ */
+function bayesExplainer(b: NaiveBayes, encoding: Encoding, c: number): Explain {
+  const k = b.classes;
+  const features = encoding.features.length;
+  const two = k === 2;
+  const weight = (j: number): number => (two ? (j === 1 ? 1 : -1) : (j === c ? 1 : 0) - 1 / k);
+  const base = b.logPrior.reduce((a, p, j) => a + weight(j) * p, 0);
+  const said: Said = {
+    output: two
+      ? `log-odds of “${encoding.classes![1]}”`
+      : `score of “${encoding.classes![c]}” before the softmax (against the mean of the classes)`,
+    method: 'each feature’s log-likelihood ratio, as naive Bayes adds them',
+    perClass: !two,
+  };
+  const g = b.gaussian;
+  const gn = g.feature.length;
+  return (x) => {
+    const design = transform(b.pipeline, x, 1, features);
+    const values = new Array<number>(features).fill(0);
+    for (let i = 0; i < gn; i++) {
+      const f = g.feature[i]!;
+      const v = design[f]!;
+      for (let j = 0; j < k; j++) {
+        const mean = g.mean[j * gn + i]!;
+        const variance = g.variance[j * gn + i]!;
+        const term = -0.5 * (LOG_2PI + Math.log(variance) + ((v - mean) * (v - mean)) / variance);
+        values[f] = values[f]! + weight(j) * term;
+      }
+    }
+    b.categorical.feature.forEach((f, i) => {
+      const table = b.categorical.logProb[i]!;
+      const code = design[f]!;
+      for (let j = 0; j < k; j++)
+        values[f] = values[f]! + weight(j) * (table[code * k + j] ?? Math.log(1e-300));
+    });
+    return finish(base, values, base + values.reduce((a, v) => a + v, 0), said);
+  };
 }
 
 /** The contributions to a version's output for one encoded row and class `c`, or null. */
