@@ -1,6 +1,7 @@
 import type { DatasetContent } from '../core/data/content';
 import { cellText } from '../core/data/content';
 import { predictorOf } from '../core/predict/predict';
+import { rowsWithTarget } from '../core/predict/score';
 import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord } from '../core/records';
 import { labelDataVersions, loadContent, type DataLabel } from '../store/datasets';
 import type { Store } from '../store/db';
@@ -156,11 +157,8 @@ export class CompareView {
     const items = this.items;
     return this.repeated.run(async (signal, progress) => {
       const content: DatasetContent = await loadContent(this.#store, data);
-      const ti = content.schema.findIndex((s) => s.role === 'target');
-      const target = content.schema[ti]?.name;
-      let rows = 0;
-      for (let r = 0; r < content.rowCount; r++)
-        if (ti >= 0 && cellText(content.columns[ti]!, r) !== null) rows++;
+      const target = content.schema.find((s) => s.role === 'target')?.name;
+      const rows = target === undefined ? 0 : rowsWithTarget(content, target).length;
       for (const it of items)
         if (target !== it.version.encoding.target)
           throw new StoreError(

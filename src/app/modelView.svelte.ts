@@ -10,6 +10,7 @@ import { cellText } from '../core/data/content';
 import { matrixFor } from '../core/data/matrix';
 import { learnerFor } from '../core/learners/registry';
 import { predictorOf } from '../core/predict/predict';
+import { rowsWithTarget } from '../core/predict/score';
 import { labelDataVersions, loadContent, type DataLabel } from '../store/datasets';
 import type { Store } from '../store/db';
 import { StoreError } from '../store/errors';
@@ -26,7 +27,7 @@ import {
 import type { ModelCard } from '../core/export/card';
 import { shareLink } from '../core/export/share';
 import { hrefFor } from './routes';
-import { Job } from './job.svelte';
+import { Job, type Progress } from './job.svelte';
 import { environment, environmentDifferences, type VersionDifference } from './training';
 import { allOnPool, trainOnPool, type ComputePool } from './workers';
 
@@ -192,14 +193,21 @@ export class ModelView {
   computeFoldOutputs(): Promise<(ClassifierOutputs & { foldSizes: number[] }) | null> {
     const v = this.version;
     if (!v) return Promise.resolve(null);
-    return this.foldOutputs.run(async (signal, progress) => {
-      const content = await this.#content(v);
-      const plan = { ...v.evaluation, seed: v.seed };
-      return this.#pool.run(
-        (api) => api.outOfFold(content, v.family, v.hyperparameters, plan, proxy(progress)),
-        { signal },
-      );
-    });
+    return this.foldOutputs.run((signal, progress) => this.#outOfFold(v, signal, progress));
+  }
+
+  /** The version's settings refitted on its own folds, in a worker: each training row's outputs. */
+  async #outOfFold(
+    v: ModelVersionRecord,
+    signal: AbortSignal,
+    progress: Progress,
+  ): Promise<ClassifierOutputs & { foldSizes: number[] }> {
+    const content = await this.#content(v);
+    const plan = { ...v.evaluation, seed: v.seed };
+    return this.#pool.run(
+      (api) => api.outOfFold(content, v.family, v.hyperparameters, plan, proxy(progress)),
+      { signal },
+    );
   }
 
   /**
@@ -221,14 +229,7 @@ export class ModelView {
         throw new StoreError(
           'Only a version of two classes with probabilities can decide by a threshold.',
         );
-      const content = await this.#content(v);
-      const plan = { ...v.evaluation, seed: v.seed };
-      const folds =
-        this.foldOutputs.result ??
-        (await this.#pool.run(
-          (api) => api.outOfFold(content, v.family, v.hyperparameters, plan, proxy(progress)),
-          { signal },
-        ));
+      const folds = this.foldOutputs.result ?? (await this.#outOfFold(v, signal, progress));
       const { thresholdedFolds, thresholdedScores } = await import('../core/train/threshold');
       const decided = thresholdedScores(holdout, threshold);
       // Everything of the version but what the store gives each version of its own.
@@ -286,18 +287,15 @@ export class ModelView {
     return this.cell.run(async () => {
       const content = await this.#content(v);
       const m = matrixFor(content, v.encoding);
-      const ti = content.schema.findIndex((c) => c.name === v.encoding.target);
-      const kept: number[] = [];
-      for (let r = 0; r < content.rowCount; r++)
-        if (cellText(content.columns[ti]!, r) !== null) kept.push(r);
+      const kept = rowsWithTarget(content, v.encoding.target);
       const names = v.encoding.features.map((f) => f.name);
       const at = names.map((n) => content.schema.findIndex((c) => c.name === n));
       const outputs = this.holdoutOutputs.result;
       const width = outputs ? (outputs.probabilities ? outputs.classes : outputs.width) : 0;
+      const source = outputs?.probabilities ?? outputs?.decision ?? null;
       const rows: CellRows['rows'] = [];
       v.holdout.rows.forEach((r, k) => {
         if (m.y[r] !== truth || v.holdout.predictions[k] !== predicted) return;
-        const source = outputs?.probabilities ?? outputs?.decision ?? null;
         rows.push({
           row: kept[r]! + 1,
           cells: at.map((ci) => (ci < 0 ? null : cellText(content.columns[ci]!, kept[r]!))),

@@ -126,7 +126,7 @@ const encoding = {
   classes: ['a', 'b', 'c'],
   features: Array.from({ length: 20 }, (_, f) => ({ name: `f${f}`, kind: 'numeric' })),
 } as unknown as Encoding;
-const explain = explainerFor('random-forest', forest.fitted, encoding, 1)!;
+const { explain } = explainerFor('random-forest', forest.fitted, encoding, 1)!;
 const row = (r: number): number[] => Array.from(wide.x.subarray(r * 20, (r + 1) * 20));
 for (let r = 0; r < 20; r++) explain(row(r)); // warm up the JIT
 const shapRows = 300;

@@ -163,3 +163,12 @@ export async function newModelOf(
   await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
   await page.getByLabel('Model family').selectOption({ label: family });
 }
+
+/** On Predict: fills the form with a setosa flower of Iris (5.1, 3.5, 1.4, 0.2) and predicts it. */
+export async function predictSetosa(page: Page): Promise<void> {
+  await page.getByLabel('sepal_length', { exact: true }).fill('5.1');
+  await page.getByLabel('sepal_width', { exact: true }).fill('3.5');
+  await page.getByLabel('petal_length', { exact: true }).fill('1.4');
+  await page.getByLabel('petal_width', { exact: true }).fill('0.2');
+  await page.getByRole('button', { name: 'Predict', exact: true }).click();
+}

@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newModelOf, openBrowser, startAs, trainOnSample, waitText, type Session } from './browser';
+import {
+  newModelOf,
+  openBrowser,
+  predictSetosa,
+  startAs,
+  trainOnSample,
+  waitText,
+  type Session,
+} from './browser';
 
 let s: Session;
 beforeEach(async () => {
@@ -243,11 +251,7 @@ describe('why this prediction', () => {
     const { page } = s;
     await trainOnSample(page, 'Iris', 'Iris tree');
     await page.goto(`${s.baseUrl}/#/predict`);
-    await page.getByLabel('sepal_length', { exact: true }).fill('5.1');
-    await page.getByLabel('sepal_width', { exact: true }).fill('3.5');
-    await page.getByLabel('petal_length', { exact: true }).fill('1.4');
-    await page.getByLabel('petal_width', { exact: true }).fill('0.2');
-    await page.getByRole('button', { name: 'Predict', exact: true }).click();
+    await predictSetosa(page);
     const why = page.getByTestId('why');
     await waitText(
       why.getByTestId('why-summary'),

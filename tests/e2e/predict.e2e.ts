@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendFromFile, openBrowser, startAs, waitText, type Session } from './browser';
+import {
+  appendFromFile,
+  openBrowser,
+  predictSetosa,
+  startAs,
+  waitText,
+  type Session,
+} from './browser';
 
 let s: Session;
 beforeEach(async () => {
@@ -30,11 +37,7 @@ describe('predictions and monitoring', () => {
 
     // One row from the form: the prediction, its probabilities and its path.
     await page.goto(`${s.baseUrl}/#/predict`);
-    await page.getByLabel('sepal_length', { exact: true }).fill('5.1');
-    await page.getByLabel('sepal_width', { exact: true }).fill('3.5');
-    await page.getByLabel('petal_length', { exact: true }).fill('1.4');
-    await page.getByLabel('petal_width', { exact: true }).fill('0.2');
-    await page.getByRole('button', { name: 'Predict', exact: true }).click();
+    await predictSetosa(page);
     const result = page.getByTestId('prediction');
     await waitText(result, /species:\s+setosa/);
     expect(await page.getByTestId('path').innerText()).toMatch(

@@ -15,6 +15,7 @@ import type { Boosted } from '../learners/boost/model';
 import { compactTree, leafOf, type CompactTree } from '../learners/forest/compact';
 import type { LinearModel } from '../learners/linear/model';
 import type { NaiveBayes } from '../learners/bayes/model';
+import { categoricalLog, gaussianLog } from '../learners/bayes';
 import { sourceOf, transform, widthOf } from '../learners/pipeline';
 import type { TreeModel } from '../learners/tree/tree';
 import { expectedValue, treeShap } from './treeshap';
@@ -34,8 +35,6 @@ export interface Contributions {
 
 const TREE_SHAP = 'TreeSHAP (exact, path-dependent): each feature’s Shapley value';
 
-type Explain = (x: readonly number[]) => Contributions;
-
 /** What an explainer says of its output, besides the numbers. */
 interface Said {
   output: string;
@@ -43,9 +42,22 @@ interface Said {
   perClass: boolean;
 }
 
-/** `value` is the model's own output, computed as the model does (not the sum, which rounds). */
-function finish(base: number, values: number[], value: number, said: Said): Contributions {
-  return { base, values, value, ...said };
+/** What explains a version's output, known before any row: the words, the base value, and each row's contributions. */
+export interface Explainer extends Said {
+  base: number;
+  explain(x: readonly number[]): Contributions;
+}
+
+/**
+ * An explainer from its words, base value and a row's contributions with the output itself
+ * (computed as the model does, not as their sum, which rounds).
+ */
+function explainer(
+  said: Said,
+  base: number,
+  row: (x: readonly number[]) => { values: number[]; value: number },
+): Explainer {
+  return { ...said, base, explain: (x) => ({ ...said, base, ...row(x) }) };
 }
 
 /**
@@ -60,24 +72,19 @@ function treesExplainer(
   scale: number,
   start: number,
   said: Said,
-): Explain | null {
+): Explainer | null {
   if (trees.some((t) => t.samples.some((n) => !(n > 0)))) return null;
   let base = start;
   for (const t of trees) base += expectedValue(t, width)[k]! * scale;
-  return (x) => {
+  return explainer(said, base, (x) => {
     const phi = new Float64Array(features * width);
     let value = start;
     for (const t of trees) {
       treeShap(t, width, x, phi, scale);
       value += t.value[leafOf(t, x) * width + k]! * scale;
     }
-    return finish(
-      base,
-      Array.from({ length: features }, (_, j) => phi[j * width + k]!),
-      value,
-      said,
-    );
-  };
+    return { values: Array.from({ length: features }, (_, j) => phi[j * width + k]!), value };
+  });
 }
 
 /**
@@ -89,7 +96,7 @@ export function explainerFor(
   fitted: unknown,
   encoding: Encoding,
   c: number,
-): Explain | null {
+): Explainer | null {
   const classes = encoding.classes?.length ?? 0;
   const features = encoding.features.length;
   const width = classes || 1;
@@ -148,7 +155,7 @@ export function explainerFor(
         method: 'coefficient × standardized value, summed over each feature’s columns',
         perClass: !one,
       };
-      return (x) => {
+      return explainer(said, m.intercept[o]!, (x) => {
         const design = transform(m.pipeline, x, 1, features);
         const values = new Array<number>(features).fill(0);
         let value = m.intercept[o]!;
@@ -157,8 +164,8 @@ export function explainerFor(
           values[source[j]!] = values[source[j]!]! + part;
           value += part;
         }
-        return finish(m.intercept[o]!, values, value, said);
-      };
+        return { values, value };
+      });
     }
     case 'naive-bayes':
       return bayesExplainer(fitted as NaiveBayes, encoding, c);
@@ -167,15 +174,13 @@ export function explainerFor(
   }
 }
 
-const LOG_2PI = Math.log(2 * Math.PI);
-
 /**
  * Naive Bayes: each feature's log-likelihood term. Two classes: its log-likelihood ratio, the
  * second class against the first, from the prior log-odds to the posterior log-odds. More: the
  * class's term less the mean over the classes, from the prior's, to the class's score before
  * the softmax.
  */
-function bayesExplainer(b: NaiveBayes, encoding: Encoding, c: number): Explain {
+function bayesExplainer(b: NaiveBayes, encoding: Encoding, c: number): Explainer {
   const k = b.classes;
   const features = encoding.features.length;
   const two = k === 2;
@@ -190,27 +195,23 @@ function bayesExplainer(b: NaiveBayes, encoding: Encoding, c: number): Explain {
   };
   const g = b.gaussian;
   const gn = g.feature.length;
-  return (x) => {
+  return explainer(said, base, (x) => {
     const design = transform(b.pipeline, x, 1, features);
     const values = new Array<number>(features).fill(0);
     for (let i = 0; i < gn; i++) {
       const f = g.feature[i]!;
-      const v = design[f]!;
-      for (let j = 0; j < k; j++) {
-        const mean = g.mean[j * gn + i]!;
-        const variance = g.variance[j * gn + i]!;
-        const term = -0.5 * (LOG_2PI + Math.log(variance) + ((v - mean) * (v - mean)) / variance);
-        values[f] = values[f]! + weight(j) * term;
-      }
+      for (let j = 0; j < k; j++)
+        values[f] =
+          values[f]! +
+          weight(j) * gaussianLog(design[f]!, g.mean[j * gn + i]!, g.variance[j * gn + i]!);
     }
     b.categorical.feature.forEach((f, i) => {
-      const table = b.categorical.logProb[i]!;
-      const code = design[f]!;
       for (let j = 0; j < k; j++)
-        values[f] = values[f]! + weight(j) * (table[code * k + j] ?? Math.log(1e-300));
+        values[f] =
+          values[f]! + weight(j) * categoricalLog(b.categorical.logProb[i]!, design[f]!, k, j);
     });
-    return finish(base, values, base + values.reduce((a, v) => a + v, 0), said);
-  };
+    return { values, value: base + values.reduce((a, v) => a + v, 0) };
+  });
 }
 
 /** The contributions to a version's output for one encoded row and class `c`, or null. */
@@ -221,5 +222,5 @@ export function contributionsOf(
   x: readonly number[],
   c: number,
 ): Contributions | null {
-  return explainerFor(family, fitted, encoding, c)?.(x) ?? null;
+  return explainerFor(family, fitted, encoding, c)?.explain(x) ?? null;
 }

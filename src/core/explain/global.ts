@@ -32,18 +32,16 @@ export function explainRows(
   c: number,
   onProgress: Progress = () => {},
 ): RowsExplained | null {
-  const explain = explainerFor(version.family, version.fitted, version.encoding, c);
-  if (!explain) return null;
+  const explainer = explainerFor(version.family, version.fitted, version.encoding, c);
+  if (!explainer) return null;
   const m = matrixFor(content, version.encoding);
   const p = m.features;
   const values: number[] = [];
   const inputs: number[] = [];
   const meanAbs = new Array<number>(p).fill(0);
-  let said = { output: '', method: '', perClass: false, base: 0 };
   rows.forEach((r, i) => {
     const x = Array.from(m.x.subarray(r * p, (r + 1) * p));
-    const e = explain(x);
-    said = { output: e.output, method: e.method, perClass: e.perClass, base: e.base };
+    const e = explainer.explain(x);
     for (let j = 0; j < p; j++) {
       values.push(e.values[j]!);
       inputs.push(x[j]!);
@@ -51,5 +49,16 @@ export function explainRows(
     }
     if ((i + 1) % 50 === 0 || i + 1 === rows.length) onProgress(i + 1, rows.length);
   });
-  return { rows: rows.length, features: p, ...said, values, inputs, meanAbs };
+  const { output, method, perClass, base } = explainer;
+  return {
+    rows: rows.length,
+    features: p,
+    output,
+    method,
+    perClass,
+    base,
+    values,
+    inputs,
+    meanAbs,
+  };
 }

@@ -18,6 +18,11 @@ export interface Predictor {
   decision?: { threshold: number };
 }
 
+/** The class a decision threshold decides: the second (1) when its probability is at least the threshold. */
+export function thresholdClass(secondProbability: number, threshold: number): 0 | 1 {
+  return secondProbability >= threshold ? 1 : 0;
+}
+
 /**
  * The classes a version decides, after its decision threshold when it has one: the second class
  * where its probability is at least the threshold. `predictions` is changed in place.
@@ -29,7 +34,7 @@ export function applyThreshold(
 ): Float64Array {
   if (threshold === undefined || !probabilities) return predictions;
   for (let r = 0; r < predictions.length; r++)
-    predictions[r] = probabilities[r * 2 + 1]! >= threshold ? 1 : 0;
+    predictions[r] = thresholdClass(probabilities[r * 2 + 1]!, threshold);
   return predictions;
 }
 
@@ -111,9 +116,7 @@ export function predictEncoded(version: Predictor, x: readonly number[]): RowPre
     const threshold = version.decision?.threshold;
     const value =
       threshold !== undefined && r.probabilities
-        ? r.probabilities[1]! >= threshold
-          ? 1
-          : 0
+        ? thresholdClass(r.probabilities[1]!, threshold)
         : r.value;
     return { output: encoding.classes[value]!, probabilities: r.probabilities, path: r.path };
   }

@@ -68,7 +68,7 @@ export function withExtraClass(probabilities: Float64Array, rows: number, k: num
 }
 
 /** Rows with a value in `target`, in order: the rows a matrix of the content holds. */
-function rowsWithTarget(content: DatasetContent, target: string): number[] {
+export function rowsWithTarget(content: DatasetContent, target: string): number[] {
   const ti = content.schema.findIndex((c) => c.name === target);
   const col = content.columns[ti];
   const out: number[] = [];

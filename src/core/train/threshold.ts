@@ -7,6 +7,7 @@ import type { ClassificationScores, MetricName, Spread } from '../records';
 import type { ClassifierOutputs } from './curves';
 import { spreadOverFolds } from './evaluate';
 import { classificationScores, scalarScores } from './metrics';
+import { thresholdClass } from '../predict/predict';
 
 /**
  * A two-class classifier's scores when it decides by a threshold on the second class's
@@ -20,7 +21,7 @@ export function thresholdedScores(
   const p = outputs.probabilities;
   if (outputs.classes !== 2 || !p)
     throw new Error('A decision threshold needs two classes and their probabilities.');
-  const predictions = outputs.truth.map((_, r) => (p[r * 2 + 1]! >= threshold ? 1 : 0));
+  const predictions = outputs.truth.map((_, r) => thresholdClass(p[r * 2 + 1]!, threshold));
   return {
     predictions,
     scores: classificationScores(outputs.truth, predictions, Float64Array.from(p), 2),

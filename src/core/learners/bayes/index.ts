@@ -51,6 +51,21 @@ const PARAMETERS: readonly Bounded[] = [
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
+/** log of the normal density with this mean and variance at x: a numeric feature's term. */
+export function gaussianLog(x: number, mean: number, variance: number): number {
+  return -0.5 * (LOG_2PI + Math.log(variance) + ((x - mean) * (x - mean)) / variance);
+}
+
+/** log P(category `code` | class c) from a feature's table (categories × classes); an unseen code is all but impossible. */
+export function categoricalLog(
+  table: readonly number[],
+  code: number,
+  k: number,
+  c: number,
+): number {
+  return table[code * k + c] ?? Math.log(1e-300);
+}
+
 /** Joint log-likelihood per row and class (rows × classes) of an imputed design. */
 function jointLog(b: NaiveBayes, design: Float64Array, rows: number, width: number): Float64Array {
   const k = b.classes;
@@ -60,16 +75,14 @@ function jointLog(b: NaiveBayes, design: Float64Array, rows: number, width: numb
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < k; c++) {
       let s = b.logPrior[c]!;
-      for (let i = 0; i < gn; i++) {
-        const x = design[r * width + g.feature[i]!]!;
-        const mean = g.mean[c * gn + i]!;
-        const variance = g.variance[c * gn + i]!;
-        s -= 0.5 * (LOG_2PI + Math.log(variance) + ((x - mean) * (x - mean)) / variance);
-      }
+      for (let i = 0; i < gn; i++)
+        s += gaussianLog(
+          design[r * width + g.feature[i]!]!,
+          g.mean[c * gn + i]!,
+          g.variance[c * gn + i]!,
+        );
       b.categorical.feature.forEach((j, i) => {
-        const table = b.categorical.logProb[i]!;
-        const code = design[r * width + j]!;
-        s += table[code * k + c] ?? Math.log(1e-300);
+        s += categoricalLog(b.categorical.logProb[i]!, design[r * width + j]!, k, c);
       });
       out[r * k + c] = s;
     }
