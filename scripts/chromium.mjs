@@ -52,3 +52,18 @@ export function ensureOnnxChecker() {
   if (!probe())
     throw new Error('apt-get installed python3-onnx, but /usr/bin/python3 cannot import onnx');
 }
+
+/**
+ * Installs Debian's python3-optuna and python3-sklearn (the Optuna hand-off tests run the
+ * exported search with them) when either is missing.
+ */
+export function ensureOptuna() {
+  const probe = () => spawnSync('/usr/bin/python3', ['-c', 'import optuna, sklearn']).status === 0;
+  if (probe()) return;
+  console.log('python3-optuna or python3-sklearn is missing: installing them with apt-get…');
+  aptInstall(['python3-optuna', 'python3-sklearn']);
+  if (!probe())
+    throw new Error(
+      'apt-get installed python3-optuna and python3-sklearn, but /usr/bin/python3 cannot import them',
+    );
+}

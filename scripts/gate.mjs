@@ -1,10 +1,10 @@
 // npm test: the whole gate, in order. Installs what it needs (npm packages; Debian's chromium and
-// python3-onnx),
+// python3-onnx, python3-optuna and python3-sklearn),
 // then typecheck, lint, format check, unit tests, build, end-to-end tests in Chromium.
 // Every step runs even when an earlier one failed (but e2e needs a build), and the run ends
 // with one line that sums all suites: "N passed, N failed".
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { ensureChromium, ensureOnnxChecker } from './chromium.mjs';
+import { ensureChromium, ensureOnnxChecker, ensureOptuna } from './chromium.mjs';
 import { ensureDependencies, run } from './deps.mjs';
 
 const RESULTS = '.test-results';
@@ -14,6 +14,7 @@ mkdirSync(RESULTS, { recursive: true });
 ensureDependencies();
 ensureChromium();
 ensureOnnxChecker();
+ensureOptuna();
 
 /** A check that is not a test runner counts as one test: passed or failed. */
 const checks = [

@@ -19,6 +19,7 @@ import { TrainFlow } from './trainFlow.svelte';
 import { StudyLibrary } from './studyLibrary.svelte';
 import { StudyRun } from './studyRun.svelte';
 import { Notices } from './notices.svelte';
+import { OptunaImport } from './optuna.svelte';
 import { OverviewView } from './overview.svelte';
 import { Router } from './router.svelte';
 import { Session } from './session.svelte';
@@ -61,6 +62,7 @@ export class Orpheus {
   readonly backup: BackupFlow;
   readonly studies: StudyLibrary;
   readonly studyRun: StudyRun;
+  readonly optunaImport: OptunaImport;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
   staleTab = $state(false);
   /** Another tab replaced every record with a backup: what this tab was doing was stopped. */
@@ -83,6 +85,7 @@ export class Orpheus {
     this.models = new ModelLibrary(store, author);
     this.studies = new StudyLibrary(store);
     this.studyRun = new StudyRun(searchPool, store, author, this.models, this.studies);
+    this.optunaImport = new OptunaImport(store, author, this.studies);
     this.trainFlow = new TrainFlow(pool, store, author, this.models, this.studyRun, () =>
       this.storage.quota !== null && this.storage.usage !== null
         ? this.storage.quota - this.storage.usage

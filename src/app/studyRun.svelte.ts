@@ -235,6 +235,8 @@ export class StudyRun {
 
   /** The baseline's score on the study's folds, in a worker (it fits in a moment). */
   async #scoreBaseline(study: StudyRecord): Promise<void> {
+    // A study written elsewhere measures its own objective: guessing's score would not compare.
+    if (study.origin?.valueName) return;
     try {
       await this.#loadData(study);
       const content = this.#content;

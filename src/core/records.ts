@@ -424,6 +424,24 @@ export const StudySchema = v.strictObject({
   modelId: v.nullable(id),
   /** The model version trained from the best trial, once saved. */
   bestVersionId: v.nullable(id),
+  /** Where a study read from another tool came from (an Optuna journal), when it was. */
+  origin: v.optional(
+    v.strictObject({
+      kind: v.literal('optuna-journal'),
+      /** The file's name, and the study's name in it. */
+      file: name,
+      studyName: name,
+      /** The Orpheus study it continues (handed over with "Continue elsewhere"), if any. */
+      continues: v.nullable(id),
+      /** What the values are, when not an Orpheus metric (a study written in Python). */
+      valueName: v.nullable(name),
+      /** How many workers (processes) ran its trials. */
+      workers: count,
+      /** Trials still running or waiting in the file, not imported. */
+      unfinished: count,
+      importedAt: time,
+    }),
+  ),
   ...authored,
 });
 /** A hyperparameter search. */
@@ -445,6 +463,8 @@ export const TrialSchema = v.strictObject({
   folds: v.optional(v.array(real)),
   /** Why a failed trial failed. */
   error: v.optional(text),
+  /** Which worker ran it, in an imported study. */
+  worker: v.optional(name),
   ...authored,
 });
 /** One finished trial of a study (running trials are not stored). */

@@ -106,3 +106,37 @@ export async function listTrials(store: Store, studyId: string): Promise<TrialRe
     throw toStoreError(e, 'read the trials of a study');
   }
 }
+
+/**
+ * Stores a study read from another tool with all its trials, in one transaction: the whole
+ * study or nothing. One event says so (not one per trial).
+ */
+export async function importStudy(
+  store: Store,
+  author: string,
+  draft: Omit<StudyRecord, 'id'>,
+  trials: readonly Omit<TrialRecord, 'id' | 'studyId'>[],
+  now = new Date(),
+): Promise<StudyRecord> {
+  const study: StudyRecord = { ...draft, id: crypto.randomUUID() };
+  await store.commit(
+    author,
+    [
+      {
+        store: 'studies',
+        value: study,
+        action: 'import',
+        summary: `study ${study.name}: imported with ${trials.length} trials`,
+      },
+      ...trials.map((t) => ({
+        store: 'trials' as const,
+        value: { ...t, id: `${study.id}/${t.number}`, studyId: study.id },
+        action: t.state,
+        summary: '',
+        logged: false,
+      })),
+    ],
+    now,
+  );
+  return study;
+}

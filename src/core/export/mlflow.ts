@@ -57,7 +57,7 @@ export function memberKey(s: string): string {
 const key = memberKey;
 const ms = (iso: string): number => Date.parse(iso);
 
-type Files = Map<string, string | Uint8Array>;
+export type Files = Map<string, string | Uint8Array>;
 
 interface Run {
   experiment: string;
