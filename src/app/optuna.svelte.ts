@@ -23,6 +23,7 @@ import { isoNow } from './time';
 export async function studyHandoff(
   store: Store,
   study: StudyRecord,
+  signal?: AbortSignal,
 ): Promise<{ blob: Blob; name: string }> {
   const labels = await labelDataVersions(store, [study.datasetVersionId]);
   const data = labels.get(study.datasetVersionId);
@@ -34,6 +35,7 @@ export async function studyHandoff(
     loadContent(store, data.version),
     listTrials(store, study.id),
   ]);
+  signal?.throwIfAborted();
   const files = handoffFiles({
     study,
     trials,
@@ -43,8 +45,11 @@ export async function studyHandoff(
     script,
     app: `Orpheus ${__APP_VERSION__}`,
   });
+  signal?.throwIfAborted();
+  const blob = await zipFiles(files);
+  signal?.throwIfAborted();
   return {
-    blob: await zipFiles(files),
+    blob,
     name: `${study.name.replace(/[^\w-]+/g, '_')}-optuna.zip`,
   };
 }

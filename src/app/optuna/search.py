@@ -18,10 +18,10 @@ reproduce is left out, with the reason printed, rather than guessed.
     python search.py --check                  each family's defaults, scored on the folds
     python search.py --score '{"family": "decision-tree", "maxDepth": 3}'
 
---trials counts the new trials of the whole study, over every worker (each running worker
-finishes its trial, so a few more may end). The first worker to start adds the browser's
-trials to the Optuna study, so the sampler continues from what the browser learned; the
-others wait for it. Bring the journal file back to Orpheus: Search, "Import an Optuna study".
+--trials N: the study stops once Optuna has run N trials beyond the browser's, over every
+worker (each running worker finishes its trial, so one or two more may end); to go on later,
+run again with a larger N. The first worker to start adds the browser's trials to the Optuna
+study, so the sampler continues from what the browser learned; the others wait for it. Bring the journal file back to Orpheus: Search, "Import an Optuna study".
 """
 import argparse
 import json
@@ -624,7 +624,7 @@ def main():
     global SPACE
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--storage", default="journal.log", help="a journal file, or an RDB URL (postgresql://…)")
-    ap.add_argument("--trials", type=int, default=100, help="new trials for the whole study, over every worker")
+    ap.add_argument("--trials", type=int, default=100, help="trials beyond the browser's, over every worker")
     ap.add_argument("--timeout", type=float, default=None, help="seconds this worker searches at most")
     ap.add_argument("--study-name", default=SPEC["optunaStudyName"])
     ap.add_argument("--check", action="store_true", help="score each family's defaults on the folds, print JSON")
@@ -652,6 +652,8 @@ def main():
         print("Fold-wise stopping is not in Optuna 3.1: every trial here runs all its folds.", file=sys.stderr)
     study = open_study(args.storage, args.study_name)
     target = study.user_attrs["orpheus.preloaded"] + args.trials
+    if len(study.trials) >= target:
+        sys.exit("The study already has %d trials beyond the browser's: ask for more with --trials." % args.trials)
     stop = optuna.study.MaxTrialsCallback(target, states=None)
     study.optimize(objective, n_trials=args.trials, timeout=args.timeout, callbacks=[stop], catch=(ValueError,))
     done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]

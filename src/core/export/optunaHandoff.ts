@@ -182,7 +182,8 @@ scikit-learn cannot reproduce is left out, and the script says why.
 
     python search.py --storage journal.log --trials 200
 
-\`--trials\` counts the study's new trials over every worker. The first worker adds the
+\`--trials N\`: the study stops once Optuna has run N trials beyond the browser's, over every
+worker (run again with a larger N to go on). The first worker adds the
 browser's ${input.trials.length} trials to the Optuna study (\`add_trial\`), so the sampler goes on
 from what the browser learned; they are not run again.
 
