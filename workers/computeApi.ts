@@ -32,6 +32,13 @@ import type { ClassifierOutputs } from '../src/core/train/curves';
 import { repeatScores, type RepeatedPlan } from '../src/core/compare/repeated';
 import { validationPoint, type ValidationPoint } from '../src/core/train/validation';
 import { explainRows, type RowsExplained } from '../src/core/explain/global';
+import {
+  boundary,
+  boundaryPoints,
+  type Boundary,
+  type BoundaryPoints,
+  type Plane,
+} from '../src/core/explain/boundary';
 import type { Params } from '../src/core/records';
 import {
   prepareSearch,
@@ -252,6 +259,26 @@ export const api = {
     onProgress: Progress,
   ): RowsExplained | null {
     return explainRows(version, content, rows, c, report(onProgress));
+  },
+
+  /** A version's predictions over a plane of two features (the decision boundary). */
+  boundary(version: Predictor, plane: Plane): Boundary {
+    const b = boundary(version, plane);
+    return transfer(b, [
+      b.strength.buffer,
+      ...(b.classes ? [b.classes.buffer] : []),
+    ] as ArrayBuffer[]);
+  },
+
+  /** The rows drawn over the boundary: encoded values, truth, the version's own predictions. */
+  boundaryPoints(content: DatasetContent, version: Predictor, holdout: number[]): BoundaryPoints {
+    const p = boundaryPoints(version, content, holdout);
+    return transfer(p, [
+      p.x.buffer,
+      p.truth.buffer,
+      p.predicted.buffer,
+      p.holdout.buffer,
+    ] as ArrayBuffer[]);
   },
 
   /** One value of a validation curve: training and cross-validated scores on the version's folds. */

@@ -27,6 +27,7 @@ import {
 import type { ModelCard } from '../core/export/card';
 import { shareLink } from '../core/export/share';
 import { hrefFor } from './routes';
+import { BoundaryView } from './boundaryView.svelte';
 import { Job, type Progress } from './job.svelte';
 import { environment, environmentDifferences, type VersionDifference } from './training';
 import { allOnPool, trainOnPool, type ComputePool } from './workers';
@@ -81,6 +82,8 @@ export class ModelView {
   readonly cell = new Job<CellRows>();
   readonly reproduce = new Job<ReproduceReport>();
   readonly verify = new Job<VerifyReport>();
+  /** The decision boundary over two features of the open version. */
+  readonly boundary: BoundaryView;
   model = $state.raw<ModelRecord | null>(null);
   versions = $state.raw<ModelVersionRecord[]>([]);
   version = $state.raw<ModelVersionRecord | null>(null);
@@ -94,6 +97,7 @@ export class ModelView {
     this.#pool = pool;
     this.#store = store;
     this.#author = author;
+    this.boundary = new BoundaryView(pool, (v) => this.#content(v));
   }
 
   async open(modelId: string, number: number | null): Promise<void> {

@@ -20,6 +20,7 @@ import { StudyLibrary } from './studyLibrary.svelte';
 import { StudyRun } from './studyRun.svelte';
 import { Notices } from './notices.svelte';
 import { OptunaImport } from './optuna.svelte';
+import { PaintFlow } from './paintFlow.svelte';
 import { OverviewView } from './overview.svelte';
 import { Router } from './router.svelte';
 import { Session } from './session.svelte';
@@ -63,6 +64,7 @@ export class Orpheus {
   readonly studies: StudyLibrary;
   readonly studyRun: StudyRun;
   readonly optunaImport: OptunaImport;
+  readonly paint: PaintFlow;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
   staleTab = $state(false);
   /** Another tab replaced every record with a backup: what this tab was doing was stopped. */
@@ -86,6 +88,7 @@ export class Orpheus {
     this.studies = new StudyLibrary(store);
     this.studyRun = new StudyRun(searchPool, store, author, this.models, this.studies);
     this.optunaImport = new OptunaImport(store, author, this.studies);
+    this.paint = new PaintFlow(store, author, this.library);
     this.trainFlow = new TrainFlow(pool, store, author, this.models, this.studyRun, () =>
       this.storage.quota !== null && this.storage.usage !== null
         ? this.storage.quota - this.storage.usage

@@ -97,7 +97,7 @@ export type DatasetProfile = v.InferOutput<typeof DatasetProfileSchema>;
 
 /** What changed relative to the parent version (or `import`). */
 export const VersionChangeSchema = v.strictObject({
-  kind: v.picklist(['import', 'append', 'schema', 'filter', 'replace']),
+  kind: v.picklist(['import', 'append', 'schema', 'filter', 'replace', 'paint']),
   rowsAdded: count,
   rowsRemoved: count,
   /** Rows kept by their identifier with other values (a replacement matched by identifier). */

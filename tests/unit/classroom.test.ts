@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildContent, cellText } from '../../src/core/data/content';
+import { suggestSchema } from '../../src/core/data/infer';
+import {
+  brush,
+  erase,
+  paintedContent,
+  paintingProblems,
+  shape,
+  SHAPES,
+} from '../../src/core/data/paint';
+import { parseTable } from '../../src/core/data/parse';
+import { axisValues, boundary, boundaryPoints } from '../../src/core/explain/boundary';
+import { learnerFor } from '../../src/core/learners/registry';
+import { predictEncoded, type Predictor } from '../../src/core/predict/predict';
+import { seededRandom } from '../../src/core/random';
+import { trainingSet } from '../../src/core/train/model';
+
+async function iris() {
+  const raw = await parseTable(readFileSync('public/samples/iris.csv', 'utf8'), {
+    fileName: 'iris.csv',
+  });
+  const s = suggestSchema(raw);
+  return buildContent(raw.columns, s.columns, s.task, raw.rowCount);
+}
+
+async function fitted(family: string, params: Record<string, unknown> = {}): Promise<Predictor> {
+  const content = await iris();
+  const { set, encoding } = trainingSet(content);
+  const learner = learnerFor(family);
+  const p = learner.withParams(params as never, learner.defaults('classification'));
+  const subset = Int32Array.from({ length: set.rows }, (_, i) => i);
+  return {
+    family,
+    fitted: learner.fit(set, p, { seed: 1, subset, shared: new Map() }).fitted,
+    encoding,
+  };
+}
+
+describe('the decision boundary', () => {
+  it('predicts each cell as the version predicts that row', async () => {
+    for (const family of ['decision-tree', 'logistic-regression', 'k-nearest-neighbours']) {
+      const v = await fitted(family);
+      const plane = {
+        x: 2,
+        y: 3,
+        xRange: [1, 7] as [number, number],
+        yRange: [0, 2.5] as [number, number],
+        size: 20,
+        base: [5.8, 3, 0, 0],
+      };
+      const b = boundary(v, plane);
+      const xs = axisValues(plane.xRange, 20);
+      const ys = axisValues(plane.yRange, 20);
+      for (const r of [0, 7, 55, 210, 399]) {
+        const row = [5.8, 3, xs[r % 20]!, ys[Math.floor(r / 20)]!];
+        const one = predictEncoded(v, row);
+        expect(v.encoding.classes![b.classes![r]!], `${family} cell ${r}`).toBe(one.output);
+        expect(b.strength[r]).toBeCloseTo(Math.max(...one.probabilities!), 5);
+      }
+    }
+  });
+
+  it('refuses one feature on both axes', async () => {
+    const v = await fitted('logistic-regression');
+    const plane = {
+      x: 2,
+      y: 3,
+      xRange: [1, 7] as [number, number],
+      yRange: [0, 2.5] as [number, number],
+      size: 10,
+      base: [5.8, 3, 0, 0],
+    };
+    expect(() => boundary(v, { ...plane, y: 2 })).toThrow(/two different features/);
+  });
+
+  it('marks the hold-out rows and gives each row its own prediction', async () => {
+    const content = await iris();
+    const v = await fitted('decision-tree', { maxDepth: 1 });
+    const p = boundaryPoints(v, content, [0, 5, 149]);
+    expect(p.rows).toBe(150);
+    expect([...p.holdout].filter((h) => h === 1)).toEqual([1, 1, 1]);
+    expect(p.holdout[5]).toBe(1);
+    // A stump gets at least a third of iris wrong.
+    const wrong = [...p.predicted].filter((c, r) => c !== p.truth[r]).length;
+    expect(wrong).toBeGreaterThanOrEqual(50);
+  });
+});
+
+describe('painted data', () => {
+  it('draws every starting shape the same from the same seed', () => {
+    for (const { shape: kind, task } of SHAPES) {
+      const a = shape(kind, 4);
+      expect(a.task).toBe(task);
+      expect(a.points).toHaveLength(200);
+      expect(shape(kind, 4)).toEqual(a);
+      expect(shape(kind, 5).points).not.toEqual(a.points);
+      for (const q of a.points) {
+        expect(q.x).toBeGreaterThanOrEqual(0);
+        expect(q.x).toBeLessThanOrEqual(10);
+      }
+    }
+  });
+
+  it('brushes points around the cursor and erases them within a radius', () => {
+    const random = seededRandom(3);
+    const dab = brush({ x: 5, y: 5 }, 1, 50, 0.5, random);
+    expect(dab).toHaveLength(50);
+    const mean = dab.reduce((a, q) => a + q.x, 0) / 50;
+    expect(mean).toBeGreaterThan(4.6);
+    expect(mean).toBeLessThan(5.4);
+    expect(brush({ x: 2, y: 3 }, 0, 10, 0, random)).toEqual([{ x: 2, y: 3, c: 0 }]);
+    const left = erase(dab, { x: 5, y: 5 }, 0.5);
+    expect(left.length).toBeLessThan(50);
+    expect(left.every((q) => Math.hypot(q.x - 5, q.y - 5) > 0.5)).toBe(true);
+  });
+
+  it('becomes a version with the axes as columns (regression: the vertical axis is the target)', () => {
+    const c = paintedContent(shape('xor', 1));
+    expect(c.task).toBe('classification');
+    expect(c.schema.map((s) => [s.name, s.role])).toEqual([
+      ['x', 'feature'],
+      ['y', 'feature'],
+      ['class', 'target'],
+    ]);
+    expect(
+      new Set(Array.from({ length: c.rowCount }, (_, r) => cellText(c.columns[2]!, r))),
+    ).toEqual(new Set(['a', 'b']));
+    const line = shape('line', 1);
+    const r = paintedContent({
+      ...line,
+      x: { ...line.x, name: 'hours' },
+      y: { ...line.y, name: 'score' },
+    });
+    expect(r.schema.map((s) => [s.name, s.role])).toEqual([
+      ['hours', 'feature'],
+      ['score', 'target'],
+    ]);
+  });
+
+  it('says what is missing before a painting can be saved', () => {
+    const p = shape('blobs', 1);
+    expect(paintingProblems(p)).toEqual([]);
+    expect(paintingProblems({ ...p, points: p.points.filter((q) => q.c === 0) })).toContain(
+      'Paint at least two classes.',
+    );
+    expect(paintingProblems({ ...p, points: p.points.slice(0, 3) })).toContain(
+      'Paint at least 10 points.',
+    );
+    expect(paintingProblems({ ...p, y: { ...p.y, name: 'x' } })).toContain(
+      'The axes need different names.',
+    );
+    expect(paintingProblems({ ...p, classes: ['a', 'a'] })).toContain(
+      'Two classes have the same name.',
+    );
+    expect(() => paintedContent({ ...p, points: [] })).toThrow(/Paint at least 10 points/);
+  });
+});
