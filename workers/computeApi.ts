@@ -35,9 +35,11 @@ import { explainRows, type RowsExplained } from '../src/core/explain/global';
 import {
   boundary,
   boundaryPoints,
+  refitBoundary,
   type Boundary,
   type BoundaryPoints,
   type Plane,
+  type Refit,
 } from '../src/core/explain/boundary';
 import type { Params } from '../src/core/records';
 import {
@@ -267,6 +269,23 @@ export const api = {
     return transfer(b, [
       b.strength.buffer,
       ...(b.classes ? [b.classes.buffer] : []),
+    ] as ArrayBuffer[]);
+  },
+
+  /** The family refitted with other settings on the version's training rows, on the plane. */
+  refitBoundary(
+    content: DatasetContent,
+    family: string,
+    params: Params,
+    plan: EvaluationPlan,
+    metric: MetricName,
+    plane: Plane,
+  ): Refit {
+    const r = refitBoundary(content, family, params, plan, metric, plane);
+    return transfer(r, [
+      r.grid.strength.buffer,
+      r.predicted.buffer,
+      ...(r.grid.classes ? [r.grid.classes.buffer] : []),
     ] as ArrayBuffer[]);
   },
 

@@ -4,7 +4,7 @@
  * while one is computing are coalesced: only the newest is computed next, so dragging a slider
  * never queues a backlog.
  */
-import type { Boundary, BoundaryPoints, Plane } from '../core/explain/boundary';
+import type { Boundary, BoundaryPoints, Plane, Refit } from '../core/explain/boundary';
 import type { DatasetContent } from '../core/data/content';
 import { predictorOf, type Predictor } from '../core/predict/predict';
 import type { ModelVersionRecord } from '../core/records';
@@ -19,6 +19,15 @@ export class BoundaryView {
   /** How long the last plane took, from request to answer (ms). */
   drawMs = $state<number | null>(null);
   error = $state<string | null>(null);
+  /**
+   * "What if": one setting at another value, the family refitted on the version's training
+   * rows (null: the saved version itself); its scores and predictions once computed.
+   */
+  whatIf = $state<{ name: string; value: number } | null>(null);
+  refit = $state.raw<Refit | null>(null);
+  #version: ModelVersionRecord | null = null;
+  #data: Promise<DatasetContent> | null = null;
+  #plane: Plane | null = null;
   #for: string | null = null;
   #predictor: Predictor | null = null;
   #pending: Plane | null = null;
@@ -33,23 +42,40 @@ export class BoundaryView {
   open(v: ModelVersionRecord): void {
     if (this.#for === v.id) return;
     this.#for = v.id;
+    this.#version = v;
+    this.#data = null;
+    this.whatIf = null;
+    this.refit = null;
     this.#predictor = predictorOf(v);
     this.grid = null;
     this.drawMs = null;
     this.error = null;
     this.#pending = null;
     void this.points.run(async (signal) => {
-      const content = await this.#content(v);
+      const content = await this.#loaded(v);
       return this.#pool.run((api) => api.boundaryPoints(content, predictorOf(v), v.holdout.rows), {
         signal,
       });
     });
   }
 
+  #loaded(v: ModelVersionRecord): Promise<DatasetContent> {
+    this.#data ??= this.#content(v);
+    return this.#data;
+  }
+
   /** Asks for the plane; the newest request wins. */
   request(plane: Plane): void {
+    this.#plane = plane;
     this.#pending = plane;
     if (!this.#busy) void this.#drain();
+  }
+
+  /** Another value of one setting (null: back to the saved version); the plane is redrawn. */
+  try(change: { name: string; value: number } | null): void {
+    this.whatIf = change;
+    if (!change) this.refit = null;
+    if (this.#plane) this.request(this.#plane);
   }
 
   async #drain(): Promise<void> {
@@ -61,8 +87,21 @@ export class BoundaryView {
         const id = this.#for;
         this.#pending = null;
         const t0 = performance.now();
+        const change = this.whatIf;
+        const v = this.#version;
         try {
-          const grid = await this.#pool.run((api) => api.boundary(predictor, plane));
+          let grid: Boundary;
+          if (change && v) {
+            const content = await this.#loaded(v);
+            const params = { ...v.hyperparameters, [change.name]: change.value };
+            const plan = { ...v.evaluation, seed: v.seed };
+            const refit = await this.#pool.run((api) =>
+              api.refitBoundary(content, v.family, params, plan, v.metric, plane),
+            );
+            if (id !== this.#for || this.whatIf !== change) continue;
+            this.refit = refit;
+            grid = refit.grid;
+          } else grid = await this.#pool.run((api) => api.boundary(predictor, plane));
           if (id !== this.#for) continue;
           this.grid = grid;
           this.drawMs = performance.now() - t0;

@@ -4,6 +4,7 @@ import { predictorOf } from '../core/predict/predict';
 import { rowsWithTarget } from '../core/predict/score';
 import type { DatasetVersionRecord, ModelRecord, ModelVersionRecord } from '../core/records';
 import { labelDataVersions, loadContent, type DataLabel } from '../store/datasets';
+import { BoundaryView } from './boundaryView.svelte';
 import type { Store } from '../store/db';
 import { StoreError } from '../store/errors';
 import { toCsv } from './csv';
@@ -74,6 +75,8 @@ export class CompareView {
   readonly repeated = new Job<RepeatedRun>();
   readonly rocs = new Job<VersionRoc[]>();
   items = $state.raw<Compared[]>([]);
+  /** Each compared version's decision boundary, by version id. */
+  #boundaries: Record<string, BoundaryView> = {};
   missing = $state.raw<string[]>([]);
 
   constructor(pool: ComputePool, store: Store) {
@@ -106,6 +109,19 @@ export class CompareView {
     this.rocs.reset();
     this.items = found;
     this.missing = missing;
+  }
+
+  /** A compared version's decision boundary (made once per version). */
+  boundaryOf(it: Compared): BoundaryView {
+    const id = it.version.id;
+    this.#boundaries[id] ??= new BoundaryView(this.#pool, async () => {
+      if (!it.data)
+        throw new StoreError(
+          `The data of ${it.model.name} v${it.version.number} is not in this browser: its rows cannot be drawn.`,
+        );
+      return loadContent(this.#store, it.data.version);
+    });
+    return this.#boundaries[id];
   }
 
   /** Each compared classifier's ROC on its own hold-out rows, from its own data version. */

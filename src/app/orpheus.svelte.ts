@@ -21,6 +21,8 @@ import { StudyRun } from './studyRun.svelte';
 import { Notices } from './notices.svelte';
 import { OptunaImport } from './optuna.svelte';
 import { PaintFlow } from './paintFlow.svelte';
+import { Display } from './display.svelte';
+import { LessonMode } from './lesson.svelte';
 import { OverviewView } from './overview.svelte';
 import { Router } from './router.svelte';
 import { Session } from './session.svelte';
@@ -65,6 +67,8 @@ export class Orpheus {
   readonly studyRun: StudyRun;
   readonly optunaImport: OptunaImport;
   readonly paint: PaintFlow;
+  readonly display = new Display();
+  readonly lesson: LessonMode;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
   staleTab = $state(false);
   /** Another tab replaced every record with a backup: what this tab was doing was stopped. */
@@ -103,6 +107,7 @@ export class Orpheus {
     this.predictionLog = new PredictionLog(store, author);
     this.monitor = new MonitorView(store, author);
     this.backup = new BackupFlow(store, author, () => this.refreshAll());
+    this.lesson = new LessonMode(store, author, this.library, this.models, this.backup);
     onStorageFull(() => void (this.backup.storageFull = true));
   }
 

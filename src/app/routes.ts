@@ -1,22 +1,10 @@
 /** Routes live in the URL hash (`#/data/<id>?v=<version>`), so every view can be bookmarked. */
+import { SCREENS } from '../core/screens';
 
-/** The screens of Orpheus, in navigation order. */
-export const SCREENS = [
-  'data',
-  'models',
-  'train',
-  'search',
-  'compare',
-  'overview',
-  'audition',
-  'predict',
-  'monitor',
-  'backup',
-  'settings',
-] as const;
+export { SCREENS };
 
 /** Screens reached by a link only, not from the navigation. */
-export const LINK_SCREENS = ['shared'] as const;
+export const LINK_SCREENS = ['shared', 'lesson'] as const;
 
 export type ScreenId = (typeof SCREENS)[number] | (typeof LINK_SCREENS)[number];
 

@@ -4,7 +4,6 @@
  * request, the grid transferred back), the median of 30 redraws with the sepal values moving.
  *   BENCH boundary_200x200_ms_tree <ms>
  *   BENCH boundary_200x200_ms_forest100 <ms>
- *   BENCH lesson_link_chars_iris  is printed once lessons as links exist.
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';

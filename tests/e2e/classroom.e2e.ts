@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBrowser, startAs, trainOnSample, waitText, type Session } from './browser';
 
@@ -46,6 +47,22 @@ describe('the decision boundary', () => {
     await card.getByLabel('Up').selectOption({ label: 'petal_width' });
     await waitText(summary, /setosa[\s\S]*versicolor[\s\S]*virginica/);
     expect(await canvasColours(s)).toBeGreaterThanOrEqual(3);
+
+    // What if the tree were one split deep: refitted, two classes left, both scores shown.
+    const depth = card.getByTestId('what-if').getByRole('slider', { name: 'Max depth' });
+    await depth.focus();
+    await page.keyboard.press('Home');
+    const scores = card.getByTestId('what-if-scores');
+    await waitText(
+      scores,
+      /Refitted with Max depth = 1[\s\S]*on those rows, [\d.]+ on the hold-out/,
+    );
+    await waitText(
+      summary,
+      /Of this plane, \d+ % is predicted setosa, \d+ % is predicted (versicolor|virginica)\./,
+    );
+    await card.getByRole('button', { name: 'Back to the saved version' }).click();
+    await waitText(summary, /setosa[\s\S]*versicolor[\s\S]*virginica/);
     expect(s.errors).toEqual([]);
   });
 });
@@ -103,5 +120,78 @@ describe('paint data', () => {
     await waitText(summary, /is predicted a[\s\S]*is predicted b/);
     expect(await page.getByTestId('boundary').locator('svg circle').count()).toBe(painted);
     expect(s.errors).toEqual([]);
+  });
+});
+
+describe('lessons as links', () => {
+  it('composes a lesson, opens it in a fresh browser with only its screens, hands in, and the teacher restores it', async () => {
+    const teacher = s.page;
+    await teacher.goto(`${s.baseUrl}/#/settings`);
+    const composer = teacher.getByTestId('lesson-composer');
+    await composer.getByLabel('Title').fill('Trees');
+    for (const screen of [
+      'Data',
+      'Train',
+      'Models',
+      'Search',
+      'Compare',
+      'Overview',
+      'Audition',
+      'Predict',
+      'Monitor',
+      'Backup',
+      'Settings',
+    ]) {
+      const box = composer.getByRole('checkbox', { name: screen, exact: true });
+      if (['Data', 'Train', 'Models'].includes(screen)) await box.check();
+      else await box.uncheck();
+    }
+    await composer.getByRole('button', { name: 'Make the link' }).click();
+    const link = await composer.getByTestId('lesson-link').inputValue();
+    expect(link).toMatch(/#\/lesson\/[A-Za-z0-9_-]+$/);
+    await composer.getByRole('img', { name: 'QR code of the lesson link' }).waitFor();
+
+    // A student's fresh browser.
+    const student = await openBrowser();
+    try {
+      await startAs(student, 'Sam');
+      const page = student.page;
+      // A damaged link changes nothing.
+      await page.goto(link.slice(0, -12));
+      await waitText(page.getByTestId('lesson-error'), /damaged|not a lesson link/);
+      await page.goto(link);
+      await waitText(page.getByTestId('lesson'), /Trees[\s\S]*Screens: Data, Train, Models/);
+      await page.getByRole('button', { name: 'Start the lesson' }).click();
+      await waitText(page.getByTestId('lesson-banner'), /Trees/);
+      const nav = page.getByRole('navigation', { name: 'Screens' });
+      expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Data', 'Models', 'Train']);
+      await page.getByRole('link', { name: 'Train a model on this version' }).click();
+      await page.getByLabel('Model family').selectOption({ label: 'Decision tree' });
+      await page.getByRole('button', { name: 'Search and train' }).click();
+      await waitText(page.getByTestId('train-result'), /Saved as .* v1/);
+      const download = page.waitForEvent('download');
+      await page.getByTestId('lesson-banner').getByRole('button', { name: 'Hand in' }).click();
+      const file = await download;
+      expect(file.suggestedFilename()).toBe('Trees-Sam.orpheus');
+      const bytes = readFileSync((await file.path())!);
+      await waitText(page.getByTestId('lesson-banner'), /Handed in as Trees-Sam\.orpheus/);
+      expect(student.errors).toEqual([]);
+
+      // The teacher restores the hand-in and sees the student's model.
+      await teacher.goto(`${s.baseUrl}/#/backup`);
+      await teacher
+        .getByLabel('Backup file (.orpheus)')
+        .setInputFiles({ name: 'Trees-Sam.orpheus', mimeType: 'application/zip', buffer: bytes });
+      await teacher.getByTestId('restore-preview').waitFor();
+      await teacher
+        .getByRole('button', { name: 'Add the new records (keep what is here)' })
+        .click();
+      await waitText(teacher.getByTestId('restore-result'), /records were added/);
+      await teacher.goto(`${s.baseUrl}/#/models`);
+      await waitText(teacher.locator('main'), /Iris/);
+      expect(s.errors).toEqual([]);
+    } finally {
+      await student.close();
+    }
   });
 });

@@ -94,6 +94,12 @@ describe('compare, overview, aliases', () => {
       /They disagree on [1-9]\d* of 150 rows of Iris v1/,
     );
 
+    // Both versions' decision boundaries, side by side.
+    const boundaries = page.getByTestId('compare-boundaries');
+    for (const n of [0, 1])
+      await waitText(boundaries.getByTestId('boundary-summary').nth(n), /Computed in a worker/);
+    expect(await boundaries.getByTestId('boundary').count()).toBe(2);
+
     // A link that names the same version twice compares it once, without an error.
     const first = decodeURIComponent(new URL(page.url()).hash).match(/v=([^,&]+)/)![1]!;
     await page.goto(`${s.baseUrl}/#/compare?v=${first},${first}`);

@@ -237,7 +237,11 @@ describe('is the difference real', () => {
     expect(await accuracy.locator('td').nth(1).innerText()).toMatch(
       /better \(p [=<] [\d.]+\)[\s\S]*P\(better\) 100 %/,
     );
-    expect(await card.getByTestId('win-tie-loss').innerText()).toMatch(/base\s+[1-9] \/ \d \/ 0/);
+    // Better on accuracy, balanced accuracy and macro F1 at least; an unpruned tree's certain
+    // mistakes can make its log loss worse than guessing's, depending on its search's seed.
+    expect(await card.getByTestId('win-tie-loss').innerText()).toMatch(
+      /base\s+[3-9] \/ \d \/ [01]/,
+    );
     await card.getByRole('img', { name: /^Iris tree v1: better \d+ %/ }).waitFor();
     // A stricter level and a margin wider than the gap change the reading, not the scores.
     await card.getByLabel(/Practically equivalent within/).fill('0.9');

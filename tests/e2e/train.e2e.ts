@@ -62,7 +62,7 @@ describe('training', () => {
     expect(await page.getByTestId('confusion').innerText()).toMatch(/setosa/);
     const tree = page.getByTestId('tree');
     expect(await tree.getByRole('button').first().getAttribute('aria-label')).toMatch(
-      /(sepal|petal)_(length|width) < [\d.]+, 120 rows/,
+      /^(sepal|petal)_(length|width) < [\d.]+ 120 rows · 100 %$/,
     );
     expect(await tree.getByRole('img').count()).toBeGreaterThan(1);
 

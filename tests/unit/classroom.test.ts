@@ -11,7 +11,14 @@ import {
   SHAPES,
 } from '../../src/core/data/paint';
 import { parseTable } from '../../src/core/data/parse';
-import { axisValues, boundary, boundaryPoints } from '../../src/core/explain/boundary';
+import { LESSON_FORMAT, lessonLink, readLesson } from '../../src/core/export/lesson';
+import { MAX_LINK_CHARS, packFragment } from '../../src/core/export/share';
+import {
+  axisValues,
+  boundary,
+  boundaryPoints,
+  refitBoundary,
+} from '../../src/core/explain/boundary';
 import { learnerFor } from '../../src/core/learners/registry';
 import { predictEncoded, type Predictor } from '../../src/core/predict/predict';
 import { seededRandom } from '../../src/core/random';
@@ -88,6 +95,39 @@ describe('the decision boundary', () => {
   });
 });
 
+describe('what if a setting were different', () => {
+  it('refits on the training rows: a stump has two classes and a wider gap from the full tree', async () => {
+    const content = await iris();
+    const tree = learnerFor('decision-tree');
+    const plan = { folds: 5, testFraction: 0.2, seed: 3 };
+    const plane = {
+      x: 2,
+      y: 3,
+      xRange: [1, 7] as [number, number],
+      yRange: [0, 2.5] as [number, number],
+      size: 30,
+      base: [5.8, 3, 0, 0],
+    };
+    const at = (maxDepth: number | null) =>
+      refitBoundary(
+        content,
+        'decision-tree',
+        tree.withParams({ maxDepth }, tree.defaults('classification')),
+        plan,
+        'accuracy',
+        plane,
+      );
+    const stump = at(1);
+    const full = at(null);
+    expect(new Set(stump.grid.classes).size).toBe(2);
+    expect(new Set(full.grid.classes).size).toBe(3);
+    expect(stump.train).toBeLessThan(0.7);
+    expect(full.train).toBeGreaterThan(0.98);
+    expect(full.train).toBeGreaterThanOrEqual(full.holdout);
+    expect(stump.predicted).toHaveLength(150);
+  });
+});
+
 describe('painted data', () => {
   it('draws every starting shape the same from the same seed', () => {
     for (const { shape: kind, task } of SHAPES) {
@@ -155,5 +195,50 @@ describe('painted data', () => {
       'Two classes have the same name.',
     );
     expect(() => paintedContent({ ...p, points: [] })).toThrow(/Paint at least 10 points/);
+  });
+});
+
+describe('lessons as links', () => {
+  const lesson = {
+    format: LESSON_FORMAT as typeof LESSON_FORMAT,
+    formatVersion: 1 as const,
+    title: 'Trees',
+    task: 'Find the depth where the hold-out score stops improving.',
+    screens: ['data' as const, 'train' as const, 'models' as const],
+    data: { kind: 'sample' as const, id: 'iris' },
+  };
+
+  it('reads back what it wrote, a sample by name or a table inside the link', async () => {
+    expect(await readLesson(await lessonLink(lesson))).toEqual(lesson);
+    const csv = readFileSync('public/samples/iris.csv', 'utf8');
+    const table = {
+      ...lesson,
+      data: { kind: 'table' as const, name: 'Iris', target: 'species', csv },
+    };
+    const link = await lessonLink(table);
+    expect(link.length).toBeLessThan(MAX_LINK_CHARS);
+    expect(await readLesson(link)).toEqual(table);
+  });
+
+  it('refuses a damaged, altered, foreign or too long link, saying so', async () => {
+    const link = await lessonLink(lesson);
+    await expect(readLesson(link.slice(0, link.length - 9))).rejects.toThrow(/damaged/);
+    await expect(readLesson(`${link}!`)).rejects.toThrow(/characters such links never contain/);
+    await expect(readLesson('a'.repeat(MAX_LINK_CHARS + 1))).rejects.toThrow(/too long/);
+    const altered = await packFragment({ ...lesson, screens: ['data', 'hacker'] });
+    await expect(readLesson(altered)).rejects.toThrow(/was changed/);
+    const polluted = await packFragment(
+      JSON.parse(`{"__proto__": {"x": 1}, "format": "${LESSON_FORMAT}"}`),
+    );
+    await expect(readLesson(polluted)).rejects.toThrow(/changed/);
+    await expect(readLesson(await packFragment({ format: 'orpheus-share' }))).rejects.toThrow(
+      /not a lesson link/,
+    );
+    const noise = Array.from({ length: 14_000 }, (_, i) => `${i},${(i * 7919) % 9973}`).join('\n');
+    const big = {
+      ...lesson,
+      data: { kind: 'table' as const, name: 'x', target: 'y', csv: `x,y\n${noise}` },
+    };
+    await expect(lessonLink(big)).rejects.toThrow(/too large for a link/);
   });
 });

@@ -9,6 +9,10 @@ import type { DatasetContent } from '../data/content';
 import { matrixFor } from '../data/matrix';
 import { learnerFor } from '../learners/registry';
 import { applyThreshold, type Predictor } from '../predict/predict';
+import type { Params } from '../records';
+import { prepare, scoreRows, type EvaluationPlan } from '../train/evaluate';
+import { scalarScores, type MetricName } from '../train/metrics';
+import { trainingSet } from '../train/model';
 
 export interface Plane {
   /** The features on the axes (indices into the version's encoding). */
@@ -119,5 +123,48 @@ export function boundaryPoints(
     truth: m.y,
     predicted: pred.predictions,
     holdout,
+  };
+}
+
+/** A refit with other settings, seen on the plane: the "what if" of the boundary view. */
+export interface Refit {
+  grid: Boundary;
+  /** Its prediction of each row (in the rows' order of `boundaryPoints`). */
+  predicted: Float64Array;
+  /** Its score on the rows it was fitted on, and on the hold-out rows it never saw. */
+  train: number;
+  holdout: number;
+}
+
+/**
+ * The family refitted with `params` on the version's own training rows (the plan's split of the
+ * data version), and its boundary over the plane: how a setting changes the picture and the gap
+ * between the training and the hold-out score.
+ */
+export function refitBoundary(
+  content: DatasetContent,
+  family: string,
+  params: Params,
+  plan: EvaluationPlan,
+  metric: MetricName,
+  plane: Plane,
+): Refit {
+  const { set, encoding } = trainingSet(content);
+  const learner = learnerFor(family);
+  const prep = prepare(set, plan);
+  const { fitted } = learner.fit(set, params, {
+    seed: plan.seed,
+    subset: prep.train,
+    shared: prep.shared,
+  });
+  const score = (rows: Int32Array) =>
+    scalarScores(scoreRows(set, learner, fitted, rows).scores)[metric] ?? NaN;
+  const version = { family, fitted, encoding };
+  const pred = learner.predict(fitted, set.x, set.rows, set.features, set.classes);
+  return {
+    grid: boundary(version, plane),
+    predicted: pred.predictions,
+    train: score(prep.train),
+    holdout: score(prep.test),
   };
 }

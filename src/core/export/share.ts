@@ -39,15 +39,12 @@ function fromBase64url(text: string): Uint8Array {
 
 /** The fragment payload of a version, or a ShareError when it is too large for a link. */
 export async function shareLink(shared: SharedModel): Promise<string> {
-  const json = JSON.stringify({
+  const text = await packFragment({
     format: SHARE_FORMAT,
     formatVersion: 1,
     model: shared.model,
     version: shared.version,
   });
-  const text = base64url(
-    await transform(new TextEncoder().encode(json), new CompressionStream('deflate-raw')),
-  );
   if (text.length > MAX_LINK_CHARS)
     throw new ShareError(
       `This version is too large for a link (${Math.ceil(text.length / 1000)} k characters; a link holds at most ${MAX_LINK_CHARS / 1000} k). Share it as a backup of one model instead (Backup screen).`,
@@ -62,33 +59,36 @@ const MODEL = v.strictObject({
   metric: v.picklist(Object.keys(METRICS) as MetricName[]),
 });
 
-/** Reads a link's payload; a ShareError says what is wrong with it. */
-export async function readShareLink(text: string): Promise<SharedModel> {
+/**
+ * A fragment's JSON: checked for length and characters, inflated (at most 2 MB), parsed, and
+ * refused when a key could pollute prototypes. `what` names the link in messages ("model").
+ */
+export async function unpackFragment(text: string, what: string): Promise<unknown> {
   if (text.length > MAX_LINK_CHARS)
     throw new ShareError(
       `This link is too long (${Math.ceil(text.length / 1000)} k characters; Orpheus reads at most ${MAX_LINK_CHARS / 1000} k).`,
     );
   if (!/^[A-Za-z0-9_-]+$/.test(text))
     throw new ShareError(
-      'This link is not a model link from Orpheus: it has characters such links never contain. It may have been cut or changed when it was copied.',
+      `This link is not a ${what} link from Orpheus: it has characters such links never contain. It may have been cut or changed when it was copied.`,
     );
   let json: string;
   try {
     const inflated = await transform(fromBase64url(text), new DecompressionStream('deflate-raw'));
     if (inflated.length > MAX_JSON_BYTES)
-      throw new ShareError('This link unpacks to more than a model link can hold.');
+      throw new ShareError(`This link unpacks to more than a ${what} link can hold.`);
     json = new TextDecoder('utf-8', { fatal: true }).decode(inflated);
   } catch (e) {
     if (e instanceof ShareError) throw e;
     throw new ShareError(
-      'This link is damaged: its model cannot be unpacked. It may have been cut short when it was copied; ask for the whole link again.',
+      `This link is damaged: its ${what} cannot be unpacked. It may have been cut short when it was copied; ask for the whole link again.`,
     );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch {
-    throw new ShareError('This link is damaged: its model is not readable.');
+    throw new ShareError(`This link is damaged: its ${what} is not readable.`);
   }
   try {
     checkKeys(parsed, 'The link');
@@ -97,6 +97,22 @@ export async function readShareLink(text: string): Promise<SharedModel> {
       `${(e as Error).message.replace(/: the file was altered\.$/, '')}: it was changed.`,
     );
   }
+  return parsed;
+}
+
+/** A value as a fragment: JSON, deflate-raw, base64url. */
+export async function packFragment(value: unknown): Promise<string> {
+  return base64url(
+    await transform(
+      new TextEncoder().encode(JSON.stringify(value)),
+      new CompressionStream('deflate-raw'),
+    ),
+  );
+}
+
+/** Reads a link's payload; a ShareError says what is wrong with it. */
+export async function readShareLink(text: string): Promise<SharedModel> {
+  const parsed = await unpackFragment(text, 'model');
   const p = parsed as Record<string, unknown>;
   if (p['format'] !== SHARE_FORMAT) throw new ShareError('This is not a model link from Orpheus.');
   if (p['formatVersion'] !== 1)

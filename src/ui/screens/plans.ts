@@ -52,6 +52,10 @@ export const SCREEN_INFO: Record<ScreenId, ScreenInfo> = {
     title: 'Settings',
     purpose: 'Your name, this browser’s storage, and a check of the background workers.',
   },
+  lesson: {
+    title: 'Lesson',
+    purpose: 'A lesson a teacher sent as a link: its task, its data, the screens it uses.',
+  },
   shared: {
     title: 'Shared model',
     purpose: 'A model version someone sent as a link: look at it, predict with it, keep it.',

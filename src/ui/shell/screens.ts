@@ -22,6 +22,7 @@ const LOADERS: Record<ScreenId, () => Promise<{ default: Screen }>> = {
   backup: () => import('../backup/BackupScreen.svelte'),
   settings: () => import('../settings/Settings.svelte'),
   shared: () => import('../models/SharedScreen.svelte'),
+  lesson: () => import('../lesson/LessonScreen.svelte'),
 };
 
 const loading = new Map<ScreenId, Promise<Screen>>();
