@@ -5,7 +5,8 @@
  * which the teacher restores and compares. The lesson in progress is this device's state, kept
  * in localStorage (the student's work is in the store like any other).
  */
-import { buildContent, cellText, type DatasetContent } from '../core/data/content';
+import { buildContent } from '../core/data/content';
+import { contentCsv } from '../core/data/write';
 import { suggestSchema } from '../core/data/infer';
 import { parseTable } from '../core/data/parse';
 import { finish } from '../core/data/pipeline';
@@ -36,15 +37,6 @@ export interface ActiveLesson {
   datasetId: string;
 }
 
-/** A table as CSV text (quoted where needed; missing cells empty), for a lesson to embed. */
-export function contentCsv(content: DatasetContent): string {
-  const q = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [content.schema.map((c) => q(c.name)).join(',')];
-  for (let r = 0; r < content.rowCount; r++)
-    lines.push(content.columns.map((c) => q(cellText(c, r) ?? '')).join(','));
-  return lines.join('\n');
-}
-
 function readActive(): ActiveLesson | null {
   try {
     const raw = globalThis.localStorage?.getItem(KEY);
@@ -63,7 +55,7 @@ export class LessonMode {
   readonly #models: ModelLibrary;
   readonly #backup: BackupFlow;
   readonly starting = new Job<string>();
-  readonly handingIn = new Job<string>();
+  readonly handingIn = new Job<{ blob: Blob; name: string }>();
   /** The lesson in progress in this browser. */
   active = $state<ActiveLesson | null>(readActive());
   /** The lesson of the link being opened, or why it cannot be. */
@@ -168,9 +160,9 @@ export class LessonMode {
 
   /**
    * Hand in: a backup of the student's newest model (with its data and history), named after
-   * the lesson and the student, offered as a download.
+   * the lesson and the student, for the page to offer as a download.
    */
-  handIn(): Promise<string | null> {
+  handIn(): Promise<{ blob: Blob; name: string } | null> {
     const lesson = this.active;
     return this.handingIn.run(async () => {
       await this.#models.refresh();
@@ -180,21 +172,14 @@ export class LessonMode {
           b.versions.at(-1)!.createdAt.localeCompare(a.versions.at(-1)!.createdAt),
         )[0];
       if (!newest) throw new Error('Train a model first: “Hand in” sends your newest model.');
-      const student = this.#author();
       const safe = (s: string) => s.replace(/[^\p{L}\p{N}_-]+/gu, '_');
-      const name = `${safe(lesson?.title ?? 'lesson')}-${safe(student)}.orpheus`;
+      const name = `${safe(lesson?.title ?? 'lesson')}-${safe(this.#author())}.orpheus`;
       const result = await this.#backup.export(downloadTarget(), isoNow(), {
         id: newest.model.id,
         name: newest.model.name,
       });
       if (!result?.blob) throw new Error('The hand-in file could not be written.');
-      const a = document.createElement('a');
-      const url = URL.createObjectURL(result.blob);
-      a.href = url;
-      a.download = name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-      return name;
+      return { blob: result.blob, name };
     });
   }
 }

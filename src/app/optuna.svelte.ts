@@ -5,13 +5,13 @@
  * Orpheus study linked to the one it continues. The file is read and checked in full before
  * anything is written; a bad file changes nothing.
  */
-import * as v from 'valibot';
 import script from './optuna/search.py?raw';
 import { handoffFiles } from '../core/export/optunaHandoff';
 import { handedOver, importedStudy } from '../core/export/optunaImport';
 import { JournalError, readJournal, type Journal } from '../core/export/optunaJournal';
 import { zipFiles } from '../core/export/mlflow';
-import { StudySchema, TrialSchema, type StudyRecord } from '../core/records';
+import { checkRecord, RecordError } from '../core/check';
+import type { StudyRecord } from '../core/records';
 import { labelDataVersions, loadContent } from '../store/datasets';
 import type { Store } from '../store/db';
 import { importStudy, listTrials } from '../store/studies';
@@ -117,16 +117,22 @@ export class OptunaImport {
         );
       const author = this.#author();
       const made = importedStudy(s, { data, fileName, now: isoNow(), author });
-      // The records are checked as a backup's are, before anything is written.
-      const draft = v.safeParse(v.omit(StudySchema, ['id']), made.study);
-      if (!draft.success)
-        throw new Error(`The study cannot be stored: ${draft.issues[0].message}.`);
-      for (const t of made.trials) {
-        const ok = v.safeParse(v.omit(TrialSchema, ['id', 'studyId']), t);
-        if (!ok.success)
-          throw new Error(`Trial ${t.number} cannot be stored: ${ok.issues[0].message}.`);
-      }
-      const study = await importStudy(this.#store, author, made.study, made.trials);
+      // The records are checked as a backup's are (checkRecord), before anything is written.
+      const id = crypto.randomUUID();
+      const checked = (what: string, check: () => void): void => {
+        try {
+          check();
+        } catch (e) {
+          if (e instanceof RecordError)
+            throw new Error(`${what} cannot be stored: ${e.message}.`, { cause: e });
+          throw e;
+        }
+      };
+      const draft = { ...made.study, id };
+      checked('The study', () => checkRecord('studies', draft));
+      const trials = made.trials.map((t) => ({ ...t, id: `${id}/${t.number}`, studyId: id }));
+      for (const t of trials) checked(`Trial ${t.number}`, () => checkRecord('trials', t));
+      const study = await importStudy(this.#store, author, draft, trials);
       this.notes = [...(journal?.notes ?? []), ...made.notes];
       await this.#studies.refresh();
       return study;

@@ -114,11 +114,10 @@ export async function listTrials(store: Store, studyId: string): Promise<TrialRe
 export async function importStudy(
   store: Store,
   author: string,
-  draft: Omit<StudyRecord, 'id'>,
-  trials: readonly Omit<TrialRecord, 'id' | 'studyId'>[],
+  study: StudyRecord,
+  trials: readonly TrialRecord[],
   now = new Date(),
 ): Promise<StudyRecord> {
-  const study: StudyRecord = { ...draft, id: crypto.randomUUID() };
   await store.commit(
     author,
     [
@@ -130,7 +129,7 @@ export async function importStudy(
       },
       ...trials.map((t) => ({
         store: 'trials' as const,
-        value: { ...t, id: `${study.id}/${t.number}`, studyId: study.id },
+        value: t,
         action: t.state,
         summary: '',
         logged: false,

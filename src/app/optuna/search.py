@@ -47,6 +47,20 @@ ANY_FAMILY = "any"
 
 # ---- every Orpheus setting and its scikit-learn name, per family
 
+# Random forests and extra trees take the same settings.
+FOREST_NAMES = {
+    "_estimator": "RandomForestClassifier / RandomForestRegressor",
+    "nTrees": "n_estimators",
+    "bootstrap": "bootstrap (yes: True, no: False)",
+    "maxFeatures": "max_features (all: None; 0.3: 0.3 …)",
+    "criterion": "criterion",
+    "maxDepth": "max_depth",
+    "minSamplesSplit": "min_samples_split",
+    "minSamplesLeaf": "min_samples_leaf",
+    "minImpurityDecrease": "min_impurity_decrease",
+    "classWeight": "class_weight",
+}
+
 SKLEARN_NAMES = {
     "decision-tree": {
         "_estimator": "DecisionTreeClassifier / DecisionTreeRegressor",
@@ -58,30 +72,8 @@ SKLEARN_NAMES = {
         "maxFeatures": "max_features (all: None)",
         "classWeight": "class_weight (none: None)",
     },
-    "random-forest": {
-        "_estimator": "RandomForestClassifier / RandomForestRegressor",
-        "nTrees": "n_estimators",
-        "bootstrap": "bootstrap (yes: True, no: False)",
-        "maxFeatures": "max_features (all: None; 0.3: 0.3 …)",
-        "criterion": "criterion",
-        "maxDepth": "max_depth",
-        "minSamplesSplit": "min_samples_split",
-        "minSamplesLeaf": "min_samples_leaf",
-        "minImpurityDecrease": "min_impurity_decrease",
-        "classWeight": "class_weight",
-    },
-    "extra-trees": {
-        "_estimator": "ExtraTreesClassifier / ExtraTreesRegressor",
-        "nTrees": "n_estimators",
-        "bootstrap": "bootstrap",
-        "maxFeatures": "max_features",
-        "criterion": "criterion",
-        "maxDepth": "max_depth",
-        "minSamplesSplit": "min_samples_split",
-        "minSamplesLeaf": "min_samples_leaf",
-        "minImpurityDecrease": "min_impurity_decrease",
-        "classWeight": "class_weight",
-    },
+    "random-forest": FOREST_NAMES,
+    "extra-trees": {**FOREST_NAMES, "_estimator": "ExtraTreesClassifier / ExtraTreesRegressor"},
     "gradient-boosting": {
         "_estimator": "HistGradientBoostingClassifier / HistGradientBoostingRegressor",
         "rounds": "max_iter",

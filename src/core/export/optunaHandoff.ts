@@ -6,8 +6,8 @@
  * family's settings that the space leaves fixed, the encoding, the trials so far); `search.py`
  * runs it with Optuna and scikit-learn; `README.md` says how.
  */
-import Papa from 'papaparse';
 import { cellText, type DatasetContent } from '../data/content';
+import { contentCsv } from '../data/write';
 import { learnerFor } from '../learners/registry';
 import type { DatasetVersionRecord, Encoding, StudyRecord, TrialRecord } from '../records';
 import { gridValues } from '../search/samplers';
@@ -64,15 +64,6 @@ export function rowFolds(content: DatasetContent, study: StudyRecord): (string |
   for (let r = 0; r < content.rowCount; r++)
     out.push(cellText(target, r) === null ? null : place[i++]!);
   return out;
-}
-
-function dataCsv(content: DatasetContent, folds: readonly (string | null)[], column: string) {
-  const names = content.schema.map((s) => s.name);
-  const rows: (string | null)[][] = [];
-  for (let r = 0; r < content.rowCount; r++)
-    rows.push([...content.columns.map((c) => cellText(c, r)), folds[r]!]);
-  // Raw text for a program to read: no spreadsheet-formula guard (it would change values).
-  return Papa.unparse({ fields: [...names, column], data: rows }, { newline: '\n' }) + '\n';
 }
 
 function familiesIn(study: StudyRecord): string[] {
@@ -233,7 +224,7 @@ export function handoffFiles(input: HandoffInput): Files {
   files.set(`${folder}/study.json`, JSON.stringify(spec, null, 1) + '\n');
   files.set(
     `${folder}/data.csv`,
-    dataCsv(input.content, rowFolds(input.content, input.study), column),
+    contentCsv(input.content, { name: column, cells: rowFolds(input.content, input.study) }),
   );
   return files;
 }
