@@ -12,5 +12,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The machines are shared and noisy: a poll waits for what the page does, never races it.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

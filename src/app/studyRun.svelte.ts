@@ -195,11 +195,19 @@ export class StudyRun {
 
   #opening: { id: string; done: Promise<void> } | null = null;
 
+  #openToken = 0;
+
   async #open(studyId: string): Promise<void> {
     if (this.active) this.cancel();
+    // A later open wins: an earlier one that resolves after it changes nothing.
+    const token = ++this.#openToken;
     const study = await this.#store.get('studies', studyId);
+    if (token !== this.#openToken) return;
     this.notFound = !study;
     if (!study) return;
+    // The study and its trials are shown together, never one study's trials under another.
+    const trials = await listTrials(this.#store, studyId);
+    if (token !== this.#openToken) return;
     this.#content = null;
     this.#data = null;
     this.baseline = null;
@@ -208,7 +216,7 @@ export class StudyRun {
     this.message = null;
     this.study = study;
     this.#spentBefore = study.spentMs ?? 0;
-    this.trials = await listTrials(this.#store, studyId);
+    this.trials = trials;
     this.running = [];
     this.sessionStart = null;
     this.sessionDone = 0;
@@ -539,11 +547,13 @@ export class StudyRun {
       this.#saving.push(saving);
       try {
         const saved = await saving;
-        // Once only, even if the trials were read again meanwhile.
-        this.trials = [...this.trials.filter((t) => t.number !== saved.number), saved].sort(
-          (a, b) => a.number - b.number,
-        );
-        this.sessionDone++;
+        // Once only, even if the trials were read again meanwhile; not into another study's.
+        if (this.study?.id === study.id) {
+          this.trials = [...this.trials.filter((t) => t.number !== saved.number), saved].sort(
+            (a, b) => a.number - b.number,
+          );
+          this.sessionDone++;
+        }
       } catch (e) {
         if (this.study?.id === study.id) {
           this.message = e instanceof Error ? e.message : String(e);
