@@ -32,6 +32,7 @@ import type { ClassifierOutputs } from '../src/core/train/curves';
 import { repeatScores, type RepeatedPlan } from '../src/core/compare/repeated';
 import { validationPoint, type ValidationPoint } from '../src/core/train/validation';
 import { explainRows, type RowsExplained } from '../src/core/explain/global';
+import { growReport, type GrowReport, type GrowRequest } from '../src/core/train/handGrown';
 import {
   boundary,
   boundaryPoints,
@@ -298,6 +299,11 @@ export const api = {
       p.predicted.buffer,
       p.holdout.buffer,
     ] as ArrayBuffer[]);
+  },
+
+  /** A tree grown by hand: the splits' tree on the plan's training rows, its scores, the candidates. */
+  growReport(content: DatasetContent, request: GrowRequest): GrowReport {
+    return growReport(content, request);
   },
 
   /** One value of a validation curve: training and cross-validated scores on the version's folds. */

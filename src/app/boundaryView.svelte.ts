@@ -15,6 +15,11 @@ export class BoundaryView {
   readonly #pool: ComputePool;
   readonly #content: (v: ModelVersionRecord) => Promise<DatasetContent>;
   readonly points = new Job<BoundaryPoints>();
+  /**
+   * The rows drawn: the last points read, kept while the next version of the same data version
+   * reads its own (a tree growing by hand is a new version at each split), so nothing flickers.
+   */
+  shown = $state.raw<BoundaryPoints | null>(null);
   grid = $state.raw<Boundary | null>(null);
   /** How long the last plane took, from request to answer (ms). */
   drawMs = $state<number | null>(null);
@@ -41,22 +46,31 @@ export class BoundaryView {
   /** Loads the rows of the version's data (once per version). */
   open(v: ModelVersionRecord): void {
     if (this.#for === v.id) return;
+    const sameData = this.#version?.datasetVersionId === v.datasetVersionId;
     this.#for = v.id;
     this.#version = v;
-    this.#data = null;
     this.whatIf = null;
     this.refit = null;
     this.#predictor = predictorOf(v);
-    this.grid = null;
-    this.drawMs = null;
     this.error = null;
-    this.#pending = null;
-    void this.points.run(async (signal) => {
-      const content = await this.#loaded(v);
-      return this.#pool.run((api) => api.boundaryPoints(content, predictorOf(v), v.holdout.rows), {
-        signal,
+    if (!sameData) {
+      this.#data = null;
+      this.shown = null;
+      this.grid = null;
+      this.drawMs = null;
+      this.#pending = null;
+    } else if (this.#plane) this.request(this.#plane);
+    void this.points
+      .run(async (signal) => {
+        const content = await this.#loaded(v);
+        return this.#pool.run(
+          (api) => api.boundaryPoints(content, predictorOf(v), v.holdout.rows),
+          { signal },
+        );
+      })
+      .then((p) => {
+        if (p && this.#for === v.id) this.shown = p;
       });
-    });
   }
 
   #loaded(v: ModelVersionRecord): Promise<DatasetContent> {

@@ -8,6 +8,7 @@ import { sweepValues, type ValidationPoint } from '../core/train/validation';
 import type { RowsExplained } from '../core/explain/global';
 import { cellText } from '../core/data/content';
 import { matrixFor } from '../core/data/matrix';
+import type { Criterion } from '../core/learners/tree/cart';
 import { learnerFor } from '../core/learners/registry';
 import { predictorOf } from '../core/predict/predict';
 import { rowsWithTarget } from '../core/predict/score';
@@ -351,6 +352,26 @@ export class ModelView {
     if (!v) return Promise.resolve(null);
     return this.reproduce.run(async (signal, progress) => {
       const content = await this.#content(v);
+      if (v.grown) {
+        // A tree grown by hand is rebuilt from its splits, on the same training rows.
+        const splits = v.grown.splits;
+        const r = await this.#pool.run(
+          (api) =>
+            api.growReport(content, {
+              plan: { ...v.evaluation, seed: v.seed },
+              criterion: v.hyperparameters['criterion'] as Criterion,
+              splits,
+              focus: '',
+            }),
+          { signal },
+        );
+        return {
+          identical: learnerFor(v.family).same(r.tree, v.fitted),
+          predictionsAgree: r.holdoutPredictions.filter((p, i) => p === v.holdout.predictions[i])
+            .length,
+          total: v.holdout.predictions.length,
+        };
+      }
       const spec = {
         family: v.family,
         params: v.hyperparameters,

@@ -21,6 +21,7 @@ import { StudyRun } from './studyRun.svelte';
 import { Notices } from './notices.svelte';
 import { OptunaImport } from './optuna.svelte';
 import { PaintFlow } from './paintFlow.svelte';
+import { GrowFlow } from './growFlow.svelte';
 import { Display } from './display.svelte';
 import { LessonMode } from './lesson.svelte';
 import { OverviewView } from './overview.svelte';
@@ -67,6 +68,7 @@ export class Orpheus {
   readonly studyRun: StudyRun;
   readonly optunaImport: OptunaImport;
   readonly paint: PaintFlow;
+  readonly grow: GrowFlow;
   readonly display = new Display();
   readonly lesson: LessonMode;
   /** Another tab opened a newer version of Orpheus; this one must reload to go on. */
@@ -93,6 +95,7 @@ export class Orpheus {
     this.studyRun = new StudyRun(searchPool, store, author, this.models, this.studies);
     this.optunaImport = new OptunaImport(store, author, this.studies);
     this.paint = new PaintFlow(store, author, this.library);
+    this.grow = new GrowFlow(pool, store, author, this.models);
     this.trainFlow = new TrainFlow(pool, store, author, this.models, this.studyRun, () =>
       this.storage.quota !== null && this.storage.usage !== null
         ? this.storage.quota - this.storage.usage

@@ -371,6 +371,25 @@ export const ModelVersionSchema = v.strictObject({
    * class when its probability is at least `threshold`. Such a version is version `from` with
    * only this step added, chosen on `chosenOn` rows with those costs of the two mistakes.
    */
+  /**
+   * A tree grown by hand (the Grow screen) instead of trained: its splits in the order they were
+   * made, each at a node path ("" the root, "L" its left child …), on the plan's training rows.
+   * `own` marks a split a person chose; the others were the best candidate. Replaying the
+   * splits rebuilds the tree.
+   */
+  grown: v.optional(
+    v.strictObject({
+      splits: v.array(
+        v.strictObject({
+          node: v.pipe(v.string(), v.regex(/^[LR]{0,64}$/)),
+          feature: count,
+          threshold: v.pipe(v.number(), v.finite()),
+          missingLeft: v.boolean(),
+          own: v.boolean(),
+        }),
+      ),
+    }),
+  ),
   decision: v.optional(
     v.strictObject({
       threshold: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),

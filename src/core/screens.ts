@@ -3,6 +3,7 @@ export const SCREENS = [
   'data',
   'models',
   'train',
+  'grow',
   'search',
   'compare',
   'overview',

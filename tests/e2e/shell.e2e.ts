@@ -41,6 +41,7 @@ describe('the app shell', () => {
       'Data',
       'Models',
       'Train',
+      'Grow a tree',
       'Search',
       'Compare',
       'Overview',

@@ -20,7 +20,7 @@ describe('screenFromHash', () => {
     expect(screenFromHash('#/__proto__')).toBe('data');
   });
   it('lists every screen the product has', () => {
-    expect(SCREENS).toHaveLength(11);
+    expect(SCREENS).toHaveLength(12);
   });
 });
 

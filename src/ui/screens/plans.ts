@@ -20,6 +20,10 @@ export const SCREEN_INFO: Record<ScreenId, ScreenInfo> = {
     title: 'Train',
     purpose: 'Train a decision tree on a data version.',
   },
+  grow: {
+    title: 'Grow a tree',
+    purpose: 'Grow a decision tree by hand, one split at a time, and see why each split is chosen.',
+  },
   search: {
     title: 'Search',
     purpose: 'Find good settings automatically.',

@@ -13,6 +13,7 @@ const LOADERS: Record<ScreenId, () => Promise<{ default: Screen }>> = {
   data: () => import('../data/DataScreen.svelte'),
   models: () => import('../models/ModelsScreen.svelte'),
   train: () => import('../train/TrainScreen.svelte'),
+  grow: () => import('../grow/GrowScreen.svelte'),
   search: () => import('../search/SearchScreen.svelte'),
   compare: () => import('../compare/ComparePage.svelte'),
   overview: () => import('../overview/OverviewScreen.svelte'),

@@ -60,7 +60,7 @@ function resolveMaxFeatures(m: MaxFeatures, p: number): number {
 }
 
 /** Σ w·impurity of one side from weighted class counts (lower is better). */
-function weightedImpurity(counts: Float64Array, w: number, entropy: boolean): number {
+export function weightedImpurity(counts: Float64Array, w: number, entropy: boolean): number {
   if (w <= 0) return 0;
   let s = 0;
   if (entropy) {

@@ -43,3 +43,17 @@ export function classShares(node: TreeNode, classes: number): number[] {
 export function countNodes(node: TreeNode): number {
   return isLeaf(node) ? 1 : 1 + countNodes(node.left!) + countNodes(node.right!);
 }
+
+/**
+ * A split that is not (yet) a node of a tree, in words: a hand-grown tree's candidate or step.
+ * The split of known values against missing ones reads "x is known".
+ */
+export function splitText(
+  split: { feature: number; threshold: number; missingLeft: boolean },
+  encoding: Encoding,
+): string {
+  const name = encoding.features[split.feature]?.name ?? `feature ${split.feature}`;
+  if (split.threshold === Number.MAX_VALUE) return `${name} is known`;
+  const text = conditionText({ splitColumn: split.feature, splitValue: split.threshold }, encoding);
+  return split.missingLeft ? `${text} (or missing)` : text;
+}
