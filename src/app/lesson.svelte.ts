@@ -13,13 +13,16 @@ import { finish } from '../core/data/pipeline';
 import { SAMPLES } from '../core/data/samples';
 import {
   lessonLink,
+  lessonParams,
   readLesson,
   LESSON_FORMAT,
+  LESSON_FORMAT_VERSION,
   MAX_LESSON_CSV,
   type Lesson,
   type LessonScreen,
 } from '../core/export/lesson';
 import { ShareError } from '../core/export/share';
+import type { Params } from '../core/records';
 import { loadContent, saveImport } from '../store/datasets';
 import type { Store } from '../store/db';
 import { downloadTarget, type BackupFlow } from './backup.svelte';
@@ -35,6 +38,15 @@ export interface ActiveLesson {
   task: string;
   screens: LessonScreen[];
   datasetId: string;
+  /** The settings students train with (made whole for the data's task), when the lesson sets them. */
+  model?: LessonModel;
+}
+
+/** A lesson's model settings: a family and all of its settings, fixed or suggested. */
+export interface LessonModel {
+  family: string;
+  params: Params;
+  fixed: boolean;
 }
 
 function readActive(): ActiveLesson | null {
@@ -120,6 +132,10 @@ export class LessonMode {
       const raw = await parseTable(text, { fileName: `${name}.csv` });
       const schema = suggestSchema(raw, target);
       const content = buildContent(raw.columns, schema.columns, schema.task, raw.rowCount);
+      // Settings that do not fit the data stop the lesson before anything is saved.
+      const model = lesson.model
+        ? { ...lesson.model, params: lessonParams(lesson.model, content.task) }
+        : undefined;
       const built = await finish(content, {
         kind: 'import',
         rowsAdded: content.rowCount,
@@ -139,7 +155,13 @@ export class LessonMode {
       );
       const datasetId = saved.saved ? saved.version.datasetId : saved.existing.datasetId;
       await this.#library.refresh();
-      this.active = { title: lesson.title, task: lesson.task, screens: lesson.screens, datasetId };
+      this.active = {
+        title: lesson.title,
+        task: lesson.task,
+        screens: lesson.screens,
+        datasetId,
+        ...(model ? { model } : {}),
+      };
       try {
         globalThis.localStorage?.setItem(KEY, JSON.stringify(this.active));
       } catch {
@@ -208,6 +230,8 @@ export async function composeLink(
   base: string,
   lesson: Omit<Lesson, 'format' | 'formatVersion'>,
 ): Promise<string> {
-  const payload = await lessonLink({ format: LESSON_FORMAT, formatVersion: 1, ...lesson });
+  // A lesson without settings stays format 1, which every Orpheus with lessons opens.
+  const formatVersion = lesson.model ? LESSON_FORMAT_VERSION : 1;
+  const payload = await lessonLink({ format: LESSON_FORMAT, formatVersion, ...lesson });
   return `${base}#/lesson/${payload}`;
 }

@@ -20,6 +20,7 @@ import type { StudyRun } from './studyRun.svelte';
 import { versionDraft } from './training';
 import { trainOnPool, type ComputePool } from './workers';
 import type { ModelLibrary } from './modelLibrary.svelte';
+import type { LessonModel } from './lesson.svelte';
 
 export interface TrainOutcome {
   scenario: Scenario;
@@ -62,6 +63,11 @@ export class TrainFlow {
   budgetKind = $state<'trials' | 'minutes'>('trials');
   budgetTrials = $state(AUTO_SEARCH_TRIALS);
   budgetMinutes = $state(AUTO_SEARCH_MINUTES);
+  /**
+   * The settings a lesson sets for new models (null outside one): a new model is trained with
+   * them instead of searched for, and a person cannot change them when they are fixed.
+   */
+  lessonModel = $state.raw<LessonModel | null>(null);
 
   constructor(
     pool: ComputePool,
@@ -85,11 +91,34 @@ export class TrainFlow {
 
   get scenario(): Scenario | null {
     if (!this.data || this.onData === null) return null;
-    return scenarioFor({
+    const scenario = scenarioFor({
       dataVersionId: this.data.id,
       modelTrainedOn: this.model ? this.modelVersions.map((v) => v.datasetVersionId) : null,
       versionsOnData: this.onData.length,
     });
+    // A lesson's settings are trained as they are: nothing is searched.
+    return scenario === 'search-new' && this.lessonModel ? 'train-new' : scenario;
+  }
+
+  /** Takes a lesson's settings (null: none); a new model starts from them. */
+  useLesson(model: LessonModel | null): void {
+    if (model === this.lessonModel) return;
+    this.lessonModel = model;
+    if (model && !this.model) this.#lessonSettings(model);
+  }
+
+  #lessonSettings(model: LessonModel): void {
+    const followed = this.#followsSuggestion();
+    this.family = model.family;
+    this.params = { ...model.params };
+    this.auto = false;
+    if (followed)
+      this.newName = this.#freeName(`${this.#datasetName} ${learnerFor(model.family).noun}`);
+  }
+
+  /** Whether the settings of a new model are the lesson's, and cannot be changed. */
+  get settingsFixed(): boolean {
+    return !this.model && this.lessonModel?.fixed === true;
   }
 
   /** The new-data + new-model case searches across families. */
@@ -159,6 +188,7 @@ export class TrainFlow {
     if (!this.model) {
       this.metric = defaultMetric(version.task, version.profile);
       this.params = adaptParams(this.family, this.params, version.task);
+      if (this.lessonModel) this.#lessonSettings(this.lessonModel);
       // A suggested name follows the data ("Iris tree" → "Palmer penguins tree"); a typed one stays.
       const follows = this.newName.trim() === '' || this.#followsSuggestion();
       if (datasetName) this.#datasetName = datasetName;
@@ -171,6 +201,7 @@ export class TrainFlow {
 
   /** Chooses the family of a new model: its default settings for the chosen data's task. */
   chooseFamily(family: string): void {
+    if (this.settingsFixed) return;
     // A suggested name follows the family ("Iris tree" → "Iris forest"); a typed one stays.
     const followed = this.#followsSuggestion();
     this.family = family;
@@ -213,6 +244,7 @@ export class TrainFlow {
     void this.#refreshOnData();
     if (!model) {
       if (this.data) this.metric = defaultMetric(this.data.task, this.data.profile);
+      if (this.lessonModel) this.#lessonSettings(this.lessonModel);
       // A new model needs a name of its own: the one just trained keeps its name.
       this.newName = this.#freeName(this.newName.trim());
       return;

@@ -194,4 +194,49 @@ describe('lessons as links', () => {
       await student.close();
     }
   });
+
+  it('carries fixed settings: the student trains them as they are, and cannot change them', async () => {
+    const teacher = s.page;
+    await teacher.goto(`${s.baseUrl}/#/settings`);
+    const composer = teacher.getByTestId('lesson-composer');
+    await composer.getByLabel('Title').fill('Shallow trees');
+    await composer
+      .getByLabel('Students train')
+      .selectOption({ label: 'a decision tree with these settings' });
+    await composer.getByLabel('Max depth').fill('2');
+    await composer.getByLabel('Fixed: students cannot change them').check();
+    await composer.getByRole('button', { name: 'Make the link' }).click();
+    const link = await composer.getByTestId('lesson-link').inputValue();
+
+    const student = await openBrowser();
+    try {
+      await startAs(student, 'Kim');
+      const page = student.page;
+      await page.goto(link);
+      await waitText(
+        page.getByTestId('lesson'),
+        /Models:\s+a\s+decision\s+tree\s+with\s+Max\s+depth\s+2\s+\(fixed\)/,
+      );
+      await page.getByRole('button', { name: 'Start the lesson' }).click();
+      await waitText(page.getByTestId('lesson-banner'), /Shallow trees/);
+      await page.getByRole('link', { name: 'Train a model on this version' }).click();
+      // Nothing is searched: the lesson's settings are trained, and they cannot be changed.
+      await waitText(page.getByTestId('lesson-settings'), /The lesson fixes the settings below/);
+      expect(await page.getByLabel('Model family').isDisabled()).toBe(true);
+      const depth = page.getByLabel('Max depth');
+      expect(await depth.inputValue()).toBe('2');
+      expect(await depth.isDisabled()).toBe(true);
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      await waitText(page.getByTestId('train-result'), /Saved as .* v1/);
+      await page
+        .getByTestId('train-result')
+        .getByRole('link', { name: /^Open .* v1$/ })
+        .click();
+      await waitText(page.getByTestId('hyperparameters'), /Max depth\s+2/);
+      await waitText(page.locator('main'), /depth 2,/);
+      expect(student.errors).toEqual([]);
+    } finally {
+      await student.close();
+    }
+  });
 });

@@ -11,7 +11,8 @@ import {
   SHAPES,
 } from '../../src/core/data/paint';
 import { parseTable } from '../../src/core/data/parse';
-import { LESSON_FORMAT, lessonLink, readLesson } from '../../src/core/export/lesson';
+import { LESSON_FORMAT, lessonLink, lessonParams, readLesson } from '../../src/core/export/lesson';
+import { TrainingError } from '../../src/core/learners/training';
 import { MAX_LINK_CHARS, packFragment } from '../../src/core/export/share';
 import {
   axisValues,
@@ -240,5 +241,34 @@ describe('lessons as links', () => {
       data: { kind: 'table' as const, name: 'x', target: 'y', csv: `x,y\n${noise}` },
     };
     await expect(lessonLink(big)).rejects.toThrow(/too large for a link/);
+  });
+
+  it('carries a family’s settings, fixed or suggested, checked against the data’s task', async () => {
+    const withModel = {
+      ...lesson,
+      formatVersion: 2 as const,
+      model: { family: 'decision-tree', params: { maxDepth: 2 }, fixed: true },
+    };
+    expect(await readLesson(await lessonLink(withModel))).toEqual(withModel);
+    // Made whole with the family's defaults for the task.
+    const params = lessonParams(withModel.model, 'classification');
+    expect(params['maxDepth']).toBe(2);
+    expect(params['criterion']).toBe('gini');
+    // A family this Orpheus does not have, a setting the family lacks, a value out of range, a
+    // family that cannot learn the data's task: each says so.
+    const foreign = await packFragment({
+      ...withModel,
+      model: { ...withModel.model, family: 'svm-rbf' },
+    });
+    await expect(readLesson(foreign)).rejects.toThrow(/kind of model this Orpheus does not have/);
+    expect(() =>
+      lessonParams({ ...withModel.model, params: { depth: 2 } }, 'classification'),
+    ).toThrow(/sets “depth”/);
+    expect(() =>
+      lessonParams({ ...withModel.model, params: { maxDepth: -3 } }, 'classification'),
+    ).toThrow(TrainingError);
+    expect(() =>
+      lessonParams({ family: 'logistic-regression', params: {}, fixed: false }, 'regression'),
+    ).toThrow(/cannot learn regression/);
   });
 });
