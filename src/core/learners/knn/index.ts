@@ -3,8 +3,9 @@
  * the k training rows closest to a row (Euclidean or Manhattan distance, after the model's
  * preprocessing: imputed, one-hot encoded, standardized, so that no feature dominates by its
  * unit), their votes or mean, uniform or weighted by 1 / distance (a row at distance 0 takes
- * all the weight). The search is exact: every training row is looked at, nearer ones first
- * among equals by their order, as ONNX's TopK breaks ties.
+ * all the weight). The search is exact, nearer ones first among equals by their order, as
+ * ONNX's TopK breaks ties: every training row is measured, or, for many rows of few columns, a
+ * k-d tree (`kdtree.ts`) skips the boxes of rows that cannot be among the nearest.
  */
 import type { Encoding } from '../../records';
 import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
@@ -22,6 +23,7 @@ import {
 } from '../pipeline';
 import { bySpecs, choice, type Bounded } from '../settings';
 import { TrainingError } from '../training';
+import { buildKdTree, searchKdTree, type KdTree } from './kdtree';
 import { NeighboursSchema, type Neighbours } from './model';
 
 export type NeighboursParams = PipelineParams & {
@@ -103,6 +105,26 @@ export function nearest(
   if (!manhattan) for (let i = 0; i < k; i++) distance[i] = Math.sqrt(distance[i]!);
 }
 
+/** Each model's k-d tree, built on its first prediction (never stored: it is the rows again). */
+const trees = new WeakMap<Neighbours, KdTree>();
+
+/**
+ * Whether a search goes through the k-d tree: for enough rows of few enough columns (in many
+ * dimensions a box is near every query, and the tree only adds work). Same answer either way.
+ */
+export function usesTree(m: Neighbours): boolean {
+  return m.y.length >= 1024 && widthOf(m.pipeline) <= 32 && m.k < m.y.length;
+}
+
+function treeOf(m: Neighbours): KdTree {
+  let t = trees.get(m);
+  if (!t) {
+    t = buildKdTree(designArray(m), m.y.length, widthOf(m.pipeline));
+    trees.set(m, t);
+  }
+  return t;
+}
+
 /** The neighbours' weights: 1 each, or 1 / distance (rows at distance 0 take all of it). */
 function weightsOf(m: Neighbours, distance: Float64Array, k: number, out: Float64Array): void {
   if (m.weights === 'uniform') {
@@ -131,8 +153,14 @@ function predictNeighbours(
   const predictions = new Float64Array(rows);
   const c = m.classes;
   const probabilities = c > 0 ? new Float64Array(rows * c) : null;
+  const tree = usesTree(m) ? treeOf(m) : null;
+  const stack = tree ? new Int32Array(tree.start.length + 1) : null;
+  const manhattan = m.metric === 'manhattan';
   for (let r = 0; r < rows; r++) {
-    nearest(m, design, r * width, index, distance);
+    if (tree) {
+      searchKdTree(tree, k, manhattan, design, r * width, index, distance, stack!);
+      if (!manhattan) for (let i = 0; i < k; i++) distance[i] = Math.sqrt(distance[i]!);
+    } else nearest(m, design, r * width, index, distance);
     seen?.(index, distance);
     weightsOf(m, distance, k, w);
     let total = 0;
