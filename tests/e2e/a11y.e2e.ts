@@ -52,14 +52,32 @@ describe('accessibility', () => {
     await page.getByTestId('dataset-list').getByRole('link').first().click();
     await page.getByRole('heading', { level: 1 }).waitFor();
     const dataset = page.url();
+    const grow = new URL(
+      (await page.getByRole('link', { name: 'Grow a tree by hand' }).getAttribute('href'))!,
+      page.url(),
+    ).href;
     await page.goto(`${s.baseUrl}/#/search`);
     await page.getByTestId('study-list').getByRole('link').first().click();
     await page.getByTestId('study-progress').waitFor();
     const study = page.url();
-    const screens: [string, string][] = [
+    /** A tree of two splits grown on the screen, its candidates and boundary shown. */
+    const growTwo = async (): Promise<void> => {
+      const status = page.getByTestId('grow-status');
+      await status.waitFor();
+      const over = page.getByRole('button', { name: 'Start over' });
+      if (await over.isEnabled()) await over.click();
+      await waitText(status, /0\s+splits/);
+      for (const n of [1, 2]) {
+        await page.getByRole('button', { name: 'Next split' }).click();
+        await waitText(status, new RegExp(`^\\s*${n}\\s+split`));
+      }
+      await waitText(page.getByTestId('boundary-summary'), /Computed in a worker/);
+    };
+    const screens: [string, string, (() => Promise<void>)?][] = [
       ['data', `${s.baseUrl}/#/data`],
       ['a dataset', dataset],
       ['train', `${s.baseUrl}/#/train`],
+      ['grow a tree', grow, growTwo],
       ['models', `${s.baseUrl}/#/models`],
       ['a model version', model],
       ['search', `${s.baseUrl}/#/search`],
@@ -82,9 +100,10 @@ describe('accessibility', () => {
             .getAttribute('aria-pressed'),
         ).toBe('true');
       }
-      for (const [name, url] of screens) {
+      for (const [name, url, prepare] of screens) {
         await page.goto(url);
         await page.getByRole('heading', { level: 1 }).first().waitFor();
+        await prepare?.();
         await page.waitForTimeout(300);
         problems.push(...(await audit(s, `${name} (${mode})`)));
       }
