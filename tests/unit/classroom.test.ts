@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildContent, cellText } from '../../src/core/data/content';
-import { suggestSchema } from '../../src/core/data/infer';
+import { irisContent } from './fixtures';
+import { cellText } from '../../src/core/data/content';
 import {
   brush,
   erase,
@@ -10,7 +10,6 @@ import {
   shape,
   SHAPES,
 } from '../../src/core/data/paint';
-import { parseTable } from '../../src/core/data/parse';
 import { LESSON_FORMAT, lessonLink, lessonParams, readLesson } from '../../src/core/export/lesson';
 import { TrainingError } from '../../src/core/learners/training';
 import { MAX_LINK_CHARS, packFragment } from '../../src/core/export/share';
@@ -25,13 +24,7 @@ import { predictEncoded, type Predictor } from '../../src/core/predict/predict';
 import { seededRandom } from '../../src/core/random';
 import { trainingSet } from '../../src/core/train/model';
 
-async function iris() {
-  const raw = await parseTable(readFileSync('public/samples/iris.csv', 'utf8'), {
-    fileName: 'iris.csv',
-  });
-  const s = suggestSchema(raw);
-  return buildContent(raw.columns, s.columns, s.task, raw.rowCount);
-}
+const iris = irisContent;
 
 async function fitted(family: string, params: Record<string, unknown> = {}): Promise<Predictor> {
   const content = await iris();

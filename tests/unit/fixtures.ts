@@ -1,9 +1,21 @@
 /** Small, real records for tests: a data set built in memory and a version trained on it. */
 import { versionDraft } from '../../src/app/training';
+import { readFileSync } from 'node:fs';
 import { buildContent, type DatasetContent } from '../../src/core/data/content';
+import { suggestSchema } from '../../src/core/data/infer';
+import { parseTable } from '../../src/core/data/parse';
 import { seededRandom } from '../../src/core/random';
 import { defaultParams, trainModel } from '../../src/core/train/model';
 import type { VersionDraft } from '../../src/store/models';
+
+/** The bundled iris sample as a data version's content, with the schema Orpheus suggests. */
+export async function irisContent(): Promise<DatasetContent> {
+  const raw = await parseTable(readFileSync('public/samples/iris.csv', 'utf8'), {
+    fileName: 'iris.csv',
+  });
+  const s = suggestSchema(raw);
+  return buildContent(raw.columns, s.columns, s.task, raw.rowCount);
+}
 
 /** 60 rows: two numeric features, a class that depends on the first. */
 export function tinyContent(seed = 1): DatasetContent {

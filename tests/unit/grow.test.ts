@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildContent } from '../../src/core/data/content';
-import { suggestSchema } from '../../src/core/data/infer';
-import { parseTable } from '../../src/core/data/parse';
+import { irisContent } from './fixtures';
 import { seededRandom, type Random } from '../../src/core/random';
 import { DEFAULT_CART_PARAMS, fitCart, type Criterion } from '../../src/core/learners/tree/cart';
 import {
@@ -21,13 +18,7 @@ import { growReport } from '../../src/core/train/handGrown';
 import { scalarScores } from '../../src/core/train/metrics';
 import { trainingSet } from '../../src/core/train/model';
 
-async function iris() {
-  const raw = await parseTable(readFileSync('public/samples/iris.csv', 'utf8'), {
-    fileName: 'iris.csv',
-  });
-  const s = suggestSchema(raw);
-  return buildContent(raw.columns, s.columns, s.task, raw.rowCount);
-}
+const iris = irisContent;
 
 /** Random data with ties and, sometimes, missing values. */
 function randomSet(random: Random, regression: boolean): TrainingSet {

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
+import { irisContent } from './fixtures';
 import { OptunaImport } from '../../src/app/optuna.svelte';
 import { StudyLibrary } from '../../src/app/studyLibrary.svelte';
-import { buildContent, type DatasetContent } from '../../src/core/data/content';
-import { suggestSchema } from '../../src/core/data/infer';
-import { parseTable } from '../../src/core/data/parse';
+import { type DatasetContent } from '../../src/core/data/content';
 import { finish } from '../../src/core/data/pipeline';
 import { zipFiles } from '../../src/core/export/mlflow';
 import { handoffFiles, rowFolds } from '../../src/core/export/optunaHandoff';
@@ -28,13 +27,7 @@ const hasOptuna =
   spawnSync(PYTHON, ['-c', 'import optuna, sklearn'], { encoding: 'utf8' }).status === 0;
 const SCRIPT = readFileSync('src/app/optuna/search.py', 'utf8');
 
-async function iris(): Promise<DatasetContent> {
-  const raw = await parseTable(readFileSync('public/samples/iris.csv', 'utf8'), {
-    fileName: 'iris.csv',
-  });
-  const s = suggestSchema(raw);
-  return buildContent(raw.columns, s.columns, s.task, raw.rowCount);
-}
+const iris = irisContent;
 
 const SPACE = acrossFamilies({
   'decision-tree': { maxDepth: { kind: 'int', low: 1, high: 6, step: 1, log: false } },

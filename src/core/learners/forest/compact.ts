@@ -6,7 +6,14 @@
  * JSON-safe for backups and links.
  */
 import * as v from 'valibot';
-import { argmax, isLeaf, leafProbabilities, type TreeModel, type TreeNode } from '../tree/tree';
+import {
+  argmax,
+  isLeaf,
+  leafProbabilities,
+  treeModel,
+  type TreeModel,
+  type TreeNode,
+} from '../tree/tree';
 
 export interface CompactTree {
   /** The feature each node splits on, or −1 at a leaf. */
@@ -130,17 +137,7 @@ export function toTreeModel(t: CompactTree, width: number, regression: boolean):
     nodes[i]!.left = nodes[t.left[i]!]!;
     nodes[i]!.right = nodes[t.right[i]!]!;
   }
-  return {
-    name: regression ? 'DTRegression' : 'DTClassifier',
-    options: {
-      kind: regression ? 'regression' : 'classifier',
-      gainFunction: regression ? 'regression' : 'gini',
-      splitFunction: 'mean',
-      minNumSamples: 1,
-      maxDepth: null,
-    },
-    root: nodes[0]!,
-  };
+  return treeModel(nodes[0]!, regression, 1, null);
 }
 
 /** Depth, node and leaf counts of a flat tree. */

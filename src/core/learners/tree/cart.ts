@@ -12,7 +12,7 @@ import { TrainingError, type TrainingSet } from '../training';
 import { checkSet, Workspace, type FitOptions } from './presort';
 
 export type { FitOptions };
-import type { TreeModel, TreeNode, TreeOptions } from './tree';
+import { treeModel, type TreeModel, type TreeNode } from './tree';
 
 export type Criterion = 'gini' | 'entropy' | 'squared_error';
 /** How many features a split tries: all, √p, log₂p, or a share of them (at least one). */
@@ -449,15 +449,8 @@ export function fitCart(
   const root = builder.build(0, ws.n, 0);
   const total = builder.importances.reduce((a, b) => a + b, 0);
   const importances = Array.from(builder.importances, (v) => (total > 0 ? v / total : 0));
-  const options_: TreeOptions = {
-    kind: regression ? 'regression' : 'classifier',
-    gainFunction: regression ? 'regression' : 'gini',
-    splitFunction: 'mean',
-    minNumSamples: params.minSamplesSplit - 1,
-    maxDepth: params.maxDepth,
-  };
   return {
-    tree: { name: regression ? 'DTRegression' : 'DTClassifier', options: options_, root },
+    tree: treeModel(root, regression, params.minSamplesSplit - 1, params.maxDepth),
     importances,
   };
 }

@@ -8,7 +8,7 @@
  */
 import { TrainingError, type TrainingSet } from '../training';
 import { weightedImpurity, type Criterion } from './cart';
-import { treeShape, type TreeModel, type TreeNode } from './tree';
+import { treeModel, treeShape, type TreeModel, type TreeNode } from './tree';
 
 /** Bumped whenever the same splits could make a different tree (recorded with each version). */
 export const GROW_VERSION = '1';
@@ -417,17 +417,7 @@ export function growTree(data: GrowData, splits: readonly HandSplit[]): GrownTre
   };
   const root = build('');
   const depth = splits.reduce((d, s) => Math.max(d, s.node.length + 1), 0);
-  const tree: TreeModel = {
-    name: regression ? 'DTRegression' : 'DTClassifier',
-    options: {
-      kind: regression ? 'regression' : 'classifier',
-      gainFunction: regression ? 'regression' : 'gini',
-      splitFunction: 'mean',
-      minNumSamples: 1,
-      maxDepth: depth,
-    },
-    root,
-  };
+  const tree = treeModel(root, regression, 1, depth);
   const sum = importances.reduce((a, b) => a + b, 0);
   const shape = treeShape(tree);
   return {

@@ -54,6 +54,30 @@ export interface TreeModel {
   root: TreeNode;
 }
 
+/**
+ * A tree in ml-cart's JSON around its root: a classifier or a regression tree, with the two
+ * options that vary (ml-cart's min samples, one less than the rows a split needs, and the depth
+ * limit, null for none).
+ */
+export function treeModel(
+  root: TreeNode,
+  regression: boolean,
+  minNumSamples: number,
+  maxDepth: number | null,
+): TreeModel {
+  return {
+    name: regression ? 'DTRegression' : 'DTClassifier',
+    options: {
+      kind: regression ? 'regression' : 'classifier',
+      gainFunction: regression ? 'regression' : 'gini',
+      splitFunction: 'mean',
+      minNumSamples,
+      maxDepth,
+    },
+    root,
+  };
+}
+
 export function isLeaf(node: TreeNode): boolean {
   return !(node.left && node.right);
 }
