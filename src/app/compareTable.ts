@@ -155,6 +155,11 @@ export function scoreLines(items: readonly Compared[], f: Formats): ScoreLine[] 
   const metrics = [
     ...new Set(items.flatMap((i) => Object.keys(scalarScores(i.version.scores.holdout)))),
   ] as MetricName[];
+  // A score a version does not have reads as a dash (a tree grown by hand has no CV score).
+  const shown = (xs: number[]) =>
+    xs.map((x, i) =>
+      Number.isNaN(x) ? (items[i]!.version.grown ? 'none (grown by hand)' : '—') : f.number(x),
+    );
   return metrics.flatMap((m) => {
     const cvs = items.map((i) => i.version.scores.cv[m]?.mean ?? NaN);
     const hos = items.map((i) => scalarScores(i.version.scores.holdout)[m] ?? NaN);
@@ -163,13 +168,13 @@ export function scoreLines(items: readonly Compared[], f: Formats): ScoreLine[] 
     const sameRows = items.map((i) => i.version.datasetVersionId === base);
     return [
       {
-        ...line(`cv-${m}`, `${METRICS[m].label} (CV)`, cvs.map(f.number)),
+        ...line(`cv-${m}`, `${METRICS[m].label} (CV)`, shown(cvs)),
         verdicts: verdicts(m, cvs).map((x, i) => (sameRows[i] ? x : 0)),
         raw: cvs,
         comparable: sameRows,
       },
       {
-        ...line(`ho-${m}`, `${METRICS[m].label} (hold-out)`, hos.map(f.number)),
+        ...line(`ho-${m}`, `${METRICS[m].label} (hold-out)`, shown(hos)),
         verdicts: verdicts(m, hos).map((x, i) => (sameRows[i] ? x : 0)),
         raw: hos,
         comparable: sameRows,

@@ -12,7 +12,7 @@ export interface ModelSummary {
   versions: ModelVersionRecord[];
   /** The best cross-validated score among its versions, by the model's metric. */
   best: number | null;
-  /** The version that has it. */
+  /** The version that has it (the latest, when no version has a cross-validated score). */
   bestVersion: ModelVersionRecord | null;
 }
 
@@ -36,7 +36,8 @@ function bestOf(
       bestVersion = v;
     }
   }
-  return { best, bestVersion };
+  // A model none of whose versions was cross-validated (grown by hand) is shown by its latest.
+  return { best, bestVersion: bestVersion ?? versions.at(-1) ?? null };
 }
 
 /** Every model with its versions, best score first. */

@@ -114,6 +114,18 @@ describe('growing a tree by hand', () => {
       .first()
       .click();
     await waitText(page.getByTestId('reproduce-result'), /identical/i);
+
+    // The Models list: no cross-validated score, the hold-out score of its version.
+    await page.getByRole('link', { name: 'Models', exact: true }).click();
+    const row = page.getByRole('row', { name: /Iris by hand/ });
+    await waitText(row, /none:\s+grown\s+by\s+hand/);
+    await waitText(
+      row.getByTestId('best-holdout'),
+      /\d\.\d+\s+v1,\s+on\s+rows\s+no\s+split\s+was\s+chosen\s+on/,
+    );
+    // Back on the Grow screen from the navigation: the tree is still there.
+    await page.getByRole('link', { name: 'Grow a tree', exact: true }).click();
+    await waitText(status, /^\s*3\s+splits\s+\(1\s+chosen\s+by\s+hand\)/);
     expect(s.errors).toEqual([]);
   });
 

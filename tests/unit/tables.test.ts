@@ -76,6 +76,17 @@ describe('the Compare table', () => {
     ];
     const sameScores = scoreLines(same, formats);
     expect(sameScores.every((l) => l.comparable.every(Boolean))).toBe(true);
+    // A tree grown by hand has no cross-validated score: it says so, not "NaN".
+    const grownVersion = {
+      ...compared(2).version,
+      scores: { ...compared(2).version.scores, cv: {} },
+      grown: { splits: [] },
+    };
+    const withGrown = scoreLines([compared(1), { ...compared(2), version: grownVersion }], formats);
+    const cv = withGrown.find((l) => l.key === 'cv-accuracy')!;
+    expect(cv.values[1]).toBe('none (grown by hand)');
+    expect(cv.verdicts[1]).toBe(0);
+    expect(withGrown.find((l) => l.key === 'ho-accuracy')!.values[1]).toMatch(/^\d\.\d\d$/);
   });
 });
 
