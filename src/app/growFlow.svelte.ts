@@ -37,7 +37,6 @@ export class GrowFlow {
   readonly #author: () => string;
   readonly #library: ModelLibrary;
   data = $state.raw<DatasetVersionRecord | null>(null);
-  #datasetName = '';
   #content: DatasetContent | null = null;
   criterion = $state<Criterion>('gini');
   testFraction = $state(DEFAULT_PLAN.testFraction);
@@ -54,6 +53,8 @@ export class GrowFlow {
   /** "Next split" and autoplay stop above this depth (null: no limit). */
   maxDepth = $state<number | null>(null);
   report = $state.raw<GrowReport | null>(null);
+  /** The splits the report is of (the tree may have changed since it was asked for). */
+  #reportSplits: HandSplit[] = [];
   error = $state<string | null>(null);
   computing = $state(false);
   playing = $state(false);
@@ -89,7 +90,6 @@ export class GrowFlow {
   async choose(version: DatasetVersionRecord | null, datasetName: string): Promise<void> {
     this.stop();
     this.data = version;
-    this.#datasetName = datasetName;
     this.#content = null;
     this.report = null;
     this.error = null;
@@ -118,8 +118,10 @@ export class GrowFlow {
   /** Back to the root alone, with the current criterion and split of the rows. */
   startOver(): void {
     this.stop();
-    this.#change([]);
+    // The root first: the request that follows asks for a node the new tree has.
     this.focus = '';
+    this.feature = null;
+    this.#change([]);
   }
 
   /** Another criterion or hold-out share: the tree starts over (its splits were judged by the old). */
@@ -219,6 +221,7 @@ export class GrowFlow {
       const report = await this.#pool.run((api) => api.growReport(content, request));
       if (asked !== this.#asked) return;
       this.report = report;
+      this.#reportSplits = request.splits;
       this.error = null;
       const draft = this.draft();
       this.shown = draft
@@ -304,7 +307,7 @@ export class GrowFlow {
       tags: decisionTree.capabilities(data.task, r.encoding.classes?.length ?? 0, params),
       environment: environment(),
       search: null,
-      grown: { splits: $state.snapshot(this.splits) as HandSplit[] },
+      grown: { splits: this.#reportSplits },
     };
   }
 
@@ -323,10 +326,5 @@ export class GrowFlow {
       await this.#library.refresh();
       return saved;
     });
-  }
-
-  /** The dataset's name, for headings. */
-  get datasetName(): string {
-    return this.#datasetName;
   }
 }

@@ -146,9 +146,56 @@ describe('growing a tree by hand', () => {
     // Depth 2 of iris: the root and its impure side split, three leaves.
     expect(await status.innerText()).toMatch(/^2 splits \(0 chosen by hand\), depth 2, 3 leaves/);
     await page.getByRole('button', { name: 'Autoplay' }).waitFor();
+    // The plane is over the root's two best features (the petals): all three species on it.
+    await waitText(page.getByTestId('boundary-summary'), /setosa[\s\S]*versicolor[\s\S]*virginica/);
+    // Start over: the root alone again, its four candidates, no error.
+    await page.getByRole('button', { name: 'Start over' }).click();
+    await waitText(status, /^\s*0\s+splits/);
+    await expect.poll(() => page.getByTestId('candidates').locator('tbody tr').count()).toBe(4);
+    await waitText(page.getByTestId('grow-node'), /120\s+training\s+rows\s+reach\s+this\s+node/);
+    expect(await page.locator('main [role="alert"]').count()).toBe(0);
     // Nothing wider than the screen.
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(wide).toBeLessThanOrEqual(360);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('grows by keyboard alone: Next split, a node, another feature and threshold', async () => {
+    const { page } = s;
+    await page.getByRole('link', { name: 'Data', exact: true }).click();
+    await page.getByRole('button', { name: 'Iris' }).click();
+    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+    await page.getByRole('link', { name: 'Grow a tree by hand' }).click();
+    const status = page.getByTestId('grow-status');
+    await waitText(status, /0\s+splits/);
+    const next = page.getByRole('button', { name: 'Next split' });
+    await next.focus();
+    await page.keyboard.press('Enter');
+    await waitText(status, /^\s*1\s+split\s+\(0/);
+    await next.focus();
+    await page.keyboard.press('Space');
+    await waitText(status, /^\s*2\s+splits\s+\(0/);
+    // The root, by the node list's keys; then a feature and a threshold of one's own.
+    const node = page.getByTestId('grow-node').getByLabel('Node');
+    await node.focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => node.inputValue()).toBe('');
+    const feature = page.getByTestId('grow-node').getByLabel('Feature');
+    await feature.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => feature.inputValue()).toBe('0');
+    const threshold = page.getByTestId('grow-node').getByLabel('Threshold');
+    await threshold.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Tab');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
+      .toBe('Split with this');
+    await page.keyboard.press('Enter');
+    await waitText(status, /^\s*1\s+split\s+\(1\s+chosen\s+by\s+hand\)/);
+    // Not sepal length's best threshold (the list starts there; one key moved past it).
+    await waitText(page.getByTestId('own-split'), /sepal_length\s+<[\s\S]*threshold of its own/);
     expect(s.errors).toEqual([]);
   });
 });

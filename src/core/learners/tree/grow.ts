@@ -296,42 +296,6 @@ export function thresholdsAt(data: GrowData, rows: Int32Array, feature: number):
   return out.map((o) => o.c);
 }
 
-/** The split a person asks for, scored: `threshold` on `feature`, missing rows on the better side. */
-export function ownSplit(
-  data: GrowData,
-  rows: Int32Array,
-  feature: number,
-  threshold: number,
-): Candidate | null {
-  const node = statsOf(data, rows);
-  if (node.samples < 2 || !Number.isFinite(threshold)) return null;
-  const { x, features } = data.set;
-  let best: { c: Candidate; proxy: number } | null = null;
-  // Rows are regrouped for this one threshold: it may fall anywhere, not only between values.
-  for (const missingLeft of [false, true]) {
-    const goLeft = (r: number) => {
-      const v = x[r * features + feature]!;
-      return Number.isNaN(v) ? missingLeft : v < threshold;
-    };
-    const l = rows.filter(goLeft);
-    if (l.length === 0 || l.length === rows.length) continue;
-    const r = rows.filter((row) => !goLeft(row));
-    const ls = statsOf(data, l);
-    const rs = statsOf(data, r);
-    const childrenW = childrenImpurity(data.set.classes === 0, node, ls, rs);
-    const c: Candidate = {
-      feature,
-      threshold,
-      missingLeft,
-      decrease: (node.impurityW - childrenW) / data.rows.length,
-      left: side(data.set, ls.samples, ls.counts, ls.sum),
-      right: side(data.set, rs.samples, rs.counts, rs.sum),
-    };
-    if (!best || childrenW < best.proxy) best = { c, proxy: childrenW };
-  }
-  return best?.c ?? null;
-}
-
 /** The leaves of the splits' tree, shallowest first and left to right (breadth first). */
 export function leavesOf(splits: readonly HandSplit[]): string[] {
   const split = new Set(splits.map((s) => s.node));
