@@ -9,5 +9,8 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['fake-indexeddb/auto'],
+    // The machines are shared and noisy: a test that takes 4.6 s alone (the hostile-backup one)
+    // must not fail at vitest's default of 5 s when the machine is busy. No test times itself.
+    testTimeout: 30_000,
   },
 });

@@ -1,3 +1,5 @@
+import { scaleLinear } from 'd3-scale';
+import { ticksOf } from '../../src/ui/widgets/ticks';
 import { describe, expect, it } from 'vitest';
 import { formatNumber, formatOutput } from '../../src/ui/widgets/format';
 
@@ -15,5 +17,22 @@ describe('numbers for people', () => {
     expect(formatOutput('1')).toBe('1');
     expect(formatOutput('4.61005')).toBe('4.61005');
     expect(formatOutput('1.2.3.4567890')).toBe('1.2.3.4567890');
+  });
+});
+
+describe('axis ticks', () => {
+  it('never repeat, even over a domain a few units in the last place wide', () => {
+    const v = 0.9416666666666667;
+    const scale = scaleLinear()
+      .domain([v, v + Number.EPSILON / 2])
+      .nice();
+    // d3 itself repeats values here: a keyed list of them would break.
+    const raw = scale.ticks(3);
+    expect(new Set(raw).size).toBeLessThan(raw.length);
+    const ticks = ticksOf(scale, 3);
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(new Set(ticks.map((t) => formatNumber(t))).size).toBe(ticks.length);
+    // An ordinary domain keeps all of d3's ticks.
+    expect(ticksOf(scaleLinear().domain([0, 1]), 5)).toEqual(scaleLinear().domain([0, 1]).ticks(5));
   });
 });
