@@ -1,3 +1,4 @@
+import type { Locator, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBrowser, startAs, trainOnSample, waitText, type Session } from './browser';
 
@@ -9,6 +10,18 @@ beforeEach(async () => {
 afterEach(async () => {
   await s.close();
 });
+
+/** Imports the iris sample and opens the Grow screen on it: the status line, at 0 splits. */
+async function growOnIris(page: Page): Promise<Locator> {
+  await page.getByRole('link', { name: 'Data', exact: true }).click();
+  await page.getByRole('button', { name: 'Iris' }).click();
+  await page.getByRole('button', { name: 'Save as a new dataset' }).click();
+  await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
+  await page.getByRole('link', { name: 'Grow a tree by hand' }).click();
+  const status = page.getByTestId('grow-status');
+  await waitText(status, /0\s+splits/);
+  return status;
+}
 
 describe('growing a tree by hand', () => {
   it('grows three splits, takes another split at one node, saves it and compares it with a trained tree', async () => {
@@ -132,13 +145,7 @@ describe('growing a tree by hand', () => {
   it('autoplays to a chosen depth, stops there, and is usable at a phone’s width', async () => {
     const { page } = s;
     await page.setViewportSize({ width: 360, height: 740 });
-    await page.getByRole('link', { name: 'Data', exact: true }).click();
-    await page.getByRole('button', { name: 'Iris' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
-    await page.getByRole('link', { name: 'Grow a tree by hand' }).click();
-    const status = page.getByTestId('grow-status');
-    await waitText(status, /0\s+splits/);
+    const status = await growOnIris(page);
     await page.getByLabel('Stop at depth').fill('2');
     await page.getByLabel('Stop at depth').press('Tab');
     await page.getByRole('button', { name: 'Autoplay' }).click();
@@ -162,13 +169,7 @@ describe('growing a tree by hand', () => {
 
   it('grows by keyboard alone: Next split, a node, another feature and threshold', async () => {
     const { page } = s;
-    await page.getByRole('link', { name: 'Data', exact: true }).click();
-    await page.getByRole('button', { name: 'Iris' }).click();
-    await page.getByRole('button', { name: 'Save as a new dataset' }).click();
-    await page.getByTestId('import-result').getByRole('link', { name: 'Open it' }).click();
-    await page.getByRole('link', { name: 'Grow a tree by hand' }).click();
-    const status = page.getByTestId('grow-status');
-    await waitText(status, /0\s+splits/);
+    const status = await growOnIris(page);
     const next = page.getByRole('button', { name: 'Next split' });
     await next.focus();
     await page.keyboard.press('Enter');
