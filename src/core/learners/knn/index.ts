@@ -23,6 +23,7 @@ import {
 } from '../pipeline';
 import { bySpecs, choice, type Bounded } from '../settings';
 import { TrainingError } from '../training';
+import { distanceUpTo, offer } from './closest';
 import { buildKdTree, searchKdTree, type KdTree } from './kdtree';
 import { NeighboursSchema, type Neighbours } from './model';
 
@@ -63,7 +64,7 @@ function designArray(m: Neighbours): Float64Array {
 /**
  * The k nearest training rows of one design row: indices and distances, nearest first; of
  * rows at equal distances, the earlier. Exact: every training row is measured, and a row's
- * sum stops as soon as it reaches the k-th distance so far (it could no longer be among them).
+ * sum stops as soon as it passes the k-th distance so far (it could no longer be among them).
  */
 export function nearest(
   m: Neighbours,
@@ -80,26 +81,8 @@ export function nearest(
   let worst = Infinity;
   const manhattan = m.metric === 'manhattan';
   for (let r = 0; r < rows; r++) {
-    let d = 0;
-    const o = r * width;
-    if (manhattan) {
-      for (let j = 0; j < width && d < worst; j++) d += Math.abs(query[at + j]! - design[o + j]!);
-    } else {
-      for (let j = 0; j < width && d < worst; j++) {
-        const t = query[at + j]! - design[o + j]!;
-        d += t * t;
-      }
-    }
-    if (!(d < worst)) continue;
-    // Insert in order; an equal distance goes after the rows already there.
-    let i = filled < k ? filled++ : k - 1;
-    while (i > 0 && distance[i - 1]! > d) {
-      distance[i] = distance[i - 1]!;
-      index[i] = index[i - 1]!;
-      i--;
-    }
-    distance[i] = d;
-    index[i] = r;
+    const d = distanceUpTo(query, at, design, r * width, width, manhattan, worst);
+    filled = offer(index, distance, k, filled, d, r);
     if (filled === k) worst = distance[k - 1]!;
   }
   if (!manhattan) for (let i = 0; i < k; i++) distance[i] = Math.sqrt(distance[i]!);

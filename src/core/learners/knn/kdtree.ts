@@ -5,6 +5,7 @@
  * distance found so far. The answer is the brute force's, to the bit: a distance is summed over
  * the columns in the same order, and among equal distances the earlier training row wins.
  */
+import { distanceUpTo, offer } from './closest';
 
 /** Rows per leaf: below this, measuring every row costs less than deciding which to skip. */
 const LEAF = 32;
@@ -92,7 +93,7 @@ export function searchKdTree(
   distance: Float64Array,
   stack: Int32Array,
 ): void {
-  const { width, data, order, low, high } = t;
+  const { width, data, order } = t;
   let filled = 0;
   let worst = Infinity;
   let top = 0;
@@ -100,14 +101,7 @@ export function searchKdTree(
   while (top > 0) {
     const node = stack[--top]!;
     // The box's nearest point: nothing in it is nearer than this.
-    let bound = 0;
-    const o = node * width;
-    for (let j = 0; j < width && bound <= worst; j++) {
-      const q = query[at + j]!;
-      const gap = q < low[o + j]! ? low[o + j]! - q : q > high[o + j]! ? q - high[o + j]! : 0;
-      bound += manhattan ? gap : gap * gap;
-    }
-    if (bound > worst) continue;
+    if (boxGap(t, node, query, at, manhattan, worst) > worst) continue;
     const l = t.left[node]!;
     if (l >= 0) {
       const r = t.right[node]!;
@@ -118,39 +112,29 @@ export function searchKdTree(
       continue;
     }
     for (let i = t.start[node]!; i < t.end[node]!; i++) {
-      let d = 0;
-      const base = i * width;
-      if (manhattan) {
-        for (let j = 0; j < width && d <= worst; j++)
-          d += Math.abs(query[at + j]! - data[base + j]!);
-      } else {
-        for (let j = 0; j < width && d <= worst; j++) {
-          const x = query[at + j]! - data[base + j]!;
-          d += x * x;
-        }
-      }
-      if (d > worst) continue;
-      const row = order[i]!;
-      if (filled === k && d === worst && row > index[k - 1]!) continue;
-      // Insert in order of (distance, row).
-      let p = filled < k ? filled++ : k - 1;
-      while (p > 0 && (distance[p - 1]! > d || (distance[p - 1] === d && index[p - 1]! > row))) {
-        distance[p] = distance[p - 1]!;
-        index[p] = index[p - 1]!;
-        p--;
-      }
-      distance[p] = d;
-      index[p] = row;
+      const d = distanceUpTo(query, at, data, i * width, width, manhattan, worst);
+      filled = offer(index, distance, k, filled, d, order[i]!);
       if (filled === k) worst = distance[k - 1]!;
     }
   }
 }
 
-/** How far a query is from a node's box, along the columns (a cheap ordering of children). */
-function boxGap(t: KdTree, node: number, query: Float64Array, at: number, manhattan: boolean) {
+/**
+ * How far a query is from a node's box (the distance to its nearest point), summed over the
+ * columns in order like a row's distance, so it is never above any row's in the box; once it
+ * passes `limit` it stops and returns the sum so far.
+ */
+function boxGap(
+  t: KdTree,
+  node: number,
+  query: Float64Array,
+  at: number,
+  manhattan: boolean,
+  limit = Infinity,
+): number {
   const o = node * t.width;
   let s = 0;
-  for (let j = 0; j < t.width; j++) {
+  for (let j = 0; j < t.width && s <= limit; j++) {
     const q = query[at + j]!;
     const lo = t.low[o + j]!;
     const hi = t.high[o + j]!;
