@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCREENS } from '../../src/app/routes';
+import { SCREEN_INFO } from '../../src/ui/screens/plans';
 import { openBrowser, startAs, trainOnSample, waitText, type Session } from './browser';
 
 let s: Session;
@@ -129,19 +131,7 @@ describe('lessons as links', () => {
     await teacher.goto(`${s.baseUrl}/#/settings`);
     const composer = teacher.getByTestId('lesson-composer');
     await composer.getByLabel('Title').fill('Trees');
-    for (const screen of [
-      'Data',
-      'Train',
-      'Models',
-      'Search',
-      'Compare',
-      'Overview',
-      'Audition',
-      'Predict',
-      'Monitor',
-      'Backup',
-      'Settings',
-    ]) {
+    for (const screen of SCREENS.map((id) => SCREEN_INFO[id].title)) {
       const box = composer.getByRole('checkbox', { name: screen, exact: true });
       if (['Data', 'Train', 'Models'].includes(screen)) await box.check();
       else await box.uncheck();

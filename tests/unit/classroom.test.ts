@@ -39,18 +39,23 @@ async function fitted(family: string, params: Record<string, unknown> = {}): Pro
   };
 }
 
+/** Iris's petal length across and width up, the sepals at 5.8 and 3: `size` cells a side. */
+function petalPlane(size: number) {
+  return {
+    x: 2,
+    y: 3,
+    xRange: [1, 7] as [number, number],
+    yRange: [0, 2.5] as [number, number],
+    size,
+    base: [5.8, 3, 0, 0],
+  };
+}
+
 describe('the decision boundary', () => {
   it('predicts each cell as the version predicts that row', async () => {
     for (const family of ['decision-tree', 'logistic-regression', 'k-nearest-neighbours']) {
       const v = await fitted(family);
-      const plane = {
-        x: 2,
-        y: 3,
-        xRange: [1, 7] as [number, number],
-        yRange: [0, 2.5] as [number, number],
-        size: 20,
-        base: [5.8, 3, 0, 0],
-      };
+      const plane = petalPlane(20);
       const b = boundary(v, plane);
       const xs = axisValues(plane.xRange, 20);
       const ys = axisValues(plane.yRange, 20);
@@ -65,14 +70,7 @@ describe('the decision boundary', () => {
 
   it('refuses one feature on both axes', async () => {
     const v = await fitted('logistic-regression');
-    const plane = {
-      x: 2,
-      y: 3,
-      xRange: [1, 7] as [number, number],
-      yRange: [0, 2.5] as [number, number],
-      size: 10,
-      base: [5.8, 3, 0, 0],
-    };
+    const plane = petalPlane(10);
     expect(() => boundary(v, { ...plane, y: 2 })).toThrow(/two different features/);
   });
 
@@ -94,14 +92,7 @@ describe('what if a setting were different', () => {
     const content = await iris();
     const tree = learnerFor('decision-tree');
     const plan = { folds: 5, testFraction: 0.2, seed: 3 };
-    const plane = {
-      x: 2,
-      y: 3,
-      xRange: [1, 7] as [number, number],
-      yRange: [0, 2.5] as [number, number],
-      size: 30,
-      base: [5.8, 3, 0, 0],
-    };
+    const plane = petalPlane(30);
     const at = (maxDepth: number | null) =>
       refitBoundary(
         content,

@@ -43,6 +43,12 @@ function randomSet(random: Random, regression: boolean): TrainingSet {
   return { x, rows, features, y, classes };
 }
 
+/** All of iris as the rows a tree is grown on, by gini. */
+async function irisData(): Promise<GrowData> {
+  const { set } = trainingSet(await iris());
+  return { set, rows: Int32Array.from({ length: set.rows }, (_, r) => r), criterion: 'gini' };
+}
+
 /** "Next split" until nothing is left to split (or the depth is reached). */
 function growAll(data: GrowData, maxDepth: number | null): HandSplit[] {
   const splits: HandSplit[] = [];
@@ -78,12 +84,7 @@ describe('a tree grown by hand', () => {
   });
 
   it('ranks every feature’s best split, and the first is the one taken', async () => {
-    const { set } = trainingSet(await iris());
-    const data: GrowData = {
-      set,
-      rows: Int32Array.from({ length: set.rows }, (_, r) => r),
-      criterion: 'gini',
-    };
+    const data = await irisData();
     const ranked = candidatesAt(data, data.rows);
     expect(ranked).toHaveLength(4);
     for (let i = 1; i < ranked.length; i++)
@@ -104,12 +105,8 @@ describe('a tree grown by hand', () => {
   });
 
   it('takes a person’s own split, and its rows go where its threshold says', async () => {
-    const { set } = trainingSet(await iris());
-    const data: GrowData = {
-      set,
-      rows: Int32Array.from({ length: set.rows }, (_, r) => r),
-      criterion: 'gini',
-    };
+    const data = await irisData();
+    const { set } = data;
     const splits: HandSplit[] = [
       { node: '', feature: 0, threshold: 5.5, missingLeft: false, own: true },
       { node: 'R', feature: 3, threshold: 1.75, missingLeft: false, own: false },
