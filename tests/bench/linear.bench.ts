@@ -10,6 +10,7 @@
  *   BENCH logistic_coef_max_rel_error <x>   50k × 10, 3 classes, C = 1, both to convergence
  *   BENCH ridge_coef_max_rel_error <x>      50k × 10 regression, alpha = 1
  *   BENCH logistic_fit_50k_ratio_vs_sklearn <x>   ours / lbfgs, each with its default stopping
+ *     (the fastest of three fits each, after one that warms up)
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,9 +46,15 @@ const regression = {
 logisticRegression.fit(synthetic(2000, 1), logisticRegression.defaults('classification'), {
   seed: 0,
 }); // warm up
-const t0 = performance.now();
-const lr = logisticRegression.fit(big, logisticRegression.defaults('classification'), { seed: 0 });
-const oursMs = performance.now() - t0;
+// The fastest of three fits on each side: a shared machine only ever makes a run slower.
+const FITS = 3;
+let oursMs = Infinity;
+let lr = logisticRegression.fit(big, logisticRegression.defaults('classification'), { seed: 0 });
+for (let i = 0; i < FITS; i++) {
+  const t0 = performance.now();
+  lr = logisticRegression.fit(big, logisticRegression.defaults('classification'), { seed: 0 });
+  oursMs = Math.min(oursMs, performance.now() - t0);
+}
 const ridge = linearRegression.fit(regression, linearRegression.defaults('regression'), {
   seed: 0,
 });
@@ -106,8 +113,11 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 d = json.load(open(sys.argv[1]))
 X = np.array(d["big"]["x"]); y = np.array(d["big"]["y"])
 out = {"cases": {}}
-t0 = time.perf_counter(); m = make_pipeline(StandardScaler(), LogisticRegression(C=1.0)).fit(X, y)
-out["lr_fit"] = (time.perf_counter() - t0) * 1000
+out["lr_fit"] = float("inf")
+for i in range(4):
+    t0 = time.perf_counter(); m = make_pipeline(StandardScaler(), LogisticRegression(C=1.0)).fit(X, y)
+    if i > 0:  # the first warms up, as on our side
+        out["lr_fit"] = min(out["lr_fit"], (time.perf_counter() - t0) * 1000)
 out["lr_iterations"] = int(np.max(m[-1].n_iter_))
 Z = np.array(d["standardized"]).reshape(-1, d["width"])
 knn = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=5, algorithm="brute")).fit(X, y)

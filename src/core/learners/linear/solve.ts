@@ -6,6 +6,64 @@
  */
 import { minimize, minimizeL1, type Minimum } from './lbfgs';
 
+/**
+ * Classes handled in one pass over a column: each column is read once per three classes, which
+ * is what the forward scores and the gradient's sums spend their time on.
+ */
+const LANES = 3;
+
+/** The score (or residual) arrays of classes c … c + 2, the spare ones past the last class. */
+function lanes(scores: Float64Array[], c: number, spare: Float64Array[]): Float64Array[] {
+  return [0, 1, 2].map((l) => scores[c + l] ?? spare[c + l - scores.length]!);
+}
+
+/** z[l] += t_l · col for the three lanes. */
+function addScaled(
+  z: Float64Array[],
+  t0: number,
+  t1: number,
+  t2: number,
+  col: Float64Array,
+  n: number,
+): void {
+  const z0 = z[0]!;
+  const z1 = z[1]!;
+  const z2 = z[2]!;
+  for (let i = 0; i < n; i++) {
+    const v = col[i]!;
+    z0[i]! += t0 * v;
+    z1[i]! += t1 * v;
+    z2[i]! += t2 * v;
+  }
+}
+
+/** out[l] = Σ r[l] · col (Σ r[l] when col is null) for the three lanes. */
+function sums(r: Float64Array[], col: Float64Array | null, n: number, out: Float64Array): void {
+  const r0 = r[0]!;
+  const r1 = r[1]!;
+  const r2 = r[2]!;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  if (col === null) {
+    for (let i = 0; i < n; i++) {
+      s0 += r0[i]!;
+      s1 += r1[i]!;
+      s2 += r2[i]!;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      s0 += r0[i]! * v;
+      s1 += r1[i]! * v;
+      s2 += r2[i]! * v;
+    }
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+}
+
 /** A design matrix: rows × width, row-major. */
 export interface Design {
   x: Float64Array;
@@ -40,16 +98,23 @@ export function fitLogistic(
   const scores = Array.from({ length: k }, () => new Float64Array(n));
   const cw = Float64Array.from(weights, (w) => w * C);
   const yc = Int32Array.from(y);
+  const e = new Float64Array(k);
+  // Scratch lanes for a last block of fewer than three classes (written, never read back).
+  const spare = Array.from(
+    { length: Math.min(LANES - 1, (LANES - (k % LANES)) % LANES) },
+    () => new Float64Array(n),
+  );
+  const out = new Float64Array(LANES);
   const f = (theta: Float64Array, g: Float64Array): number => {
-    // Scores per class: intercept + Σ coefficient · column.
-    for (let c = 0; c < k; c++) {
-      const zc = scores[c]!;
-      zc.fill(theta[k * m + c]!);
+    // Scores per class: intercept + Σ coefficient · column, three classes per pass.
+    for (let c = 0; c < k; c += LANES) {
+      const z = lanes(scores, c, spare);
+      for (let l = 0; l < LANES; l++) z[l]!.fill(c + l < k ? theta[k * m + c + l]! : 0);
       for (let j = 0; j < m; j++) {
-        const t = theta[c * m + j]!;
-        if (t === 0) continue;
-        const col = cols[j]!;
-        for (let i = 0; i < n; i++) zc[i]! += t * col[i]!;
+        const t0 = theta[c * m + j]!;
+        const t1 = c + 1 < k ? theta[(c + 1) * m + j]! : 0;
+        const t2 = c + 2 < k ? theta[(c + 2) * m + j]! : 0;
+        if (t0 !== 0 || t1 !== 0 || t2 !== 0) addScaled(z, t0, t1, t2, cols[j]!, n);
       }
     }
     // The loss, and each score's residual (weighted p − y) in place of the score.
@@ -60,9 +125,10 @@ export function fitLogistic(
         const t = z0[i]!;
         const yi = yc[i]!;
         const wi = cw[i]!;
-        // log(1 + e^t) − y·t, without overflow.
-        loss += wi * ((t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))) - yi * t);
-        const p = t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
+        // log(1 + e^t) − y·t and the probability, without overflow, from one exponential.
+        const u = Math.exp(t > 0 ? -t : t);
+        loss += wi * ((t > 0 ? t + Math.log1p(u) : Math.log1p(u)) - yi * t);
+        const p = t >= 0 ? 1 / (1 + u) : u / (1 + u);
         z0[i] = wi * (p - yi);
       }
     } else {
@@ -89,25 +155,25 @@ export function fitLogistic(
         for (let c = 0; c < k; c++) scores[c]![i] = wi * (e[c]! / sum - (c === yi ? 1 : 0));
       }
     }
-    // The gradient: residuals · columns, plus the penalty's.
-    for (let c = 0; c < k; c++) {
-      const rc = scores[c]!;
-      let b = 0;
-      for (let i = 0; i < n; i++) b += rc[i]!;
-      g[k * m + c] = b;
+    // The gradient: residuals · columns, plus the penalty's, three classes per pass.
+    for (let c = 0; c < k; c += LANES) {
+      const r = lanes(scores, c, spare);
+      const width = Math.min(LANES, k - c);
+      sums(r, null, n, out);
+      for (let l = 0; l < width; l++) g[k * m + c + l] = out[l]!;
       for (let j = 0; j < m; j++) {
-        const col = cols[j]!;
-        let s = 0;
-        for (let i = 0; i < n; i++) s += rc[i]! * col[i]!;
-        if (penalty === 'l2') {
-          g[c * m + j] = s + theta[c * m + j]!;
-          loss += 0.5 * theta[c * m + j]! * theta[c * m + j]!;
-        } else g[c * m + j] = s;
+        sums(r, cols[j]!, n, out);
+        for (let l = 0; l < width; l++) {
+          const at = (c + l) * m + j;
+          if (penalty === 'l2') {
+            g[at] = out[l]! + theta[at]!;
+            loss += 0.5 * theta[at]! * theta[at]!;
+          } else g[at] = out[l]!;
+        }
       }
     }
     return loss;
   };
-  const e = new Float64Array(k);
   // OWL-QN's last digits come slowly as coefficients settle at zero: it stops 100 times sooner.
   const options = { maxIterations, tolerance: penalty === 'l2' ? 1e-9 : 1e-7 };
   const minimum =
