@@ -158,6 +158,35 @@ describe('content and its hash', () => {
     expect(c).not.toBe(a);
   });
 
+  it('keeps the ids versions were stored under: the same bytes for −0, NaN payloads, quotes and line breaks', async () => {
+    // A NaN with another payload than the one JavaScript makes.
+    const payloadNaN = new Float64Array(new Uint32Array([1, 0x7ff80000]).buffer)[0]!;
+    const pinned = {
+      task: 'classification',
+      rowCount: 4,
+      schema: [
+        { name: 'x', type: 'numeric', role: 'feature' },
+        { name: 'colour', type: 'categorical', role: 'feature' },
+        { name: 'note', type: 'text', role: 'ignored' },
+        { name: 'y', type: 'categorical', role: 'target' },
+      ],
+      columns: [
+        { kind: 'numeric', values: Float64Array.from([-0, NaN, payloadNaN, 1.5e300]) },
+        {
+          kind: 'categorical',
+          categories: ['red "dark"', 'blé\n', '\u2028'],
+          codes: Int32Array.from([0, -1, 2, 1]),
+        },
+        { kind: 'text', values: ['a', null, '"q"', 'ü'] },
+        { kind: 'categorical', categories: ['no', 'yes'], codes: Int32Array.from([0, 1, 1, 0]) },
+      ],
+    } as unknown as DatasetContent;
+    // Computed by the first canonical writer (a DataView per number, JSON.stringify per column).
+    expect(await contentHash(pinned)).toBe(
+      '3a3c0a199537ce29fb6b7b78086c3c9efc189b9c4c8eec958ebc13d8fac6b941',
+    );
+  });
+
   it('depends on row order and on the schema', async () => {
     const base = await content(FLOWERS);
     const swapped = await content(
@@ -225,6 +254,17 @@ describe('profile', () => {
       { value: 'red', count: 2 },
     ]);
     expect(p.classBalance).toEqual(colour!.top);
+  });
+
+  it('gives the mean of numbers whose sum no double holds', () => {
+    const p = profileContent({
+      task: 'regression',
+      rowCount: 3,
+      schema: [{ name: 'x', type: 'numeric', role: 'target' }],
+      columns: [{ kind: 'numeric', values: Float64Array.from([1e308, NaN, 1e308]) }],
+    } as unknown as DatasetContent);
+    expect(p.columns[0]!.numeric!.mean).toBe(1e308);
+    expect(p.columns[0]!.numeric!.std).toBe(0);
   });
 
   it('bins a histogram over [min, max], the maximum in the last bin', () => {

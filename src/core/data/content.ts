@@ -270,37 +270,53 @@ export function canonicalBytes(content: DatasetContent): Uint8Array {
     schema: content.schema.map(plainColumn),
     rowCount: content.rowCount,
   });
-  const parts: Uint8Array[] = [encoder.encode(header)];
+  const parts: (Uint8Array | Float64Array)[] = [encoder.encode(header)];
   for (const col of content.columns) {
-    if (col.kind === 'numeric') {
-      const bytes = new Uint8Array(col.values.length * 8);
-      const view = new DataView(bytes.buffer);
-      for (let i = 0; i < col.values.length; i++) {
-        const v = col.values[i]!;
-        if (Number.isNaN(v)) {
-          // One bit pattern for every missing value; engines may keep NaN payloads otherwise.
-          view.setUint32(i * 8, 0, true);
-          view.setUint32(i * 8 + 4, 0x7ff80000, true);
-        } else {
-          view.setFloat64(i * 8, v === 0 ? 0 : v, true); // -0 and 0 are the same value
-        }
+    if (col.kind === 'numeric') parts.push(col.values);
+    else if (col.kind === 'categorical') {
+      // The JSON of the column's cells, each category's text written once.
+      const texts = col.categories.map((c) => JSON.stringify(c));
+      const cells = new Array<string>(content.rowCount);
+      for (let r = 0; r < content.rowCount; r++) {
+        const code = col.codes[r]!;
+        cells[r] = code >= 0 ? texts[code]! : 'null';
       }
-      parts.push(bytes);
-    } else {
-      parts.push(encoder.encode(JSON.stringify(columnCells(col, content.rowCount))));
-    }
+      parts.push(encoder.encode(`[${cells.join(',')}]`));
+    } else parts.push(encoder.encode(JSON.stringify(columnCells(col, content.rowCount))));
   }
   let total = 0;
-  for (const p of parts) total += p.length + 4;
+  for (const p of parts) total += p.byteLength + 4;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   let at = 0;
   for (const p of parts) {
-    view.setUint32(at, p.length, true); // length-prefixed, so no two contents collide by concatenation
-    out.set(p, at + 4);
-    at += p.length + 4;
+    view.setUint32(at, p.byteLength, true); // length-prefixed, so no two contents collide by concatenation
+    at += 4;
+    if (p instanceof Float64Array) writeNumbers(p, out, view, at);
+    else out.set(p, at);
+    at += p.byteLength;
   }
   return out;
+}
+
+/** Whether this machine stores a float64 little-endian, as the canonical bytes do. */
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/**
+ * Numbers as little-endian float64 at `at`: one bit pattern for every missing value (engines
+ * may keep NaN payloads otherwise) and 0 for −0, which is the same value.
+ */
+function writeNumbers(values: Float64Array, out: Uint8Array, view: DataView, at: number): void {
+  if (LITTLE_ENDIAN)
+    out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), at);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v) {
+      view.setUint32(at + i * 8, 0, true);
+      view.setUint32(at + i * 8 + 4, 0x7ff80000, true);
+    } else if (!LITTLE_ENDIAN || (v === 0 && 1 / v < 0))
+      view.setFloat64(at + i * 8, v === 0 ? 0 : v, true);
+  }
 }
 
 /** The version id: SHA-256 of the canonical bytes, in hex (WebCrypto). */

@@ -28,14 +28,15 @@ export function histogram(
 ): Histogram {
   if (!(max > min)) {
     let n = 0;
-    for (const v of values) if (!Number.isNaN(v)) n++;
+    for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
     return { edges: [min, max], counts: [n] };
   }
   const width = (max - min) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + i * width));
   const counts = new Array<number>(bins).fill(0);
-  for (const v of values) {
-    if (Number.isNaN(v)) continue;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v) continue;
     const b = Math.min(bins - 1, Math.floor((v - min) / width));
     counts[b]!++;
   }
@@ -46,20 +47,36 @@ function numericSummary(values: Float64Array): {
   summary: NumericSummary | null;
   distinct: number;
 } {
+  // Two passes (the sum, then the squares about the mean): as stable as Welford's update and
+  // without its division per value.
   let n = 0;
-  let mean = 0;
-  let m2 = 0;
+  let sum = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) {
-    if (Number.isNaN(v)) continue;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v) continue;
     n++;
+    sum += v;
     if (v < min) min = v;
     if (v > max) max = v;
-    // Welford's update: stable mean and variance in one pass.
+  }
+  let mean = n > 0 ? sum / n : 0;
+  if (!Number.isFinite(mean)) {
+    // The sum overflowed (values near the largest double): the running mean does not.
+    mean = 0;
+    let k = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v === v) mean += (v - mean) / ++k;
+    }
+  }
+  let m2 = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v) continue;
     const d = v - mean;
-    mean += d / n;
-    m2 += d * (v - mean);
+    m2 += d * d;
   }
   if (n === 0) return { summary: null, distinct: 0 };
   const distinct = distinctNumbers(values);
