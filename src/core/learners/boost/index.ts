@@ -208,7 +208,10 @@ function predictBoosted(
   return { predictions, probabilities };
 }
 
-/** The gradients, hessians and loss of the current raw scores on `rows`. */
+/**
+ * The gradients and hessians of the current raw scores on `rows`, and their mean loss (what
+ * `loss` gives), from the same exponentials.
+ */
 function gradients(
   set: TrainingSet,
   raw: Float64Array,
@@ -216,22 +219,28 @@ function gradients(
   rows: Int32Array,
   g: Float64Array[],
   h: Float64Array[],
-): void {
+): number {
   const y = set.y;
   const e = new Float64Array(k);
+  let s = 0;
   for (const r of rows) {
     if (set.classes === 0) {
       g[0]![r] = raw[r]! - y[r]!;
       h[0]![r] = 1;
+      s += 0.5 * (raw[r]! - y[r]!) ** 2;
     } else if (set.classes === 2) {
-      const p = sigmoid(raw[r]!);
+      const z = raw[r]!;
+      const u = Math.exp(-z);
+      const p = 1 / (1 + u); // the sigmoid
       g[0]![r] = p - y[r]!;
       h[0]![r] = Math.max(p * (1 - p), 1e-16);
+      s += (z > 0 ? z + Math.log1p(u) : Math.log1p(Math.exp(z))) - y[r]! * z;
     } else {
       let m = -Infinity;
       for (let c = 0; c < k; c++) m = Math.max(m, raw[r * k + c]!);
       let z = 0;
       for (let c = 0; c < k; c++) z += e[c] = Math.exp(raw[r * k + c]! - m);
+      s += m + Math.log(z) - raw[r * k + y[r]!]!;
       for (let c = 0; c < k; c++) {
         const p = e[c]! / z;
         g[c]![r] = p - (y[r] === c ? 1 : 0);
@@ -239,6 +248,7 @@ function gradients(
       }
     }
   }
+  return rows.length === 0 ? NaN : s / rows.length;
 }
 
 /** Mean loss on `rows`: half squared error, or log loss. */
@@ -306,8 +316,11 @@ function fitBoosted(
   const scratch = new Int32Array(train.length);
   const delta = new Float64Array(set.rows);
   const inTree = new Uint8Array(set.rows);
+  let ended = false;
   for (let round = 0; round < p.rounds; round++) {
-    gradients(set, raw, k, train, g, h);
+    // The loss after the last round comes with this round's gradients.
+    const lossBefore = gradients(set, raw, k, train, g, h);
+    if (round > 0) trainLoss.push(lossBefore);
     let rows = train;
     if (p.subsample < 1) {
       const n = Math.max(2, Math.floor(p.subsample * train.length));
@@ -345,14 +358,17 @@ function fitBoosted(
           if (!inTree[r]) raw[r * k + c]! += tree.value[leafOf(tree, set.x, r * set.features)]!;
       }
     }
-    trainLoss.push(loss(set, raw, k, train));
     if (stop) {
       const vl = loss(set, raw, k, valid);
       validLoss.push(vl);
       if (vl < best - 1e-7) {
         best = vl;
         sinceBest = 0;
-      } else if (++sinceBest >= p.patience) break;
+      } else if (++sinceBest >= p.patience) ended = true;
+    }
+    if (ended || round === p.rounds - 1) {
+      trainLoss.push(loss(set, raw, k, train));
+      if (ended) break;
     }
   }
   const total = gains.reduce((a, b) => a + b, 0);
