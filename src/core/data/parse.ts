@@ -158,7 +158,11 @@ function missingTokens(tokens: readonly string[]): MissingTokens {
 }
 
 function cellOf(raw: string | undefined, missing: MissingTokens): string | null {
-  const v = (raw ?? '').trim();
+  if (raw === undefined) raw = '';
+  // Most cells start and end with a printable ASCII character, which is never white space.
+  const a = raw.charCodeAt(0);
+  const b = raw.charCodeAt(raw.length - 1);
+  const v = a > 32 && a < 127 && b > 32 && b < 127 ? raw : raw.trim();
   return v.length <= missing.longest && missing.set.has(v) ? null : v;
 }
 
