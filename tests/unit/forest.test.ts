@@ -14,6 +14,7 @@ import { fitForestTree } from '../../src/core/learners/forest/fit';
 import { learnerFor } from '../../src/core/learners/registry';
 import { decisionTree } from '../../src/core/learners/tree';
 import { presort } from '../../src/core/learners/tree/presort';
+import { fitCart, fitCompactCart } from '../../src/core/learners/tree/cart';
 import { trainingSet } from '../../src/core/train/model';
 
 async function sample(file: string): Promise<DatasetContent> {
@@ -21,6 +22,28 @@ async function sample(file: string): Promise<DatasetContent> {
   const s = suggestSchema(raw);
   return buildContent(raw.columns, s.columns, s.task, raw.rowCount);
 }
+
+describe('the flat trees an ensemble is made of', () => {
+  it('are written as the nested tree would flatten, with weights, missing values and random thresholds', async () => {
+    for (const file of ['iris.csv', 'diabetes.csv', 'penguins.csv']) {
+      const { set, encoding } = trainingSet(await sample(file));
+      const params = {
+        ...decisionTree.defaults(encoding.task),
+        maxFeatures: '0.5' as const,
+        minSamplesLeaf: 2,
+      };
+      const sampleWeight = Float64Array.from({ length: set.rows }, (_, r) => (r % 5) * 0.5);
+      for (const randomThresholds of [false, true]) {
+        const options = { seed: 7, sampleWeight, randomThresholds };
+        const nested = fitCart(set, params, options);
+        const flat = fitCompactCart(set, params, options);
+        expect(flat.tree).toEqual(compactTree(nested.tree, Math.max(1, set.classes)));
+        expect(flat.importances).toEqual(nested.importances);
+        expect(flat.tree.feature.length).toBeGreaterThan(3);
+      }
+    }
+  });
+});
 
 describe('random forest', () => {
   it('of one tree, without bootstrap and with every feature, is the decision tree', async () => {

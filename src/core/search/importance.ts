@@ -5,7 +5,7 @@
  * Orpheus's own trainer on seeded 80 % subsets of the trials.
  */
 import { seededRandom, shuffle } from '../random';
-import { DEFAULT_CART_PARAMS, fitCart } from '../learners/tree/cart';
+import { DEFAULT_CART_PARAMS, fitCompactCart } from '../learners/tree/cart';
 import type { Observation } from './history';
 import { toInternal, type SearchSpace } from './space';
 
@@ -36,7 +36,7 @@ export function paramImportances(
       Int32Array.from({ length: done.length }, (_, r) => r),
       random,
     ).slice(0, size);
-    const { importances } = fitCart(
+    const { importances } = fitCompactCart(
       set,
       { ...DEFAULT_CART_PARAMS, criterion: 'squared_error', maxDepth: 64 },
       { subset },

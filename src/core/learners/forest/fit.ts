@@ -8,9 +8,9 @@
  * whichever worker trains which tree.
  */
 import { seededRandom } from '../../random';
-import { fitCart, type CartParams } from '../tree/cart';
+import { fitCompactCart, type CartParams } from '../tree/cart';
 import type { TrainingSet } from '../training';
-import { compactTree, leafOf, type CompactTree } from './compact';
+import { leafOf, type CompactTree } from './compact';
 
 export interface ForestOptions {
   trees: number;
@@ -97,7 +97,7 @@ export function fitForestTree(
         : balancedWeights(set, bag, counts);
     for (const r of bag) counts[r]! *= cw[set.y[r]!]!;
   }
-  const fitted = fitCart(
+  const fitted = fitCompactCart(
     set,
     { ...options.tree, classWeight: 'none' },
     {
@@ -108,7 +108,7 @@ export function fitForestTree(
       randomThresholds: options.randomThresholds,
     },
   );
-  const tree = compactTree(fitted.tree, Math.max(1, set.classes));
+  const tree = fitted.tree;
   const outOfBagLeaves = outOfBag
     ? Int32Array.from(outOfBag, (r) => leafOf(tree, set.x, r * set.features))
     : null;

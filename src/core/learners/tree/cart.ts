@@ -13,6 +13,7 @@ import { checkSet, Workspace, type FitOptions } from './presort';
 
 export type { FitOptions };
 import { treeModel, type TreeModel, type TreeNode } from './tree';
+import { emptyCompactTree, type CompactTree } from '../forest/compact';
 
 export type Criterion = 'gini' | 'entropy' | 'squared_error';
 /** How many features a split tries: all, √p, log₂p, or a share of them (at least one). */
@@ -57,6 +58,99 @@ function resolveMaxFeatures(m: MaxFeatures, p: number): number {
   if (m === 'log2') return Math.max(1, Math.floor(Math.log2(p)));
   if (m === 'all') return p;
   return Math.max(1, Math.floor(Number(m) * p));
+}
+
+/** What the builder knows of a node when it writes it (its arrays are reused afterwards). */
+interface NodeFacts {
+  n: number;
+  /** Rows per class (classification). */
+  counts: Float64Array;
+  /** Weight per class (classification). */
+  weighted: Float64Array;
+  w: number;
+  /** The weighted mean (regression). */
+  mean: number;
+  impurity: number;
+}
+
+/**
+ * Where the builder writes the tree, node by node in pre-order: ml-cart's nested nodes (the
+ * decision tree's format) or the flat arrays an ensemble keeps, written directly so that a
+ * forest never makes the nested nodes of its millions of nodes.
+ */
+interface NodeSink<N> {
+  /** A node is begun, before its children: its number, where numbers are kept. */
+  open(): number;
+  leaf(id: number, node: NodeFacts): N;
+  split(id: number, node: NodeFacts, best: Best, decrease: number): N;
+  children(parent: N, left: N, right: N): void;
+}
+
+const nestedSink = (regression: boolean): NodeSink<TreeNode> => ({
+  open: () => -1,
+  leaf(_, { n, counts, weighted, w, mean, impurity }) {
+    if (regression) return { samples: n, value: mean, impurity, distribution: mean };
+    const dist = Array.from(weighted, (c) => (w > 0 ? c / w : 0));
+    return { samples: n, counts: Array.from(counts), impurity, distribution: [dist] };
+  },
+  split(_, { n, counts, mean, impurity }, best, decrease) {
+    const node: TreeNode = {
+      splitValue: best.threshold,
+      splitColumn: best.feature,
+      gain: decrease,
+      numberSamples: n,
+      ...(regression
+        ? { samples: n, value: mean, impurity }
+        : { samples: n, counts: Array.from(counts), impurity }),
+    };
+    if (best.missingLeft) node.missingLeft = true;
+    return node;
+  },
+  children(node, left, right) {
+    node.left = left;
+    node.right = right;
+  },
+});
+
+/** The flat tree `compactTree` would make of the nested one, written as the nodes are built. */
+function flatSink(out: CompactTree, regression: boolean, width: number): NodeSink<number> {
+  return {
+    open() {
+      const id = out.feature.length;
+      out.feature.push(-1);
+      out.threshold.push(0);
+      out.left.push(-1);
+      out.right.push(-1);
+      out.missingLeft.push(0);
+      out.samples.push(0);
+      for (let c = 0; c < width; c++) out.value.push(0);
+      return id;
+    },
+    leaf(id, { n, weighted, w, mean }) {
+      out.samples[id] = n;
+      if (regression) out.value[id] = mean;
+      else for (let c = 0; c < width; c++) out.value[id * width + c] = w > 0 ? weighted[c]! / w : 0;
+      return id;
+    },
+    split(id, { n, counts, mean }, best) {
+      out.feature[id] = best.feature;
+      out.threshold[id] = best.threshold;
+      out.missingLeft[id] = best.missingLeft ? 1 : 0;
+      out.samples[id] = n;
+      if (regression) out.value[id] = mean;
+      else {
+        let total = 0;
+        for (let c = 0; c < width; c++) total += counts[c]!;
+        total ||= 1;
+        for (let c = 0; c < width; c++) out.value[id * width + c] = counts[c]! / total;
+      }
+      return id;
+    },
+    children(id, left, right) {
+      out.left[id] = left;
+      out.right[id] = right;
+    },
+  };
 }
 
 /** Σ w·impurity of one side from weighted class counts (lower is better). */
@@ -133,14 +227,22 @@ class OrpheusBuilder {
     this.sideR = new Float64Array(this.k);
   }
 
-  build(s: number, e: number, depth: number): TreeNode {
+  /** Per depth, the class counts and weights of the node being built there (reused by siblings). */
+  readonly #scratch: { counts: Float64Array; weighted: Float64Array }[] = [];
+
+  build<N>(sink: NodeSink<N>, s: number, e: number, depth: number): N {
     const rw = this.rowWeight;
     const { ws, params, regression, k } = this;
     const y = ws.set.y;
     const n = e - s;
     // The node's own statistics.
-    const counts = new Float64Array(k);
-    const weighted = new Float64Array(k);
+    const scratch = (this.#scratch[depth] ??= {
+      counts: new Float64Array(k),
+      weighted: new Float64Array(k),
+    });
+    const { counts, weighted } = scratch;
+    counts.fill(0);
+    weighted.fill(0);
     let w = 0;
     let sum = 0;
     let sumSq = 0;
@@ -162,15 +264,8 @@ class OrpheusBuilder {
       ? Math.max(0, sumSq - (sum * sum) / w)
       : weightedImpurity(weighted, w, this.entropy);
     const impurity = nodeImpurityW / w;
-    const stats: TreeNode = regression
-      ? { samples: n, value: mean, impurity }
-      : { samples: n, counts: Array.from(counts), impurity };
-
-    const leaf = (): TreeNode => {
-      if (regression) return { ...stats, distribution: mean };
-      const dist = Array.from(weighted, (c) => (w > 0 ? c / w : 0));
-      return { ...stats, distribution: [dist] };
-    };
+    const facts: NodeFacts = { n, counts, weighted, w, mean, impurity };
+    const id = sink.open();
 
     if (
       (params.maxDepth !== null && depth >= params.maxDepth) ||
@@ -178,29 +273,24 @@ class OrpheusBuilder {
       n < 2 * params.minSamplesLeaf ||
       impurity <= 1e-12
     )
-      return leaf();
+      return sink.leaf(id, facts);
 
     const best = this.findSplit(s, e, w, sum, weighted);
-    if (!best) return leaf();
+    if (!best) return sink.leaf(id, facts);
     // Weighted impurity decrease, as scikit-learn's min_impurity_decrease measures it. For
     // regression the proxy is −Σ sum²/n over the sides, so the children's error is sumSq + proxy.
     const childrenW = regression ? Math.max(0, sumSq + best.proxy) : best.proxy;
     const decrease = (nodeImpurityW - childrenW) / this.totalWeight;
-    if (decrease + 1e-12 < params.minImpurityDecrease) return leaf();
+    if (decrease + 1e-12 < params.minImpurityDecrease) return sink.leaf(id, facts);
 
     const nl = ws.partition(s, e, best.feature, best.threshold, best.missingLeft);
-    if (nl === 0 || nl === n) return leaf();
+    if (nl === 0 || nl === n) return sink.leaf(id, facts);
     this.importances[best.feature]! += Math.max(0, decrease);
-    const node: TreeNode = {
-      splitValue: best.threshold,
-      splitColumn: best.feature,
-      gain: decrease,
-      numberSamples: n,
-      ...stats,
-    };
-    if (best.missingLeft) node.missingLeft = true;
-    node.left = this.build(s, s + nl, depth + 1);
-    node.right = this.build(s + nl, e, depth + 1);
+    // The split is written before its children, which reuse the scratch of deeper nodes only.
+    const node = sink.split(id, facts, best, decrease);
+    const left = this.build(sink, s, s + nl, depth + 1);
+    const right = this.build(sink, s + nl, e, depth + 1);
+    sink.children(node, left, right);
     return node;
   }
 
@@ -437,6 +527,32 @@ export function fitCart(
   params: CartParams = DEFAULT_CART_PARAMS,
   options: FitOptions = {},
 ): FittedTree {
+  const regression = set.classes === 0;
+  const builder = builderFor(set, params, options);
+  const root = builder.build(nestedSink(regression), 0, builder.ws.n, 0);
+  return {
+    tree: treeModel(root, regression, params.minSamplesSplit - 1, params.maxDepth),
+    importances: importancesOf(builder),
+  };
+}
+
+/**
+ * The same tree as `fitCart`, in the flat form of an ensemble (`compactTree` of it, to the
+ * bit), written directly.
+ */
+export function fitCompactCart(
+  set: TrainingSet,
+  params: CartParams = DEFAULT_CART_PARAMS,
+  options: FitOptions = {},
+): { tree: CompactTree; importances: number[] } {
+  const builder = builderFor(set, params, options);
+  const tree = emptyCompactTree();
+  const regression = set.classes === 0;
+  builder.build(flatSink(tree, regression, Math.max(1, set.classes)), 0, builder.ws.n, 0);
+  return { tree, importances: importancesOf(builder) };
+}
+
+function builderFor(set: TrainingSet, params: CartParams, options: FitOptions): OrpheusBuilder {
   checkSet(set);
   const regression = set.classes === 0;
   if (regression && params.criterion !== 'squared_error')
@@ -445,12 +561,11 @@ export function fitCart(
     throw new TrainingError('Squared error is the criterion for regression.');
   const ws = new Workspace(set, options);
   if (ws.n === 0) throw new TrainingError('There are no rows to train on.');
-  const builder = new OrpheusBuilder(ws, params, options.seed ?? 0, options);
-  const root = builder.build(0, ws.n, 0);
+  return new OrpheusBuilder(ws, params, options.seed ?? 0, options);
+}
+
+/** Weighted impurity decrease per feature, summing to 1 (all 0 for a single leaf). */
+function importancesOf(builder: OrpheusBuilder): number[] {
   const total = builder.importances.reduce((a, b) => a + b, 0);
-  const importances = Array.from(builder.importances, (v) => (total > 0 ? v / total : 0));
-  return {
-    tree: treeModel(root, regression, params.minSamplesSplit - 1, params.maxDepth),
-    importances,
-  };
+  return Array.from(builder.importances, (v) => (total > 0 ? v / total : 0));
 }
