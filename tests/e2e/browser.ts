@@ -60,7 +60,19 @@ export async function startAs(s: Session, name: string): Promise<void> {
 
 /** Waits until the element's text matches (work in a worker may take a while to show). */
 export async function waitText(locator: Locator, pattern: RegExp): Promise<void> {
-  await locator.filter({ hasText: pattern }).first().waitFor();
+  try {
+    await locator.filter({ hasText: pattern }).first().waitFor();
+  } catch (e) {
+    // Say what the element did show, so that a failure can be read without a rerun.
+    const shown = await locator
+      .allTextContents()
+      .then((t) => t.map((x) => x.replace(/\s+/g, ' ').trim()).join(' | '))
+      .catch(() => '(unreadable)');
+    throw new Error(
+      `${e instanceof Error ? e.message.split('\n')[0] : String(e)}\nwanted ${String(pattern)}, shown: ${shown.slice(0, 2000)}`,
+      { cause: e },
+    );
+  }
 }
 
 /** Every store of the page's IndexedDB as one text (the events a restore adds left out). */
