@@ -209,65 +209,50 @@ function predictBoosted(
 }
 
 /**
- * The gradients and hessians of the current raw scores on `rows`, and their mean loss (what
- * `loss` gives), from the same exponentials.
+ * The mean loss of the current raw scores on `rows` (half squared error, or log loss) and,
+ * when `g` and `h` are given, each row's gradient and hessian, from the same exponentials.
  */
-function gradients(
+function lossAndGradients(
   set: TrainingSet,
   raw: Float64Array,
   k: number,
   rows: Int32Array,
-  g: Float64Array[],
-  h: Float64Array[],
+  g: Float64Array[] | null = null,
+  h: Float64Array[] | null = null,
 ): number {
+  if (rows.length === 0) return NaN;
   const y = set.y;
   const e = new Float64Array(k);
   let s = 0;
   for (const r of rows) {
     if (set.classes === 0) {
-      g[0]![r] = raw[r]! - y[r]!;
-      h[0]![r] = 1;
       s += 0.5 * (raw[r]! - y[r]!) ** 2;
+      if (g && h) {
+        g[0]![r] = raw[r]! - y[r]!;
+        h[0]![r] = 1;
+      }
     } else if (set.classes === 2) {
       const z = raw[r]!;
       const u = Math.exp(-z);
-      const p = 1 / (1 + u); // the sigmoid
-      g[0]![r] = p - y[r]!;
-      h[0]![r] = Math.max(p * (1 - p), 1e-16);
+      // log(1 + e^z) − y·z, computed without overflow.
       s += (z > 0 ? z + Math.log1p(u) : Math.log1p(Math.exp(z))) - y[r]! * z;
+      if (g && h) {
+        const p = 1 / (1 + u); // the sigmoid
+        g[0]![r] = p - y[r]!;
+        h[0]![r] = Math.max(p * (1 - p), 1e-16);
+      }
     } else {
       let m = -Infinity;
       for (let c = 0; c < k; c++) m = Math.max(m, raw[r * k + c]!);
       let z = 0;
       for (let c = 0; c < k; c++) z += e[c] = Math.exp(raw[r * k + c]! - m);
       s += m + Math.log(z) - raw[r * k + y[r]!]!;
-      for (let c = 0; c < k; c++) {
-        const p = e[c]! / z;
-        g[c]![r] = p - (y[r] === c ? 1 : 0);
-        h[c]![r] = Math.max(p * (1 - p), 1e-16);
-      }
-    }
-  }
-  return rows.length === 0 ? NaN : s / rows.length;
-}
-
-/** Mean loss on `rows`: half squared error, or log loss. */
-function loss(set: TrainingSet, raw: Float64Array, k: number, rows: Int32Array): number {
-  if (rows.length === 0) return NaN;
-  let s = 0;
-  for (const r of rows) {
-    const y = set.y[r]!;
-    if (set.classes === 0) s += 0.5 * (raw[r]! - y) ** 2;
-    else if (set.classes === 2) {
-      const z = raw[r]!;
-      // log(1 + e^z) − y·z, computed without overflow.
-      s += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - y * z;
-    } else {
-      let m = -Infinity;
-      for (let c = 0; c < k; c++) m = Math.max(m, raw[r * k + c]!);
-      let zsum = 0;
-      for (let c = 0; c < k; c++) zsum += Math.exp(raw[r * k + c]! - m);
-      s += m + Math.log(zsum) - raw[r * k + y]!;
+      if (g && h)
+        for (let c = 0; c < k; c++) {
+          const p = e[c]! / z;
+          g[c]![r] = p - (y[r] === c ? 1 : 0);
+          h[c]![r] = Math.max(p * (1 - p), 1e-16);
+        }
     }
   }
   return s / rows.length;
@@ -316,10 +301,9 @@ function fitBoosted(
   const scratch = new Int32Array(train.length);
   const delta = new Float64Array(set.rows);
   const inTree = new Uint8Array(set.rows);
-  let ended = false;
   for (let round = 0; round < p.rounds; round++) {
-    // The loss after the last round comes with this round's gradients.
-    const lossBefore = gradients(set, raw, k, train, g, h);
+    // The training loss after the round before comes with this round's gradients.
+    const lossBefore = lossAndGradients(set, raw, k, train, g, h);
     if (round > 0) trainLoss.push(lossBefore);
     let rows = train;
     if (p.subsample < 1) {
@@ -359,18 +343,16 @@ function fitBoosted(
       }
     }
     if (stop) {
-      const vl = loss(set, raw, k, valid);
+      const vl = lossAndGradients(set, raw, k, valid);
       validLoss.push(vl);
       if (vl < best - 1e-7) {
         best = vl;
         sinceBest = 0;
-      } else if (++sinceBest >= p.patience) ended = true;
-    }
-    if (ended || round === p.rounds - 1) {
-      trainLoss.push(loss(set, raw, k, train));
-      if (ended) break;
+      } else if (++sinceBest >= p.patience) break;
     }
   }
+  // The last round's training loss (rounds are at least 1).
+  trainLoss.push(lossAndGradients(set, raw, k, train));
   const total = gains.reduce((a, b) => a + b, 0);
   return {
     fitted: {

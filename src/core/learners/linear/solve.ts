@@ -100,10 +100,7 @@ export function fitLogistic(
   const yc = Int32Array.from(y);
   const e = new Float64Array(k);
   // Scratch lanes for a last block of fewer than three classes (written, never read back).
-  const spare = Array.from(
-    { length: Math.min(LANES - 1, (LANES - (k % LANES)) % LANES) },
-    () => new Float64Array(n),
-  );
+  const spare = Array.from({ length: (LANES - (k % LANES)) % LANES }, () => new Float64Array(n));
   const out = new Float64Array(LANES);
   const f = (theta: Float64Array, g: Float64Array): number => {
     // Scores per class: intercept + Σ coefficient · column, three classes per pass.
