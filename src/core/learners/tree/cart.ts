@@ -188,6 +188,8 @@ class OrpheusBuilder {
   /** Class weight × row weight of every row trained on. */
   readonly rowWeight: Float64Array;
   readonly randomThresholds: boolean;
+  /** Gini with whole-number row weights: the sweep keeps each side's Σ weight² exactly. */
+  readonly wholeGini: boolean;
 
   constructor(
     readonly ws: Workspace,
@@ -225,6 +227,9 @@ class OrpheusBuilder {
     this.missing = new Float64Array(this.k);
     this.sideL = new Float64Array(this.k);
     this.sideR = new Float64Array(this.k);
+    let whole = !this.regression && !this.entropy && total * total < 2 ** 53;
+    for (let i = 0; whole && i < ws.n; i++) whole = Number.isInteger(this.rowWeight[ws.rows[i]!]);
+    this.wholeGini = whole;
   }
 
   /** Per depth, the class counts and weights of the node being built there (reused by siblings). */
@@ -337,6 +342,11 @@ class OrpheusBuilder {
       for (let c = 0; c < k; c++) sideR[c] = weighted[c]! - sideL[c]!;
       proxy = weightedImpurity(sideL, wl, this.entropy) + weightedImpurity(sideR, wr, this.entropy);
     }
+    this.keep(proxy, threshold, missingLeft);
+  }
+
+  /** Keeps a candidate split of the current feature when it is the best so far. */
+  private keep(proxy: number, threshold: number, missingLeft: boolean): void {
     const best = this.best;
     if (best === null) this.best = { feature: this.f, threshold, missingLeft, proxy };
     else if (proxy < best.proxy) {
@@ -434,6 +444,10 @@ class OrpheusBuilder {
 
       const leftCounts = this.left;
       leftCounts.fill(0);
+      if (this.wholeGini && nMissing === 0) {
+        this.sweepWholeGini(col, order, s, m);
+        continue;
+      }
       let nl = 0;
       let wl = 0;
       let suml = 0;
@@ -456,6 +470,50 @@ class OrpheusBuilder {
       this.missingApart();
     }
     return this.best;
+  }
+
+  /**
+   * The sweep of `findSplit` for Gini with whole-number row weights (no class weights: all 1,
+   * or a bootstrap's counts) and no missing values: each side's Σ weight² is kept as rows move
+   * left instead of summed over the classes at every threshold. Every such sum is a whole
+   * number below 2^53, so it is exact and the proxy is the one `consider` computes, to the bit.
+   */
+  private sweepWholeGini(col: Float64Array, order: Int32Array, s: number, m: number): void {
+    const rw = this.rowWeight;
+    const y = this.ws.set.y;
+    const { left, weighted } = this;
+    const minLeaf = this.params.minSamplesLeaf;
+    const n = this.e - this.s;
+    const w = this.w;
+    let squaresL = 0;
+    let squaresR = 0;
+    for (let c = 0; c < this.k; c++) squaresR += weighted[c]! * weighted[c]!;
+    let nl = 0;
+    let wl = 0;
+    let b = col[order[s]!]!;
+    for (let i = s; i < m - 1; i++) {
+      const r = order[i]!;
+      const wr = rw[r]!;
+      const c = y[r]!;
+      const l = left[c]!;
+      // (l + wr)² − l² and (R − wr)² − R², R = weighted − l: whole numbers, exact.
+      squaresL += wr * (2 * l + wr);
+      squaresR += wr * (wr - 2 * (weighted[c]! - l));
+      left[c] = l + wr;
+      nl++;
+      wl += wr;
+      const a = b;
+      b = col[order[i + 1]!]!;
+      if (!(a < b)) continue;
+      const nr = n - nl;
+      if (nl < minLeaf || nr < minLeaf) continue;
+      const wRight = w - wl;
+      const proxy =
+        (wl > 0 ? wl - squaresL / wl : 0) + (wRight > 0 ? wRight - squaresR / wRight : 0);
+      let t = (a + b) / 2;
+      if (!(t > a)) t = b;
+      this.keep(proxy, t, false);
+    }
   }
 
   /**
