@@ -24,7 +24,11 @@ export interface Binned {
   columns: Uint8Array[];
 }
 
-/** Edges from the given rows, then every row of the set binned with them. */
+/**
+ * Edges from the given rows, then those rows binned with them: the trees read the bins of
+ * the rows they train on only (a row outside is left in bin 0), so a fit on a small share
+ * of a large set bins that share.
+ */
 export function binSet(set: TrainingSet, rows: Int32Array): Binned {
   const { x, features: p } = set;
   const edges: Float64Array[] = [];
@@ -57,7 +61,7 @@ export function binSet(set: TrainingSet, rows: Int32Array): Binned {
     edges.push(Float64Array.from(e));
   }
   const bins = new Uint8Array(set.rows * p);
-  for (let r = 0; r < set.rows; r++) {
+  for (const r of rows) {
     for (let f = 0; f < p; f++) {
       const v = x[r * p + f]!;
       if (Number.isNaN(v)) {
@@ -78,7 +82,7 @@ export function binSet(set: TrainingSet, rows: Int32Array): Binned {
   }
   const columns = Array.from({ length: p }, (_, f) => {
     const col = new Uint8Array(set.rows);
-    for (let r = 0; r < set.rows; r++) col[r] = bins[r * p + f]!;
+    for (const r of rows) col[r] = bins[r * p + f]!;
     return col;
   });
   return { edges, bins, columns };
@@ -138,6 +142,8 @@ export function growTree(
   gains: Float64Array,
   /** When given, each training row's leaf value is added to it. */
   update?: Float64Array,
+  /** Histogram buffers to reuse (the tree returns its own to it when it is done). */
+  pool: Float64Array[] = [],
 ): CompactTree {
   const { bins, edges } = binned;
   const p = features;
@@ -157,7 +163,7 @@ export function growTree(
   const nUsed = used.length;
   const everyFeature = nUsed === p;
   const histogram = (start: number, end: number): Float64Array => {
-    const hist = new Float64Array(p * width * 3);
+    const hist = pool.pop()?.fill(0) ?? new Float64Array(p * width * 3);
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
       const gr = g[r]!;
@@ -316,15 +322,18 @@ export function growTree(
     // The smaller side's histogram is counted; the other is the parent's minus it.
     const [small, big] =
       left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
-    small.hist = histogram(small.start, small.end);
-    big.hist = leaf.hist;
-    for (let i = 0; i < big.hist.length; i++) big.hist[i]! -= small.hist[i]!;
+    const counted = histogram(small.start, small.end);
+    const rest = leaf.hist;
+    for (let i = 0; i < rest.length; i++) rest[i]! -= counted[i]!;
+    small.hist = counted;
+    big.hist = rest;
     left.split = bestSplit(left);
     right.split = bestSplit(right);
     open.push(left, right);
     leaves++;
   }
   for (const leaf of [...open, ...done]) {
+    if (leaf.hist.length === p * width * 3) pool.push(leaf.hist);
     const value = options.learningRate * leafValue(leaf.g, leaf.h, options.l2);
     tree.value[leaf.node] = value;
     // The rows it trained on know their leaf already: no walk down the tree for them.

@@ -301,6 +301,7 @@ function fitBoosted(
   const scratch = new Int32Array(train.length);
   const delta = new Float64Array(set.rows);
   const inTree = new Uint8Array(set.rows);
+  const histograms: Float64Array[] = [];
   for (let round = 0; round < p.rounds; round++) {
     // The training loss after the round before comes with this round's gradients.
     const lossBefore = lossAndGradients(set, raw, k, train, g, h);
@@ -330,6 +331,7 @@ function fitBoosted(
         },
         gains,
         delta,
+        histograms,
       );
       trees.push(tree);
       // Rows this tree trained on got their leaf values while it grew; the others walk it.
