@@ -109,7 +109,7 @@ describe('preprocessing as part of the model', () => {
 });
 
 describe('logistic regression', () => {
-  it('stops where the gradient of the regularized log loss is zero', async () => {
+  it('stops where scikit-learn does: the mean loss’s largest gradient component within 1e-4', async () => {
     for (const file of ['iris.csv', 'breast-cancer.csv']) {
       const { set } = trainingSet(await sample(file));
       const params = { ...logisticRegression.defaults('classification'), C: 0.5 };
@@ -134,8 +134,10 @@ describe('logistic regression', () => {
           for (let j = 0; j < m; j++) grad[c * m + j]! += params.C * residual * design[r * m + j]!;
         }
       fitted.coef.forEach((w, i) => (grad[i]! += w));
-      const scale = Math.max(...fitted.coef.map(Math.abs));
-      for (const g of grad) expect(Math.abs(g)).toBeLessThan(1e-5 * Math.max(1, scale));
+      // C · Σ loss + ½‖coef‖² is scikit-learn's objective times C · n: its tol in that unit.
+      const tol = 1e-4 * params.C * set.rows;
+      for (const g of grad) expect(Math.abs(g)).toBeLessThanOrEqual(tol);
+      expect(Math.max(...grad.map(Math.abs))).toBeGreaterThan(tol / 1e4); // not the exact optimum
     }
   });
 
@@ -356,10 +358,12 @@ describe('logistic regression with an L1 penalty', () => {
       bias += residual;
       for (let j = 0; j < m; j++) grad[j]! += residual * design[r * m + j]!;
     }
-    expect(Math.abs(bias)).toBeLessThan(1e-5);
+    // Within scikit-learn's tol on the mean loss, in the unit of C · Σ loss (C · n times it).
+    const tol = 1e-4 * params.C * set.rows;
+    expect(Math.abs(bias)).toBeLessThanOrEqual(tol);
     fitted.coef.forEach((w, j) => {
-      if (w === 0) expect(Math.abs(grad[j]!)).toBeLessThanOrEqual(1 + 1e-6);
-      else expect(grad[j]! + Math.sign(w)).toBeCloseTo(0, 5);
+      if (w === 0) expect(Math.abs(grad[j]!)).toBeLessThanOrEqual(1 + tol);
+      else expect(Math.abs(grad[j]! + Math.sign(w))).toBeLessThanOrEqual(tol);
     });
     expect(logisticRegression.facts!(fitted, encoding)[0]![1]).toMatch(
       new RegExp(`OWL-QN .*; ${zeros} of 30 coefficients are exactly zero`),

@@ -1,10 +1,11 @@
 /**
  * Limited-memory BFGS (Nocedal & Wright, Numerical Optimization, algorithm 7.5) with a line
  * search that keeps the strong Wolfe conditions (algorithms 3.5 and 3.6, cubic interpolation
- * in the zoom), for smooth convex objectives such as the regularized log loss. It stops when
- * the largest gradient component is at most `tolerance` times that of the start (or 1), or
- * when no step lowers the objective any more, and says how many iterations it took and
- * whether it got there.
+ * in the zoom), for smooth convex objectives such as the regularized log loss. It stops as
+ * SciPy's L-BFGS-B does (scikit-learn's solver): when the largest gradient component is at
+ * most `gradient`, or when an iteration lowers the objective by at most `decrease` times
+ * max(|f|, `scale`) (SciPy's ftol on f / scale); or when no step lowers the objective any
+ * more. It says how many iterations it took and whether it got there.
  */
 
 export interface Minimum {
@@ -14,6 +15,23 @@ export interface Minimum {
   gradientNorm: number;
   iterations: number;
   converged: boolean;
+}
+
+/** When a minimization stops. */
+export interface StopRule {
+  maxIterations: number;
+  /** Done when the largest (pseudo-)gradient component is at most this. */
+  gradient: number;
+  /** Done when an iteration lowers f by at most this times max(|f|, scale); 0: never. */
+  decrease: number;
+  /** The objective's unit (f / scale is the objective `decrease` is relative to). */
+  scale: number;
+  memory?: number;
+}
+
+/** Whether the step from `before` to `after` lowered f by no more than the rule's share. */
+function flat(rule: StopRule, before: number, after: number): boolean {
+  return before - after <= rule.decrease * Math.max(Math.abs(before), Math.abs(after), rule.scale);
 }
 
 /** The objective's value at x, with its gradient written into `g`. */
@@ -90,17 +108,14 @@ class History {
   }
 }
 
-export function minimize(
-  f: Objective,
-  start: Float64Array,
-  options: { maxIterations: number; tolerance: number; memory?: number },
-): Minimum {
+export function minimize(f: Objective, start: Float64Array, options: StopRule): Minimum {
   const n = start.length;
   const memory = options.memory ?? 10;
   let x = Float64Array.from(start);
   let g = new Float64Array(n);
   let fx = f(x, g);
-  const stop = options.tolerance * Math.max(1, maxAbs(g));
+  const stop = options.gradient;
+  let level = false;
   const history = new History(memory);
   const d = new Float64Array(n);
   const xNew = new Float64Array(n);
@@ -125,12 +140,14 @@ export function minimize(
     history.remember(x, xNew, g, gNew);
     x = Float64Array.from(xNew);
     g = Float64Array.from(gNew);
+    level = flat(options, fx, step);
     fx = step;
+    if (level) break;
   }
   const gradientNorm = maxAbs(g);
-  // Stalled with a gradient a thousand times below the start's: the objective's own rounding
+  // Stalled with a gradient within a thousand times the goal: the objective's own rounding
   // hides any further decrease, so this is the minimum as far as doubles can tell.
-  const converged = gradientNorm <= stop || (stalled && gradientNorm <= 1e3 * stop);
+  const converged = gradientNorm <= stop || level || (stalled && gradientNorm <= 1e3 * stop);
   return { x, value: fx, gradientNorm, iterations, converged };
 }
 
@@ -226,14 +243,13 @@ function lineSearch(
  * OWL-QN (Andrew & Gao, ICML 2007): L-BFGS for f(x) + Σ |x_i| over the coordinates `penalized`
  * marks, f smooth and convex. Directions come from the pseudo-gradient, are kept in its
  * orthant, and every step is projected back onto the orthant it started in, so coefficients
- * reach exactly zero. It stops when the pseudo-gradient's largest component is at most
- * `tolerance` times the start's (or 1).
+ * reach exactly zero. It stops by the same rule as `minimize`, on the pseudo-gradient.
  */
 export function minimizeL1(
   f: Objective,
   start: Float64Array,
   penalized: Uint8Array,
-  options: { maxIterations: number; tolerance: number; memory?: number },
+  options: StopRule,
 ): Minimum {
   const n = start.length;
   const memory = options.memory ?? 10;
@@ -256,7 +272,8 @@ export function minimizeL1(
   let fx = f(x, g) + l1(x);
   const pg = new Float64Array(n);
   pseudo(x, g, pg);
-  const stop = options.tolerance * Math.max(1, maxAbs(pg));
+  const stop = options.gradient;
+  let level = false;
   const history = new History(memory);
   const d = new Float64Array(n);
   const xNew = new Float64Array(n);
@@ -294,10 +311,12 @@ export function minimizeL1(
     history.remember(x, xNew, g, gNew);
     x = Float64Array.from(xNew);
     g = Float64Array.from(gNew);
+    level = flat(options, fx, fNew);
     fx = fNew;
     pseudo(x, g, pg);
+    if (level) break;
   }
   const gradientNorm = maxAbs(pg);
-  const converged = gradientNorm <= stop || (stalled && gradientNorm <= 1e3 * stop);
+  const converged = gradientNorm <= stop || level || (stalled && gradientNorm <= 1e3 * stop);
   return { x, value: fx, gradientNorm, iterations, converged };
 }

@@ -85,6 +85,7 @@ export function fitLogistic(
   C: number,
   maxIterations: number,
   penalty: 'l2' | 'l1' = 'l2',
+  tolerance = 1e-4,
 ): { coef: number[]; intercept: number[]; minimum: Minimum } {
   const { x, rows: n, width: m } = d;
   const k = classes > 2 ? classes : 1;
@@ -171,8 +172,17 @@ export function fitLogistic(
     }
     return loss;
   };
-  // OWL-QN's last digits come slowly as coefficients settle at zero: it stops 100 times sooner.
-  const options = { maxIterations, tolerance: penalty === 'l2' ? 1e-9 : 1e-7 };
+  // The objective is C · Σ wᵢ lossᵢ + ½‖coef‖², scikit-learn's mean loss + ½‖coef‖² / (C · Σ wᵢ)
+  // times C · Σ wᵢ: its rule (SciPy's L-BFGS-B with gtol = tol, ftol = 64 ε on that mean
+  // objective) is this one in that unit.
+  let unit = 0;
+  for (let i = 0; i < n; i++) unit += cw[i]!;
+  const options = {
+    maxIterations,
+    gradient: tolerance * unit,
+    decrease: 64 * Number.EPSILON,
+    scale: unit,
+  };
   const minimum =
     penalty === 'l2'
       ? minimize(f, new Float64Array(size), options)
