@@ -7,19 +7,23 @@
  *   BENCH hyperband_speedup_vs_tpe_50k <ratio>  a generated 50,000 × 20 set (5 informative,
  *     5 redundant, 10 noise features, 3 classes): wall-clock seconds until a cross-family TPE
  *     search without early stopping reaches the target, divided by the same with Hyperband
- *     (median over seeds); the target is the best score either finds, less 0.5 point
+ *     (median over seeds); each search runs for the same time (a study's time limit), and the
+ *     target is the best score any of the three finds, less 0.5 point
  *   BENCH bohb_speedup_vs_tpe_50k <ratio>       the same for BOHB
  * The 50k searches run over the families whose trials fit this machine's time (decision
- * tree, logistic regression, naive Bayes, gradient-boosted trees) with a fixed budget of
- * trials; the figures say so.
+ * tree, logistic regression, naive Bayes, gradient-boosted trees); the figures say so.
  *   BENCH cash_time_to_target_ratio_vs_optuna_breast_cancer <ratio>  ours (TPE + Hyperband across
  *     families) against Optuna 3.1 (TPESampler + HyperbandPruner) driving scikit-learn 1.2, on
- *     the same folds and row orders, each one trial at a time in one process: our seconds to
- *     the target over theirs (median over seeds; below 1 is faster). Debian's python3-optuna and
+ *     the same folds and row orders, each one trial at a time in one process (ours on one
+ *     thread; scikit-learn's OpenMP and BLAS threads are not limited): our seconds to the
+ *     target over theirs (median over seeds; below 1 is faster). Debian's python3-optuna and
  *     python3-sklearn are installed with apt-get when missing.
- * CASH_SEEDS (2) and CASH_TRIALS_50K (24) set the seeds and the 50k budget; CASH_PART=families,
- * speedups or optuna runs one part; CASH_SEEDS_OPTUNA (10) and CASH_TRIALS_OPTUNA (60) the
- * seeds and budget against Optuna.
+ *   BENCH cash_time_to_target_ratio_vs_optuna_50k <ratio>  the same on the generated 50k set,
+ *     over the four families above, CASH_TRIALS_50K trials each side
+ * CASH_SEEDS (2) sets the seeds, CASH_SECONDS_50K (150) the time of each speedup search and
+ * CASH_TRIALS_50K (24) the trials of each side against Optuna on the 50k set; CASH_PART=families,
+ * speedups, optuna or optuna50k runs one part; CASH_SEEDS_OPTUNA (10) and CASH_TRIALS_OPTUNA
+ * (60) the seeds and budget against Optuna on breast cancer.
  */
 import { learnerFor } from '../../src/core/learners/registry';
 import type { AnyLearner } from '../../src/core/learners/learner';
@@ -50,7 +54,10 @@ interface Trace {
   best: number;
 }
 
-/** A study, one trial at a time, as the Search screen runs it (brackets, promotion, sampler). */
+/**
+ * A study, one trial at a time, as the Search screen runs it (brackets, promotion, sampler):
+ * `trials` trials, or fewer when `seconds` have passed (as a study's time limit stops it).
+ */
 async function study(
   data: SearchData,
   family: string,
@@ -60,6 +67,7 @@ async function study(
   trials: number,
   seed: number,
   name: string,
+  seconds = Infinity,
 ): Promise<Trace> {
   const history: Observation[] = [];
   const start = performance.now();
@@ -68,6 +76,7 @@ async function study(
   const rungsOf = (n: number) =>
     trialHalving(halving, bracketOf(name, n, bracketsOf(halving))).rungs;
   for (let number = 0; number < trials; number++) {
+    if (performance.now() - start >= seconds * 1000) break;
     const learnsFrom =
       halving.hyperband && sampler !== 'bohb'
         ? sameBracket(halving, name, history, number)
@@ -211,44 +220,52 @@ async function singleVsAcross(): Promise<void> {
   );
 }
 
+/** The generated 50k set prepared for a search (5 folds). */
+async function generatedSearch(): Promise<SearchData> {
+  return prepareSearch(await classificationContent(generated(50_000, 7), 'y', 'generated.csv'), {
+    folds: 5,
+    testFraction: 0.2,
+    seed: 0,
+  });
+}
+
+/** The families whose trials on the 50k set fit this machine's time. */
+const FAMILIES_50K = ['decision-tree', 'logistic-regression', 'naive-bayes', 'gradient-boosting'];
+
 async function speedups(): Promise<void> {
   missed.count = 0;
-  const data = prepareSearch(
-    await classificationContent(generated(50_000, 7), 'y', 'generated.csv'),
-    {
-      folds: 5,
-      testFraction: 0.2,
-      seed: 0,
-    },
-  );
-  const families = ['decision-tree', 'logistic-regression', 'naive-bayes', 'gradient-boosting'];
+  const data = await generatedSearch();
   const space = acrossFamilies(
-    Object.fromEntries(families.map((f) => [f, learnerFor(f).defaultSpace('classification')])),
+    Object.fromEntries(FAMILIES_50K.map((f) => [f, learnerFor(f).defaultSpace('classification')])),
   );
-  const trials = Number(process.env['CASH_TRIALS_50K'] ?? 24);
+  // Each search gets the same time, as a study's time limit gives it: a trial count would give
+  // the searches that stop trials early less time to find a better model.
+  const seconds = Number(process.env['CASH_SECONDS_50K'] ?? 150);
   const hb: Halving = { ...sha(3, 3), hyperband: true };
   const tpeOverHb: number[] = [];
   const tpeOverBohb: number[] = [];
+  const run = (sampler: SamplerKind, halving: Halving, seed: number) =>
+    study(data, ANY_FAMILY, space, sampler, halving, 10_000, seed, `s${seed}`, seconds);
   for (let seed = 1; seed <= SEEDS; seed++) {
-    const tpe = await study(data, ANY_FAMILY, space, 'tpe', NO_PRUNING, trials, seed, `s${seed}`);
-    const hyper = await study(data, ANY_FAMILY, space, 'tpe', hb, trials, seed, `s${seed}`);
-    const bohb = await study(data, ANY_FAMILY, space, 'bohb', hb, trials, seed, `s${seed}`);
+    const tpe = await run('tpe', NO_PRUNING, seed);
+    const hyper = await run('tpe', hb, seed);
+    const bohb = await run('bohb', hb, seed);
     const target = Math.max(tpe.best, hyper.best, bohb.best) - 0.005;
     const a = timeTo(tpe, target);
     const b = timeTo(hyper, target);
     const c = timeTo(bohb, target);
     console.log(
-      `  seed ${seed}: target ${target.toFixed(4)}; TPE ${a.toFixed(1)} s (${tpe.points.at(-1)!.s.toFixed(0)} s in all), Hyperband ${b.toFixed(1)} s (${hyper.points.at(-1)!.s.toFixed(0)} s), BOHB ${c.toFixed(1)} s (${bohb.points.at(-1)!.s.toFixed(0)} s)`,
+      `  seed ${seed}: target ${target.toFixed(4)}; TPE ${a.toFixed(1)} s (best ${tpe.best.toFixed(4)}, ${tpe.points.length} trials), Hyperband ${b.toFixed(1)} s (best ${hyper.best.toFixed(4)}, ${hyper.points.length} trials), BOHB ${c.toFixed(1)} s (best ${bohb.best.toFixed(4)}, ${bohb.points.length} trials)`,
     );
     tpeOverHb.push(a / b);
     tpeOverBohb.push(a / c);
   }
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : String(x));
   console.log(
-    `BENCH hyperband_speedup_vs_tpe_50k ${fmt(median(tpeOverHb))} (median of ${SEEDS} seeds, ${trials} trials each; TPE time to target / TPE + Hyperband time; ${missed.count} searches never reached the target and count with their whole time)`,
+    `BENCH hyperband_speedup_vs_tpe_50k ${fmt(median(tpeOverHb))} (median of ${SEEDS} seeds, ${seconds} s each; TPE time to target / TPE + Hyperband time; ${missed.count} searches never reached the target and count with their whole time)`,
   );
   console.log(
-    `BENCH bohb_speedup_vs_tpe_50k ${fmt(median(tpeOverBohb))} (median of ${SEEDS} seeds, ${trials} trials each)`,
+    `BENCH bohb_speedup_vs_tpe_50k ${fmt(median(tpeOverBohb))} (median of ${SEEDS} seeds, ${seconds} s each)`,
   );
 }
 
@@ -377,16 +394,18 @@ print(json.dumps(out))
 
 /**
  * Ours against Optuna 3.1 (TPESampler with HyperbandPruner, ask and tell) driving scikit-learn
- * 1.2 on breast cancer: the same space across the families scikit-learn has, the same folds,
- * the same seeded row orders for the rungs; each side one trial at a time in one process.
+ * 1.2: the same space across the given families, the same folds, the same seeded row orders
+ * for the rungs; each side one trial at a time in one process.
  */
-async function againstOptuna(): Promise<void> {
+async function againstOptuna(
+  name: string,
+  data: SearchData,
+  spaces: Record<string, SearchSpace>,
+  trials: number,
+  count: number,
+): Promise<void> {
   missed.count = 0;
-  ensureOptuna();
-  ensureSklearn();
-  const { data, families, spaces } = await breastCancer();
-  const trials = Number(process.env['CASH_TRIALS_OPTUNA'] ?? 60);
-  const count = Number(process.env['CASH_SEEDS_OPTUNA'] ?? 10);
+  const families = Object.keys(spaces);
   const seeds = Array.from({ length: count }, (_, i) => i + 1);
   const { set } = data.prep;
   const p = set.features;
@@ -420,9 +439,10 @@ async function againstOptuna(): Promise<void> {
       seed,
       `s${seed}`,
     );
+    const trace = theirs.find((t) => t.seed === seed)!.trace;
     const other: Trace = {
-      points: theirs.find((t) => t.seed === seed)!.trace.map(([s, best]) => ({ s, best })),
-      best: Math.max(...theirs.find((t) => t.seed === seed)!.trace.map(([, b]) => b)),
+      points: trace.map(([s, best]) => ({ s, best })),
+      best: Math.max(...trace.map(([, b]) => b)),
     };
     const target = Math.max(ours.best, other.best) - 0.005;
     const a = timeTo(ours, target);
@@ -433,12 +453,39 @@ async function againstOptuna(): Promise<void> {
     ratios.push(a / b);
   }
   console.log(
-    `BENCH cash_time_to_target_ratio_vs_optuna_breast_cancer ${median(ratios).toFixed(2)} (median of ${count} seeds, ${trials} trials, TPE + Hyperband each side, one process each; ours / theirs; ${missed.count} searches never reached the target and count with their whole time)`,
+    `BENCH cash_time_to_target_ratio_vs_optuna_${name} ${median(ratios).toFixed(2)} (median of ${count} seeds, ${trials} trials over ${families.length} families, TPE + Hyperband each side, one trial at a time each side, ours on one thread, scikit-learn with its own threads; ours / theirs; ${missed.count} searches never reached the target and count with their whole time)`,
   );
 }
 
-// CASH_PART=families, speedups or optuna runs one part.
+async function optunaBreastCancer(): Promise<void> {
+  const { data, spaces } = await breastCancer();
+  await againstOptuna(
+    'breast_cancer',
+    data,
+    spaces,
+    Number(process.env['CASH_TRIALS_OPTUNA'] ?? 60),
+    Number(process.env['CASH_SEEDS_OPTUNA'] ?? 10),
+  );
+}
+
+async function optunaGenerated(): Promise<void> {
+  const data = await generatedSearch();
+  await againstOptuna(
+    '50k',
+    data,
+    Object.fromEntries(FAMILIES_50K.map((f) => [f, learnerFor(f).defaultSpace('classification')])),
+    Number(process.env['CASH_TRIALS_50K'] ?? 24),
+    SEEDS,
+  );
+}
+
+// CASH_PART=families, speedups, optuna or optuna50k runs one part.
 const part = process.env['CASH_PART'];
+if (part === undefined || part === 'optuna' || part === 'optuna50k') {
+  ensureOptuna();
+  ensureSklearn();
+}
 if (!part || part === 'families') await singleVsAcross();
 if (!part || part === 'speedups') await speedups();
-if (!part || part === 'optuna') await againstOptuna();
+if (!part || part === 'optuna') await optunaBreastCancer();
+if (!part || part === 'optuna50k') await optunaGenerated();
