@@ -39,9 +39,9 @@ import { fitLogistic, fitRidge, fitSvm } from './solve';
 
 export const LINEAR_TRAINER_VERSION = '1';
 /**
- * Logistic regression's own. 2: it stops as scikit-learn's does (the mean loss's largest
- * gradient component at most 1e-4, its tol); 1 went on until the gradient was 10⁻⁹ of the
- * start's (10⁻⁷ with L1).
+ * Logistic regression's own. 2: it stops by scikit-learn's rule (the mean loss's largest
+ * gradient component at most `LOGISTIC_TOLERANCE`, or SciPy's ftol); 1 went on until the
+ * gradient was 10⁻⁹ of the start's (10⁻⁷ with L1).
  */
 export const LOGISTIC_TRAINER_VERSION = '2';
 
