@@ -135,12 +135,23 @@ export function fitPipeline(
   const missing: number[] = [];
   const onehot: FittedPipeline['onehot'] = { from: [], code: [] };
   const present = new Float64Array(rows.length);
-  for (let j = 0; j < p; j++) {
-    let n = 0;
-    for (const r of rows) {
-      const xv = x[r * p + j]!;
-      if (xv === xv) present[n++] = xv;
+  // Each column's count and sum of present values, in row order, from one pass over the rows
+  // (the same additions, in the same order, as a pass down each column).
+  const counts = new Float64Array(p);
+  const sums = new Float64Array(p);
+  for (const r of rows) {
+    for (let j = 0, at = r * p; j < p; j++, at++) {
+      const xv = x[at]!;
+      if (xv === xv) {
+        counts[j]!++;
+        sums[j]! += xv;
+      }
     }
+  }
+  const m = rows.length;
+  const scaled: number[] = [];
+  for (let j = 0; j < p; j++) {
+    const n = counts[j]!;
     const hasMissing = n < rows.length;
     if (params.indicator === 'yes' && hasMissing) missing.push(j);
     const k = cats[j] ?? 0;
@@ -151,37 +162,70 @@ export function fitPipeline(
       }
       continue;
     }
-    // Sorted only when the fill needs an order (a median or a most frequent value).
+    // The present values, sorted, only when the fill needs an order (a median or a most
+    // frequent value).
     const needsOrder = k > 0 || params.impute === 'most_frequent' || params.impute === 'median';
-    const sorted = needsOrder ? present.slice(0, n).sort() : present.subarray(0, n);
     let fill = 0;
-    if (n > 0) {
-      if (k > 0 || params.impute === 'most_frequent') fill = mostFrequent(sorted);
-      else if (params.impute === 'median') fill = median(sorted);
-      else if (params.impute === 'constant') fill = params.fillValue;
-      else fill = sorted.reduce((a, b) => a + b, 0) / n;
-    } else if (params.impute === 'constant') fill = params.fillValue;
     let center = 0;
     let scale = 1;
-    if (params.scale === 'standard') {
-      // The mean and (population) standard deviation of the imputed column, as StandardScaler.
-      const m = rows.length;
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += sorted[i]!;
-      sum += (m - n) * fill;
-      center = sum / m;
-      let ss = 0;
-      for (let i = 0; i < n; i++) ss += (sorted[i]! - center) ** 2;
-      ss += (m - n) * (fill - center) ** 2;
-      const sd = Math.sqrt(ss / m);
-      scale = sd > 1e-12 * Math.max(1, Math.abs(center)) ? sd : 1;
+    if (needsOrder) {
+      let i = 0;
+      for (const r of rows) {
+        const xv = x[r * p + j]!;
+        if (xv === xv) present[i++] = xv;
+      }
+      const sorted = present.slice(0, n).sort();
+      if (n > 0)
+        fill = k > 0 || params.impute === 'most_frequent' ? mostFrequent(sorted) : median(sorted);
+      else if (params.impute === 'constant') fill = params.fillValue;
+      if (params.scale === 'standard') [center, scale] = standardOf(sorted, m, fill);
+    } else {
+      if (params.impute === 'constant') fill = params.fillValue;
+      else if (n > 0) fill = sums[j]! / n;
+      if (params.scale === 'standard') {
+        // The mean of the imputed column, as StandardScaler (its deviation below).
+        center = (sums[j]! + (m - n) * fill) / m;
+        scaled.push(values.from.length);
+      }
     }
     values.from.push(j);
     values.fill.push(fill);
     values.center.push(center);
     values.scale.push(scale);
   }
+  if (scaled.length > 0) {
+    // The (population) standard deviation of each imputed column, in row order as above.
+    const ss = new Float64Array(p);
+    const { from, center } = values;
+    for (const r of rows) {
+      for (const v of scaled) {
+        const xv = x[r * p + from[v]!]!;
+        if (xv === xv) ss[v]! += (xv - center[v]!) ** 2;
+      }
+    }
+    for (const v of scaled) {
+      const n = counts[from[v]!]!;
+      values.scale[v] = deviation(ss[v]!, m, n, values.fill[v]!, center[v]!);
+    }
+  }
   return { inputs: p, impute: params.impute, values, missing, onehot };
+}
+
+/** StandardScaler's scale from Σ (x − centre)² over the n present values of m (the rest `fill`). */
+function deviation(ss: number, m: number, n: number, fill: number, center: number): number {
+  const sd = Math.sqrt((ss + (m - n) * (fill - center) ** 2) / m);
+  return sd > 1e-12 * Math.max(1, Math.abs(center)) ? sd : 1;
+}
+
+/** The centre and scale of a column from its present values (in the order given), as StandardScaler. */
+function standardOf(present: Float64Array, m: number, fill: number): [number, number] {
+  const n = present.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += present[i]!;
+  const center = (sum + (m - n) * fill) / m;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (present[i]! - center) ** 2;
+  return [center, deviation(ss, m, n, fill, center)];
 }
 
 /** How many (rows, settings) designs a training set's memo keeps for the search's trials. */
@@ -219,7 +263,10 @@ export function fitDesign(
   const pipeline = fitPipeline(set, rows, params);
   const p = set.features;
   const x = new Float64Array(rows.length * p);
-  rows.forEach((r, i) => x.set(set.x.subarray(r * p, (r + 1) * p), i * p));
+  for (let i = 0, at = 0; i < rows.length; i++) {
+    const from = rows[i]! * p;
+    for (let j = 0; j < p; j++) x[at++] = set.x[from + j]!;
+  }
   const out = { pipeline, design: transform(pipeline, x, rows.length, p) };
   if (shared) {
     memo ??= new Map();
