@@ -216,7 +216,9 @@ describe('is the difference real', () => {
     await roc.getByRole('img', { name: 'ROC curves of the compared versions' }).waitFor();
     const legend = await roc.locator('figcaption').innerText();
     expect(legend).toMatch(/Iris baseline v1 \(AUC 0\.5\)/);
-    expect(legend).toMatch(/Iris tree v1 \(AUC (0\.9\d*|1)\)/);
+    // Far above guessing; how far depends on the 30 hold-out rows the session's seed drew (an
+    // unpruned tree's probabilities are 0 or 1, so a wrong row or two costs a few points).
+    expect(legend).toMatch(/Iris tree v1 \(AUC (0\.[89]\d*|1)\)/);
 
     const card = page.getByTestId('significance');
     // The base's own data version is chosen already.
