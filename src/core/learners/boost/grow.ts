@@ -145,7 +145,7 @@ export function growTree(
   /** Histogram buffers to reuse (the tree returns its own to it when it is done). */
   pool: Float64Array[] = [],
 ): CompactTree {
-  const { bins, edges } = binned;
+  const { bins, columns, edges } = binned;
   const p = features;
   const width = MAX_BINS + 1;
   const tree = emptyCompactTree();
@@ -161,37 +161,47 @@ export function growTree(
   };
   const used = options.features;
   const nUsed = used.length;
-  const everyFeature = nUsed === p;
+  /** The right side's rows while a leaf is partitioned. */
+  const aside = new Int32Array(n);
+  /** Per bin, 1 when the split being made sends it left. */
+  const goesLeft = new Uint8Array(width);
+  // Each feature's bins start at `f · width · 3` (gradient, hessian, count per bin).
+  const offsets = Int32Array.from(used, (f) => f * width * 3);
   const histogram = (start: number, end: number): Float64Array => {
     const hist = pool.pop()?.fill(0) ?? new Float64Array(p * width * 3);
+    const odd = nUsed & 1;
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
       const gr = g[r]!;
       const hr = h[r]!;
       const row = r * p;
-      if (everyFeature) {
-        for (let f = 0, base = 0; f < p; f++, base += width) {
-          const at = (base + bins[row + f]!) * 3;
-          hist[at]! += gr;
-          hist[at + 1]! += hr;
-          hist[at + 2]!++;
-        }
-      } else {
-        for (let j = 0; j < nUsed; j++) {
-          const f = used[j]!;
-          const at = (f * width + bins[row + f]!) * 3;
-          hist[at]! += gr;
-          hist[at + 1]! += hr;
-          hist[at + 2]!++;
-        }
+      // Two features a step: their six sums are independent, so they overlap (a fifth faster).
+      let j = 0;
+      for (; j + 1 < nUsed; j += 2) {
+        const a = offsets[j]! + bins[row + used[j]!]! * 3;
+        const b = offsets[j + 1]! + bins[row + used[j + 1]!]! * 3;
+        hist[a]! += gr;
+        hist[b]! += gr;
+        hist[a + 1]! += hr;
+        hist[b + 1]! += hr;
+        hist[a + 2]!++;
+        hist[b + 2]!++;
+      }
+      if (odd) {
+        const a = offsets[j]! + bins[row + used[j]!]! * 3;
+        hist[a]! += gr;
+        hist[a + 1]! += hr;
+        hist[a + 2]!++;
       }
     }
     return hist;
   };
+  /** Whether a leaf may split at all: rows enough for two sides, and above the depth limit. */
+  const splittable = (leaf: Leaf): boolean =>
+    leaf.end - leaf.start >= 2 * options.minSamplesLeaf &&
+    (options.maxDepth === null || leaf.depth < options.maxDepth);
   const bestSplit = (leaf: Leaf): Split | null => {
     const n = leaf.end - leaf.start;
-    if (n < 2 * options.minSamplesLeaf) return null;
-    if (options.maxDepth !== null && leaf.depth >= options.maxDepth) return null;
     const { l2, minHessian, minSamplesLeaf } = options;
     const parent = (leaf.g * leaf.g) / (leaf.h + l2);
     let best: Split | null = null;
@@ -262,7 +272,7 @@ export function growTree(
     hist: histogram(0, n),
     split: null,
   };
-  root.split = bestSplit(root);
+  root.split = options.maxLeaves > 1 && splittable(root) ? bestSplit(root) : null;
   const open: Leaf[] = [root];
   const done: Leaf[] = [];
   let leaves = 1;
@@ -274,21 +284,24 @@ export function growTree(
     if (k < 0) break;
     const leaf = open.splice(k, 1)[0]!;
     const s = leaf.split!;
-    // Partition the leaf's rows: left first.
+    // Partition the leaf's rows, keeping their order on each side (left first): the rows of
+    // every leaf stay ascending, so reading their bins and gradients walks memory forwards.
+    // Without a branch (which side a row goes is a coin toss to the processor): each row is
+    // written to both sides, and only its own side moves on.
+    const column = columns[s.feature]!;
+    for (let b = 0; b < width; b++) goesLeft[b] = b <= s.bin ? 1 : 0;
+    goesLeft[MISSING] = s.missingLeft ? 1 : 0;
     let li = leaf.start;
-    let ri = leaf.end - 1;
-    const column = binned.columns[s.feature]!;
-    while (li <= ri) {
-      const bin = column[rows[li]!]!;
-      const left = bin === MISSING ? s.missingLeft : bin <= s.bin;
-      if (left) li++;
-      else {
-        const t = rows[li]!;
-        rows[li] = rows[ri]!;
-        rows[ri] = t;
-        ri--;
-      }
+    let rn = 0;
+    for (let i = leaf.start; i < leaf.end; i++) {
+      const r = rows[i]!;
+      const left = goesLeft[column[r]!]!;
+      rows[li] = r;
+      aside[rn] = r;
+      li += left;
+      rn += 1 - left;
     }
+    rows.set(aside.subarray(0, rn), li);
     const mid = li;
     const e = edges[s.feature]!;
     const node = leaf.node;
@@ -319,18 +332,27 @@ export function growTree(
     };
     tree.left[node] = left.node;
     tree.right[node] = right.node;
-    // The smaller side's histogram is counted; the other is the parent's minus it.
+    leaves++;
+    // Histograms only for a side that may split again: at the deepest level, half of a full
+    // tree's splits, none is needed. The smaller side's is counted (when either needs one); the
+    // other is the parent's minus it.
+    const more = leaves < options.maxLeaves;
     const [small, big] =
       left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
-    const counted = histogram(small.start, small.end);
-    const rest = leaf.hist;
-    for (let i = 0; i < rest.length; i++) rest[i]! -= counted[i]!;
-    small.hist = counted;
-    big.hist = rest;
-    left.split = bestSplit(left);
-    right.split = bestSplit(right);
+    const smallSplits = more && splittable(small);
+    const bigSplits = more && splittable(big);
+    if (smallSplits || bigSplits) {
+      const counted = histogram(small.start, small.end);
+      small.hist = counted;
+      const rest = leaf.hist;
+      if (bigSplits) {
+        for (let i = 0; i < rest.length; i++) rest[i]! -= counted[i]!;
+        big.hist = rest;
+      } else pool.push(rest);
+    } else pool.push(leaf.hist);
+    small.split = smallSplits ? bestSplit(small) : null;
+    big.split = bigSplits ? bestSplit(big) : null;
     open.push(left, right);
-    leaves++;
   }
   for (const leaf of [...open, ...done]) {
     if (leaf.hist.length === p * width * 3) pool.push(leaf.hist);

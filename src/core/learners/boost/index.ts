@@ -242,10 +242,13 @@ function lossAndGradients(
         h[0]![r] = Math.max(p * (1 - p), 1e-16);
       }
     } else {
-      let m = -Infinity;
-      for (let c = 0; c < k; c++) m = Math.max(m, raw[r * k + c]!);
+      const o = r * k;
+      let top = 0;
+      for (let c = 1; c < k; c++) if (raw[o + c]! > raw[o + top]!) top = c;
+      const m = raw[o + top]!;
       let z = 0;
-      for (let c = 0; c < k; c++) z += e[c] = Math.exp(raw[r * k + c]! - m);
+      // e^0 is 1: the largest score needs no exponential.
+      for (let c = 0; c < k; c++) z += e[c] = c === top ? 1 : Math.exp(raw[o + c]! - m);
       s += m + Math.log(z) - raw[r * k + y[r]!]!;
       if (g && h)
         for (let c = 0; c < k; c++) {
