@@ -4,7 +4,7 @@ import { buildContent, type DatasetContent } from '../../src/core/data/content';
 import { suggestSchema } from '../../src/core/data/infer';
 import { parseTable } from '../../src/core/data/parse';
 import { gradientBoosting } from '../../src/core/learners/boost';
-import { binSet } from '../../src/core/learners/boost/grow';
+import { binSet, growTree, rootHistograms } from '../../src/core/learners/boost/grow';
 import { decisionTree } from '../../src/core/learners/tree';
 import { seededRandom } from '../../src/core/random';
 import { trainingSet } from '../../src/core/train/model';
@@ -117,6 +117,49 @@ describe('gradient-boosted trees', () => {
       }
       expect(right / set.rows).toBeGreaterThan(0.9);
       expect(fitted.trees.length).toBe(30 * (k > 2 ? k : 1));
+    }
+  });
+
+  it('grows the same tree from a root counted with the other classes as from its own', () => {
+    for (const k of [3, 4]) {
+      const r = seededRandom(k);
+      const rows = 300;
+      const p = 4;
+      const x = new Float64Array(rows * p).map(() => (r() < 0.05 ? NaN : Math.round(r() * 500)));
+      const set = { x, rows, features: p, y: new Float64Array(rows), classes: k };
+      const subset = Int32Array.from({ length: 250 }, (_, i) => i + 50);
+      const binned = binSet(set, subset);
+      const g = Array.from({ length: k }, () => new Float64Array(rows).map(() => r() - 0.5));
+      const h = Array.from({ length: k }, () => new Float64Array(rows).map(() => r() / 4));
+      const options = {
+        maxLeaves: 16,
+        maxDepth: 5,
+        minSamplesLeaf: 5,
+        l2: 0,
+        learningRate: 0.1,
+        features: Int32Array.from({ length: p }, (_, f) => f),
+        minHessian: 1e-3,
+      };
+      const roots = rootHistograms(binned, p, subset, g, h, []);
+      for (let c = 0; c < k; c++) {
+        const grow = (root?: Float64Array) =>
+          growTree(
+            binned,
+            p,
+            Int32Array.from(subset),
+            subset.length,
+            g[c]!,
+            h[c]!,
+            options,
+            new Float64Array(p),
+            undefined,
+            [],
+            root,
+          );
+        const own = grow();
+        expect(own.feature.filter((f) => f >= 0).length).toBeGreaterThan(3);
+        expect(grow(roots[c])).toEqual(own);
+      }
     }
   });
 

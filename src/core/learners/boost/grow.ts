@@ -129,7 +129,7 @@ const leafValue = (g: number, h: number, l2: number): number => -g / (h + l2);
 /**
  * One tree on the rows `rows[0 … n)` (reordered in place as leaves split), fitted to the
  * gradients `g` and hessians `h`. `gains` gets each feature's split gains added; `update`, when
- * given, each trained row's leaf value.
+ * given, each trained row's leaf value added to its score.
  */
 export function growTree(
   binned: Binned,
@@ -140,10 +140,12 @@ export function growTree(
   h: Float64Array,
   options: GrowOptions,
   gains: Float64Array,
-  /** When given, each training row's leaf value is added to it. */
-  update?: Float64Array,
+  /** Scores, row `r`'s at `r · stride + offset`: each training row's leaf value is added. */
+  update?: { scores: Float64Array; stride: number; offset: number },
   /** Histogram buffers to reuse (the tree returns its own to it when it is done). */
   pool: Float64Array[] = [],
+  /** The root's histogram, when counted already (`rootHistograms`); taken over by the tree. */
+  rootHist?: Float64Array,
 ): CompactTree {
   const { bins, columns, edges } = binned;
   const p = features;
@@ -269,7 +271,7 @@ export function growTree(
     depth: 0,
     g: G,
     h: H,
-    hist: histogram(0, n),
+    hist: rootHist ?? histogram(0, n),
     split: null,
   };
   root.split = options.maxLeaves > 1 && splittable(root) ? bestSplit(root) : null;
@@ -359,7 +361,10 @@ export function growTree(
     const value = options.learningRate * leafValue(leaf.g, leaf.h, options.l2);
     tree.value[leaf.node] = value;
     // The rows it trained on know their leaf already: no walk down the tree for them.
-    if (update) for (let i = leaf.start; i < leaf.end; i++) update[rows[i]!]! += value;
+    if (update) {
+      const { scores, stride, offset } = update;
+      for (let i = leaf.start; i < leaf.end; i++) scores[rows[i]! * stride + offset]! += value;
+    }
   }
   return renumber(tree);
 }
@@ -390,6 +395,74 @@ function renumber(t: CompactTree): CompactTree {
     value: pick('value'),
   };
   return out;
+}
+
+/**
+ * The root histograms of the trees of one round (one per class), in one pass over the rows:
+ * a row's bins are read once for all of them, and its count added once. Every feature is
+ * counted. Sums are made in the rows' order, as `growTree` makes them: the same numbers.
+ */
+export function rootHistograms(
+  binned: Binned,
+  features: number,
+  rows: Int32Array,
+  g: readonly Float64Array[],
+  h: readonly Float64Array[],
+  pool: Float64Array[],
+): Float64Array[] {
+  const { bins } = binned;
+  const p = features;
+  const k = g.length;
+  const width = MAX_BINS + 1;
+  // Per bin: the k classes' gradient and hessian sums, then the count.
+  const stride = 2 * k + 1;
+  const all = new Float64Array(p * width * stride);
+  const gh = new Float64Array(2 * k);
+  if (k === 3) {
+    // The common case with the six sums in locals.
+    const [g0, g1, g2] = g as [Float64Array, Float64Array, Float64Array];
+    const [h0, h1, h2] = h as [Float64Array, Float64Array, Float64Array];
+    for (const r of rows) {
+      const a = g0[r]!;
+      const b = h0[r]!;
+      const c = g1[r]!;
+      const d = h1[r]!;
+      const e = g2[r]!;
+      const q = h2[r]!;
+      const row = r * p;
+      for (let f = 0, base = 0; f < p; f++, base += width) {
+        const at = (base + bins[row + f]!) * stride;
+        all[at]! += a;
+        all[at + 1]! += b;
+        all[at + 2]! += c;
+        all[at + 3]! += d;
+        all[at + 4]! += e;
+        all[at + 5]! += q;
+        all[at + 6]!++;
+      }
+    }
+  } else
+    for (const r of rows) {
+      for (let c = 0; c < k; c++) {
+        gh[2 * c] = g[c]![r]!;
+        gh[2 * c + 1] = h[c]![r]!;
+      }
+      const row = r * p;
+      for (let f = 0, base = 0; f < p; f++, base += width) {
+        const at = (base + bins[row + f]!) * stride;
+        for (let j = 0; j < 2 * k; j++) all[at + j]! += gh[j]!;
+        all[at + 2 * k]!++;
+      }
+    }
+  return g.map((_, c) => {
+    const hist = pool.pop() ?? new Float64Array(p * width * 3);
+    for (let b = 0; b < p * width; b++) {
+      hist[b * 3] = all[b * stride + 2 * c]!;
+      hist[b * 3 + 1] = all[b * stride + 2 * c + 1]!;
+      hist[b * 3 + 2] = all[b * stride + 2 * k]!;
+    }
+    return hist;
+  });
 }
 
 /** A seeded subset of `share` of the features (at least one), in order. */

@@ -24,7 +24,7 @@ import {
 } from '../forest/compact';
 import { commonTags, type Fit, type Learner, type ParamSpec, type Prediction } from '../learner';
 import { TrainingError, type TrainingSet } from '../training';
-import { binSet, featureSubset, growTree } from './grow';
+import { binSet, featureSubset, growTree, rootHistograms } from './grow';
 import type { Boosted, BoostParams } from './model';
 
 export type { Boosted, BoostParams };
@@ -222,6 +222,7 @@ function lossAndGradients(
 ): number {
   if (rows.length === 0) return NaN;
   const y = set.y;
+  if (k === 3) return softmaxThree(raw, y, rows, g, h);
   const e = new Float64Array(k);
   let s = 0;
   for (const r of rows) {
@@ -256,6 +257,53 @@ function lossAndGradients(
           g[c]![r] = p - (y[r] === c ? 1 : 0);
           h[c]![r] = Math.max(p * (1 - p), 1e-16);
         }
+    }
+  }
+  return s / rows.length;
+}
+
+/**
+ * `lossAndGradients` for three classes, a row's scores in locals: the general loop's
+ * arithmetic in the same order (the same numbers), a fifth of the time less.
+ */
+function softmaxThree(
+  raw: Float64Array,
+  y: Float64Array,
+  rows: Int32Array,
+  g: Float64Array[] | null,
+  h: Float64Array[] | null,
+): number {
+  let s = 0;
+  for (const r of rows) {
+    const a = raw[r * 3]!;
+    const b = raw[r * 3 + 1]!;
+    const c = raw[r * 3 + 2]!;
+    let top = 0;
+    let m = a;
+    if (b > m) {
+      top = 1;
+      m = b;
+    }
+    if (c > m) {
+      top = 2;
+      m = c;
+    }
+    const ea = top === 0 ? 1 : Math.exp(a - m);
+    const eb = top === 1 ? 1 : Math.exp(b - m);
+    const ec = top === 2 ? 1 : Math.exp(c - m);
+    const z = 0 + ea + eb + ec;
+    const yr = y[r]!;
+    s += m + Math.log(z) - (yr === 0 ? a : yr === 1 ? b : c);
+    if (g && h) {
+      const pa = ea / z;
+      const pb = eb / z;
+      const pc = ec / z;
+      g[0]![r] = pa - (yr === 0 ? 1 : 0);
+      g[1]![r] = pb - (yr === 1 ? 1 : 0);
+      g[2]![r] = pc - (yr === 2 ? 1 : 0);
+      h[0]![r] = Math.max(pa * (1 - pa), 1e-16);
+      h[1]![r] = Math.max(pb * (1 - pb), 1e-16);
+      h[2]![r] = Math.max(pc * (1 - pc), 1e-16);
     }
   }
   return s / rows.length;
@@ -302,7 +350,6 @@ function fitBoosted(
   let best = Infinity;
   let sinceBest = 0;
   const scratch = new Int32Array(train.length);
-  const delta = new Float64Array(set.rows);
   const inTree = new Uint8Array(set.rows);
   const histograms: Float64Array[] = [];
   for (let round = 0; round < p.rounds; round++) {
@@ -314,6 +361,11 @@ function fitBoosted(
       const n = Math.max(2, Math.floor(p.subsample * train.length));
       rows = shuffle(Int32Array.from(train), random).subarray(0, n);
     }
+    // The round's trees all start from these rows: their roots are counted together.
+    const roots =
+      k > 1 && p.featureFraction >= 1
+        ? rootHistograms(binned, set.features, rows, g, h, histograms)
+        : null;
     for (let c = 0; c < k; c++) {
       scratch.set(rows);
       const tree = growTree(
@@ -333,13 +385,12 @@ function fitBoosted(
           minHessian: 1e-3,
         },
         gains,
-        delta,
+        { scores: raw, stride: k, offset: c },
         histograms,
+        roots?.[c],
       );
       trees.push(tree);
       // Rows this tree trained on got their leaf values while it grew; the others walk it.
-      for (const r of rows) raw[r * k + c]! += delta[r]!;
-      for (const r of rows) delta[r] = 0;
       if (rows.length < all.length) {
         inTree.fill(0);
         for (const r of rows) inTree[r] = 1;
