@@ -43,9 +43,15 @@ const SETTINGS = {
 
 const big = synthetic(50_000, 50);
 gradientBoosting.fit(synthetic(2000, 1), { ...SETTINGS, rounds: 5 }, { seed: 0 }); // warm up
-const t0 = performance.now();
-gradientBoosting.fit(big, SETTINGS, { seed: 1 });
-const oursMs = performance.now() - t0;
+// The machines are shared: each side's fastest of three fits, so a neighbour's burst in one
+// of them does not decide the ratio.
+const REPEATS = 3;
+let oursMs = Infinity;
+for (let i = 0; i < REPEATS; i++) {
+  const t0 = performance.now();
+  gradientBoosting.fit(big, SETTINGS, { seed: 1 });
+  oursMs = Math.min(oursMs, performance.now() - t0);
+}
 
 const splits = await sampleSplits();
 const ours = splits.map((c, i) => {
@@ -75,10 +81,13 @@ X = np.array(d["big"]["x"]); y = np.array(d["big"]["y"])
 def hgb():
     return HistGradientBoostingClassifier(max_iter=100, max_depth=6, max_leaf_nodes=64, min_samples_leaf=20, learning_rate=0.1, max_bins=255, early_stopping=False, random_state=0)
 out = {"cases": {}}
-t0 = time.perf_counter(); hgb().fit(X, y); out["sklearn"] = (time.perf_counter() - t0) * 1000
-t0 = time.perf_counter()
-xgboost.XGBClassifier(n_estimators=100, max_depth=6, learning_rate=0.1, tree_method="hist", max_bin=255, nthread=1, random_state=0).fit(X, y)
-out["xgboost"] = (time.perf_counter() - t0) * 1000
+def fastest(fit):
+    best = float("inf")
+    for _ in range(${REPEATS}):
+        t0 = time.perf_counter(); fit(); best = min(best, (time.perf_counter() - t0) * 1000)
+    return best
+out["sklearn"] = fastest(lambda: hgb().fit(X, y))
+out["xgboost"] = fastest(lambda: xgboost.XGBClassifier(n_estimators=100, max_depth=6, learning_rate=0.1, tree_method="hist", max_bin=255, nthread=1, random_state=0).fit(X, y))
 for c in d["cases"]:
     m = hgb().fit(np.array(c["xTrain"]), np.array(c["yTrain"]))
     out["cases"][c["name"]] = float((m.predict(np.array(c["xTest"])) == np.array(c["yTest"])).mean())
@@ -93,7 +102,7 @@ const sk = runPython<{
 }>(script, dataFile, { OMP_NUM_THREADS: '1' });
 const delta = ours.reduce((a, o) => a + (o.acc - sk.cases[o.name]!) * 100, 0) / ours.length;
 console.log(
-  `BENCH boost_fit_50k_ratio_vs_sklearn_hist ${(oursMs / sk.sklearn).toFixed(2)} (ours ${(oursMs / 1000).toFixed(1)} s / scikit-learn ${sklearnVersion()} ${(sk.sklearn / 1000).toFixed(1)} s, one thread)`,
+  `BENCH boost_fit_50k_ratio_vs_sklearn_hist ${(oursMs / sk.sklearn).toFixed(2)} (ours ${(oursMs / 1000).toFixed(1)} s / scikit-learn ${sklearnVersion()} ${(sk.sklearn / 1000).toFixed(1)} s, one thread, each the fastest of ${REPEATS})`,
 );
 console.log(
   `BENCH boost_fit_50k_ratio_vs_xgboost_hist ${(oursMs / sk.xgboost).toFixed(2)} (ours / xgboost ${sk.xgboost_version} ${(sk.xgboost / 1000).toFixed(1)} s, one thread)`,
