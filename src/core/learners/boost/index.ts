@@ -211,6 +211,7 @@ function predictBoosted(
 /**
  * The mean loss of the current raw scores on `rows` (half squared error, or log loss) and,
  * when `g` and `h` are given, each row's gradient and hessian, from the same exponentials.
+ * `raw` is class by class: row `r`'s score of class `c` at `c · set.rows + r`.
  */
 function lossAndGradients(
   set: TrainingSet,
@@ -222,7 +223,8 @@ function lossAndGradients(
 ): number {
   if (rows.length === 0) return NaN;
   const y = set.y;
-  if (k === 3) return softmaxThree(raw, y, rows, g, h);
+  const n = set.rows;
+  if (k === 3) return softmaxThree(raw, n, y, rows, g, h);
   const e = new Float64Array(k);
   let s = 0;
   for (const r of rows) {
@@ -243,14 +245,13 @@ function lossAndGradients(
         h[0]![r] = Math.max(p * (1 - p), 1e-16);
       }
     } else {
-      const o = r * k;
       let top = 0;
-      for (let c = 1; c < k; c++) if (raw[o + c]! > raw[o + top]!) top = c;
-      const m = raw[o + top]!;
+      for (let c = 1; c < k; c++) if (raw[c * n + r]! > raw[top * n + r]!) top = c;
+      const m = raw[top * n + r]!;
       let z = 0;
       // e^0 is 1: the largest score needs no exponential.
-      for (let c = 0; c < k; c++) z += e[c] = c === top ? 1 : Math.exp(raw[o + c]! - m);
-      s += m + Math.log(z) - raw[r * k + y[r]!]!;
+      for (let c = 0; c < k; c++) z += e[c] = c === top ? 1 : Math.exp(raw[c * n + r]! - m);
+      s += m + Math.log(z) - raw[y[r]! * n + r]!;
       if (g && h)
         for (let c = 0; c < k; c++) {
           const p = e[c]! / z;
@@ -268,6 +269,7 @@ function lossAndGradients(
  */
 function softmaxThree(
   raw: Float64Array,
+  n: number,
   y: Float64Array,
   rows: Int32Array,
   g: Float64Array[] | null,
@@ -275,9 +277,9 @@ function softmaxThree(
 ): number {
   let s = 0;
   for (const r of rows) {
-    const a = raw[r * 3]!;
-    const b = raw[r * 3 + 1]!;
-    const c = raw[r * 3 + 2]!;
+    const a = raw[r]!;
+    const b = raw[n + r]!;
+    const c = raw[2 * n + r]!;
     let top = 0;
     let m = a;
     if (b > m) {
@@ -339,8 +341,9 @@ function fitBoosted(
     else for (const s of share) base.push(Math.log(s));
   }
   const binned = binSet(set, train);
+  // Class by class (each class's scores together, where a tree adds its leaf values).
   const raw = new Float64Array(set.rows * k);
-  for (let r = 0; r < set.rows; r++) for (let c = 0; c < k; c++) raw[r * k + c] = base[c]!;
+  for (let c = 0; c < k; c++) raw.fill(base[c]!, c * set.rows, (c + 1) * set.rows);
   const g = Array.from({ length: k }, () => new Float64Array(set.rows));
   const h = Array.from({ length: k }, () => new Float64Array(set.rows));
   const gains = new Float64Array(set.features);
@@ -385,7 +388,7 @@ function fitBoosted(
           minHessian: 1e-3,
         },
         gains,
-        { scores: raw, stride: k, offset: c },
+        { scores: raw, stride: 1, offset: c * set.rows },
         histograms,
         roots?.[c],
       );
@@ -395,7 +398,8 @@ function fitBoosted(
         inTree.fill(0);
         for (const r of rows) inTree[r] = 1;
         for (const r of all)
-          if (!inTree[r]) raw[r * k + c]! += tree.value[leafOf(tree, set.x, r * set.features)]!;
+          if (!inTree[r])
+            raw[c * set.rows + r]! += tree.value[leafOf(tree, set.x, r * set.features)]!;
       }
     }
     if (stop) {
