@@ -1,6 +1,5 @@
 /** Small, real records for tests: a data set built in memory and a version trained on it. */
 import { versionDraft } from '../../src/app/training';
-import { readFileSync } from 'node:fs';
 import { buildContent, type DatasetContent } from '../../src/core/data/content';
 import { suggestSchema } from '../../src/core/data/infer';
 import { parseTable } from '../../src/core/data/parse';
@@ -10,6 +9,9 @@ import type { VersionDraft } from '../../src/store/models';
 
 /** The bundled iris sample as a data version's content, with the schema Orpheus suggests. */
 export async function irisContent(): Promise<DatasetContent> {
+  // Imported here, not at the top: the backup benchmark's page imports these fixtures in
+  // the browser, where node:fs is not there.
+  const { readFileSync } = await import('node:fs');
   const raw = await parseTable(readFileSync('public/samples/iris.csv', 'utf8'), {
     fileName: 'iris.csv',
   });
