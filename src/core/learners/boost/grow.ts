@@ -217,45 +217,6 @@ export function growTree(
       let gl = 0;
       let hl = 0;
       let nl = 0;
-      if (mn === 0) {
-        // No missing values (the common case): one side to try per bin, the best kept in
-        // locals; the left side only grows, so once the right has too few rows none is left.
-        let bestGain: number = best === null ? -Infinity : best.gain;
-        let bestBin = -1;
-        let bgl = 0;
-        let bhl = 0;
-        let bnl = 0;
-        for (let b = 0; b < last; b++) {
-          const at = base + b * 3;
-          gl += hist[at]!;
-          hl += hist[at + 1]!;
-          nl += hist[at + 2]!;
-          if (nl < minSamplesLeaf) continue;
-          if (n - nl < minSamplesLeaf) break;
-          const hr = leaf.h - hl;
-          if (hl < minHessian || hr < minHessian) continue;
-          const gr = leaf.g - gl;
-          const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
-          if (gain > 1e-12 && gain > bestGain) {
-            bestGain = gain;
-            bestBin = b;
-            bgl = gl;
-            bhl = hl;
-            bnl = nl;
-          }
-        }
-        if (bestBin >= 0)
-          best = {
-            gain: bestGain,
-            feature: f,
-            bin: bestBin,
-            missingLeft: false,
-            gl: bgl,
-            hl: bhl,
-            nl: bnl,
-          };
-        continue;
-      }
       for (let b = 0; b < last; b++) {
         gl += hist[base + b * 3]!;
         hl += hist[base + b * 3 + 1]!;
@@ -315,7 +276,6 @@ export function growTree(
   };
   root.split = options.maxLeaves > 1 && splittable(root) ? bestSplit(root) : null;
   const open: Leaf[] = [root];
-  const done: Leaf[] = [];
   let leaves = 1;
   while (open.length > 0 && leaves < options.maxLeaves) {
     // The open leaf with the largest gain splits next.
@@ -395,7 +355,7 @@ export function growTree(
     big.split = bigSplits ? bestSplit(big) : null;
     open.push(left, right);
   }
-  for (const leaf of [...open, ...done]) {
+  for (const leaf of open) {
     if (leaf.hist.length === p * width * 3) pool.push(leaf.hist);
     const value = options.learningRate * leafValue(leaf.g, leaf.h, options.l2);
     tree.value[leaf.node] = value;
