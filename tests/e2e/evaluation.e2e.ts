@@ -154,13 +154,25 @@ describe('evaluation', () => {
     const card = page.getByTestId('curves');
     await waitText(
       card.getByTestId('curve-summary'),
-      /ROC AUC \(macro, one-vs-rest\)\s+(0\.\d+|1)\s[\s\S]*ROC AUC \(micro\)/,
+      /ROC AUC \(macro, one-vs-rest\)\s+(0\.\d+|1)\s[\s\S]*ROC AUC \(micro\)\s+(0\.\d+|1)\s[\s\S]*Average precision \(macro\)\s+(0\.\d+|1)\s/,
     );
-    expect(await card.getByTestId('auc-per-class').locator('tbody tr').allInnerTexts()).toEqual([
-      expect.stringMatching(/^setosa\s+1\s+1$/),
-      expect.stringMatching(/^versicolor\s+/),
-      expect.stringMatching(/^virginica\s+/),
-    ]);
+    const perClass = await card.getByTestId('auc-per-class').locator('tbody tr').allInnerTexts();
+    const rows = perClass.map((t) => /^(\w+)\s+(0\.\d+|1)\s+(0\.\d+|1)$/.exec(t));
+    expect(rows.map((m) => m?.[1])).toEqual(['setosa', 'versicolor', 'virginica']);
+    // The macro averages are the means of the classes' figures (each shown to 4 digits); which
+    // hold-out rows and which tree depend on the session's seed (a tree that may look at two
+    // features a split can miss the petals at its root), so the figures are only bounded:
+    // every class ranked well above chance (0.5).
+    const auc = rows.map((m) => Number(m![2]));
+    const ap = rows.map((m) => Number(m![3]));
+    const summary = await card.getByTestId('curve-summary').innerText();
+    const shown = (label: string): number =>
+      Number(new RegExp(`${label}\\s+([\\d.]+)`).exec(summary)![1]);
+    const macroAuc = shown('ROC AUC \\(macro, one-vs-rest\\)');
+    const macroAp = shown('Average precision \\(macro\\)');
+    expect(Math.abs(macroAuc - (auc[0]! + auc[1]! + auc[2]!) / 3)).toBeLessThan(2e-4);
+    expect(Math.abs(macroAp - (ap[0]! + ap[1]! + ap[2]!) / 3)).toBeLessThan(2e-4);
+    for (const v of auc) expect(v).toBeGreaterThan(0.75);
     await card.getByLabel('Class').selectOption({ label: 'virginica' });
     await card.getByRole('img', { name: 'Reliability diagram' }).waitFor();
     // Three classes: no threshold to set.
