@@ -4,15 +4,14 @@
  * file into an empty store the way the app does (check and preview, then restore).
  */
 import { downloadTarget } from '../../../src/app/backup.svelte';
-import type {
-  ModelRecord,
-  ModelVersionRecord,
-  StudyRecord,
-  TrialRecord,
-} from '../../../src/core/records';
+import type { ModelRecord, ModelVersionRecord, TrialRecord } from '../../../src/core/records';
+import { buildContent } from '../../../src/core/data/content';
+import { finish } from '../../../src/core/data/pipeline';
 import { seededRandom } from '../../../src/core/random';
 import { exportBackup, previewBackup, restoreBackup } from '../../../src/store/backup';
+import { saveImport } from '../../../src/store/datasets';
 import { Store, type Write } from '../../../src/store/db';
+import { createStudy } from '../../../src/store/studies';
 import { versionFixture } from '../../unit/fixtures';
 
 let file: Blob | null = null;
@@ -23,33 +22,44 @@ export async function generate(scale: number): Promise<number> {
   const random = seededRandom(3);
   const now = new Date(2026, 0, 1).toISOString();
   let bytes = 0;
+  // Each dataset saved the way an import saves it: its id the hash of its content, profiled.
+  let dataVersionId = '';
   for (let d = 0; d < 20 * scale; d++) {
     const rows = 100_000;
-    const id = d.toString(16).padStart(64, '0');
-    const columns = Array.from({ length: 5 }, () => ({
-      kind: 'numeric' as const,
-      values: Float64Array.from({ length: rows }, () => Math.round(random() * 1e4) / 100),
-    }));
+    const names = ['a', 'b', 'c', 'd', 'label'];
+    const cells = names.map((_, j) =>
+      Array.from({ length: rows }, () =>
+        j < 4 ? String(Math.round(random() * 1e4) / 100) : random() < 0.5 ? 'low' : 'high',
+      ),
+    );
+    const content = buildContent(
+      cells,
+      names.map((name, j) => ({
+        name,
+        type: j < 4 ? ('numeric' as const) : ('categorical' as const),
+        role: j < 4 ? ('feature' as const) : ('target' as const),
+      })),
+      'classification',
+      rows,
+    );
     bytes += rows * 5 * 8;
-    const dataset = {
-      id: `ds${d}`,
-      name: `data ${d}`,
-      description: '',
-      author: 'bench',
-      createdAt: now,
-    };
-    await store.commit('bench', [
-      { store: 'datasets', value: dataset, action: 'create', summary: '' },
-      {
-        store: 'datasetColumns',
-        value: { id, columns },
-        action: 'create',
-        summary: '',
-        logged: false,
-      },
-    ]);
+    const built = await finish(content, {
+      kind: 'import',
+      rowsAdded: rows,
+      rowsRemoved: 0,
+      columnsChanged: [],
+      summary: 'imported',
+    });
+    const saved = await saveImport(
+      store,
+      'bench',
+      { name: `data ${d}`, description: '', source: 'bench' },
+      built,
+    );
+    if (!saved.saved) throw new Error(`dataset ${d} repeats another's content`);
+    dataVersionId ||= saved.version.id;
   }
-  const base = versionFixture('data');
+  const base = versionFixture(dataVersionId);
   for (let m = 0; m < 100 * scale; m++) {
     const model: ModelRecord = {
       id: `m${m}`,
@@ -83,31 +93,26 @@ export async function generate(scale: number): Promise<number> {
     bytes += JSON.stringify(writes).length;
     await store.commit('bench', writes);
   }
-  const study = {
-    id: 's',
+  const study = await createStudy(store, 'bench', {
     name: 's',
-    datasetVersionId: 'x',
-    space: {},
+    datasetVersionId: dataVersionId,
+    family: 'decision-tree',
+    space: { maxDepth: { kind: 'int', low: 1, high: 20, step: 1, log: false } },
     sampler: 'tpe',
     gridPoints: 5,
     seed: 1,
     metric: 'accuracy',
     direction: 'maximize',
-    budget: 100_000,
+    budget: 100_000 * scale,
     halving: { eta: 1, rungs: [1] },
     evaluation: { folds: 5, testFraction: 0.2 },
-    state: 'complete',
     modelId: null,
-    bestVersionId: null,
-    author: 'bench',
-    createdAt: now,
-  } as StudyRecord;
-  await store.commit('bench', [{ store: 'studies', value: study, action: 'create', summary: '' }]);
+  });
   for (let b = 0; b < 100 * scale; b++) {
     const writes: Write[] = Array.from({ length: 1000 }, (_, i): Write => {
       const t: TrialRecord = {
-        id: `s/${b * 1000 + i}`,
-        studyId: 's',
+        id: `${study.id}/${b * 1000 + i}`,
+        studyId: study.id,
         number: b * 1000 + i,
         params: {
           maxDepth: Math.floor(random() * 20),
