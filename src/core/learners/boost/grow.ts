@@ -172,6 +172,35 @@ export function growTree(
   const histogram = (start: number, end: number): Float64Array => {
     const hist = pool.pop()?.fill(0) ?? new Float64Array(p * width * 3);
     const odd = nUsed & 1;
+    if (nUsed === p) {
+      // Every feature (the subset is then 0 … p−1): offsets by counting, not read per row.
+      const span = width * 3;
+      for (let i = start; i < end; i++) {
+        const r = rows[i]!;
+        const gr = g[r]!;
+        const hr = h[r]!;
+        const row = r * p;
+        let f = 0;
+        let base = 0;
+        for (; f + 1 < p; f += 2, base += 2 * span) {
+          const a = base + bins[row + f]! * 3;
+          const b = base + span + bins[row + f + 1]! * 3;
+          hist[a]! += gr;
+          hist[b]! += gr;
+          hist[a + 1]! += hr;
+          hist[b + 1]! += hr;
+          hist[a + 2]!++;
+          hist[b + 2]!++;
+        }
+        if (odd) {
+          const a = base + bins[row + f]! * 3;
+          hist[a]! += gr;
+          hist[a + 1]! += hr;
+          hist[a + 2]!++;
+        }
+      }
+      return hist;
+    }
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
       const gr = g[r]!;
@@ -202,25 +231,47 @@ export function growTree(
   const splittable = (leaf: Leaf): boolean =>
     leaf.end - leaf.start >= 2 * options.minSamplesLeaf &&
     (options.maxDepth === null || leaf.depth < options.maxDepth);
-  const bestSplit = (leaf: Leaf): Split | null => {
+  /**
+   * The leaf's best split. With `minus`, the leaf's histogram is first made its parent's
+   * (which it holds) minus its sibling's (`minus`), bin by bin as the scan reads it: one pass
+   * over the bins, not two. Only the bins a feature can hold are made so; no other is read.
+   */
+  const bestSplit = (leaf: Leaf, minus?: Float64Array): Split | null => {
     const n = leaf.end - leaf.start;
     const { l2, minHessian, minSamplesLeaf } = options;
     const parent = (leaf.g * leaf.g) / (leaf.h + l2);
     let best: Split | null = null;
+    const hist = leaf.hist;
     for (const f of options.features) {
       const base = f * width * 3;
-      const hist = leaf.hist;
+      const last = edges[f]!.length; // bins 0 … last hold values
+      if (minus) {
+        // The missing values' bin, and the last bin of values, which the scan does not reach.
+        const at = base + MISSING * 3;
+        const to = base + last * 3;
+        hist[at]! -= minus[at]!;
+        hist[at + 1]! -= minus[at + 1]!;
+        hist[at + 2]! -= minus[at + 2]!;
+        hist[to]! -= minus[to]!;
+        hist[to + 1]! -= minus[to + 1]!;
+        hist[to + 2]! -= minus[to + 2]!;
+      }
       const mg = hist[base + MISSING * 3]!;
       const mh = hist[base + MISSING * 3 + 1]!;
       const mn = hist[base + MISSING * 3 + 2]!;
-      const last = edges[f]!.length; // bins 0 … last hold values
       let gl = 0;
       let hl = 0;
       let nl = 0;
       for (let b = 0; b < last; b++) {
-        gl += hist[base + b * 3]!;
-        hl += hist[base + b * 3 + 1]!;
-        nl += hist[base + b * 3 + 2]!;
+        const at = base + b * 3;
+        if (minus) {
+          hist[at]! -= minus[at]!;
+          hist[at + 1]! -= minus[at + 1]!;
+          hist[at + 2]! -= minus[at + 2]!;
+        }
+        gl += hist[at]!;
+        hl += hist[at + 1]!;
+        nl += hist[at + 2]!;
         // Missing values right, then left.
         for (let side = 0; side < (mn > 0 ? 2 : 1); side++) {
           const sgl = side ? gl + mg : gl;
@@ -343,16 +394,13 @@ export function growTree(
     const smallSplits = more && splittable(small);
     const bigSplits = more && splittable(big);
     if (smallSplits || bigSplits) {
-      const counted = histogram(small.start, small.end);
-      small.hist = counted;
-      const rest = leaf.hist;
-      if (bigSplits) {
-        for (let i = 0; i < rest.length; i++) rest[i]! -= counted[i]!;
-        big.hist = rest;
-      } else pool.push(rest);
+      small.hist = histogram(small.start, small.end);
+      // The bigger side's is the parent's minus the smaller's, made as its split is sought.
+      if (bigSplits) big.hist = leaf.hist;
+      else pool.push(leaf.hist);
     } else pool.push(leaf.hist);
     small.split = smallSplits ? bestSplit(small) : null;
-    big.split = bigSplits ? bestSplit(big) : null;
+    big.split = bigSplits ? bestSplit(big, small.hist) : null;
     open.push(left, right);
   }
   for (const leaf of open) {
