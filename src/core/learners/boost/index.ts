@@ -265,7 +265,7 @@ function lossAndGradients(
 
 /**
  * `lossAndGradients` for three classes, a row's scores in locals: the general loop's
- * arithmetic in the same order (the same numbers), a fifth of the time less.
+ * gradients (the same numbers) and its loss to the last digits or so, in less time.
  */
 function softmaxThree(
   raw: Float64Array,
@@ -276,6 +276,10 @@ function softmaxThree(
   h: Float64Array[] | null,
 ): number {
   let s = 0;
+  // Σ log z as the log of products of z (each in [1, 3]: 600 of them stay below 1e287), one
+  // logarithm per 600 rows.
+  let product = 1;
+  let inProduct = 0;
   for (const r of rows) {
     const a = raw[r]!;
     const b = raw[n + r]!;
@@ -295,7 +299,13 @@ function softmaxThree(
     const ec = top === 2 ? 1 : Math.exp(c - m);
     const z = 0 + ea + eb + ec;
     const yr = y[r]!;
-    s += m + Math.log(z) - (yr === 0 ? a : yr === 1 ? b : c);
+    s += m - (yr === 0 ? a : yr === 1 ? b : c);
+    product *= z;
+    if (++inProduct === 600) {
+      s += Math.log(product);
+      product = 1;
+      inProduct = 0;
+    }
     if (g && h) {
       const pa = ea / z;
       const pb = eb / z;
@@ -308,7 +318,7 @@ function softmaxThree(
       h[2]![r] = Math.max(pc * (1 - pc), 1e-16);
     }
   }
-  return s / rows.length;
+  return (s + Math.log(product)) / rows.length;
 }
 
 function fitBoosted(
