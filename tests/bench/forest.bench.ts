@@ -9,7 +9,8 @@
  *   BENCH forest_accuracy_delta_vs_sklearn <points>  hold-out accuracy, ours − theirs, mean over
  *   BENCH extratrees_accuracy_delta_vs_sklearn <points>  5 splits of each classification sample
  *   BENCH forest_bytes_per_node <bytes>              the fitted forest as JSON (backup, link)
- *   BENCH forest_100_trees_50k_mb <MB>
+ *   BENCH forest_100_trees_50k_mb <MB>               beside the size of scikit-learn's pickle of its
+ *                                                   forest (the file a Python user would keep)
  * Both sides use one thread and read the same data from one JSON file.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -126,7 +127,7 @@ writeFileSync(
   }),
 );
 const script = `
-import json, sys, time
+import json, pickle, sys, time
 import numpy as np
 from sklearn.ensemble import RandomForestClassifier, ExtraTreesClassifier
 d = json.load(open(sys.argv[1]))
@@ -137,6 +138,8 @@ for name, cls in (("rf", RandomForestClassifier), ("et", ExtraTreesClassifier)):
     out[name + "_fit"] = (time.perf_counter() - t0) * 1000
     if name == "rf":
         t0 = time.perf_counter(); m.predict(W); out["rf_predict"] = (time.perf_counter() - t0) * 1000
+        out["rf_pickle_bytes"] = len(pickle.dumps(m))
+        out["rf_nodes"] = int(sum(e.tree_.node_count for e in m.estimators_))
 for c in d["cases"]:
     r = {}
     for name, cls in (("rf", RandomForestClassifier), ("et", ExtraTreesClassifier)):
@@ -149,6 +152,8 @@ const sk = runPython<{
   rf_fit: number;
   et_fit: number;
   rf_predict: number;
+  rf_pickle_bytes: number;
+  rf_nodes: number;
   cases: Record<string, { rf: number; et: number }>;
 }>(script, dataFile, { OMP_NUM_THREADS: '1' });
 
@@ -176,4 +181,6 @@ console.log(`BENCH extratrees_accuracy_delta_vs_sklearn ${etDelta.toFixed(2)} po
 console.log(
   `BENCH forest_bytes_per_node ${(json.length / nodes).toFixed(1)} bytes (JSON, ${nodes.toLocaleString('en')} nodes)`,
 );
-console.log(`BENCH forest_100_trees_50k_mb ${(json.length / 1e6).toFixed(1)} MB (JSON)`);
+console.log(
+  `BENCH forest_100_trees_50k_mb ${(json.length / 1e6).toFixed(1)} MB (JSON; scikit-learn's pickle of its forest: ${(sk.rf_pickle_bytes / 1e6).toFixed(1)} MB, ${(sk.rf_pickle_bytes / sk.rf_nodes).toFixed(1)} bytes a node over ${sk.rf_nodes.toLocaleString('en')} nodes)`,
+);
