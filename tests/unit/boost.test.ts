@@ -4,7 +4,7 @@ import { buildContent, type DatasetContent } from '../../src/core/data/content';
 import { suggestSchema } from '../../src/core/data/infer';
 import { parseTable } from '../../src/core/data/parse';
 import { gradientBoosting } from '../../src/core/learners/boost';
-import { binSet, growTree, rootHistograms } from '../../src/core/learners/boost/grow';
+import { binCounts, binSet, growTree, rootHistograms } from '../../src/core/learners/boost/grow';
 import { decisionTree } from '../../src/core/learners/tree';
 import { seededRandom } from '../../src/core/random';
 import { trainingSet } from '../../src/core/train/model';
@@ -140,7 +140,7 @@ describe('gradient-boosted trees', () => {
         features: Int32Array.from({ length: p }, (_, f) => f),
         minHessian: 1e-3,
       };
-      const roots = rootHistograms(binned, p, subset, g, h, []);
+      const roots = rootHistograms(binned, p, subset, g, h, [], binCounts(binned, p, subset));
       for (let c = 0; c < k; c++) {
         const grow = (root?: Float64Array) =>
           growTree(

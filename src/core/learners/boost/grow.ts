@@ -444,10 +444,21 @@ function renumber(t: CompactTree): CompactTree {
   return out;
 }
 
+/** Per feature and bin (`f · 256 + bin`), how many of `rows` fall in it. */
+export function binCounts(binned: Binned, features: number, rows: Int32Array): Float64Array {
+  const { bins } = binned;
+  const width = MAX_BINS + 1;
+  const counts = new Float64Array(features * width);
+  for (const r of rows)
+    for (let f = 0, row = r * features; f < features; f++) counts[f * width + bins[row + f]!]!++;
+  return counts;
+}
+
 /**
  * The root histograms of the trees of one round (one per class), in one pass over the rows:
- * a row's bins are read once for all of them, and its count added once. Every feature is
- * counted. Sums are made in the rows' order, as `growTree` makes them: the same numbers.
+ * a row's bins are read once for all of them. Every feature is counted. Sums are made in the
+ * rows' order, as `growTree` makes them: the same numbers. `counts` are the rows' bin counts
+ * (`binCounts`), the same every round when every round trains on the same rows.
  */
 export function rootHistograms(
   binned: Binned,
@@ -456,13 +467,14 @@ export function rootHistograms(
   g: readonly Float64Array[],
   h: readonly Float64Array[],
   pool: Float64Array[],
+  counts: Float64Array,
 ): Float64Array[] {
   const { bins } = binned;
   const p = features;
   const k = g.length;
   const width = MAX_BINS + 1;
-  // Per bin: the k classes' gradient and hessian sums, then the count.
-  const stride = 2 * k + 1;
+  // Per bin: the k classes' gradient and hessian sums.
+  const stride = 2 * k;
   const all = new Float64Array(p * width * stride);
   const gh = new Float64Array(2 * k);
   if (k === 3) {
@@ -485,7 +497,6 @@ export function rootHistograms(
         all[at + 3]! += d;
         all[at + 4]! += e;
         all[at + 5]! += q;
-        all[at + 6]!++;
       }
     }
   } else
@@ -498,7 +509,6 @@ export function rootHistograms(
       for (let f = 0, base = 0; f < p; f++, base += width) {
         const at = (base + bins[row + f]!) * stride;
         for (let j = 0; j < 2 * k; j++) all[at + j]! += gh[j]!;
-        all[at + 2 * k]!++;
       }
     }
   return g.map((_, c) => {
@@ -506,7 +516,7 @@ export function rootHistograms(
     for (let b = 0; b < p * width; b++) {
       hist[b * 3] = all[b * stride + 2 * c]!;
       hist[b * 3 + 1] = all[b * stride + 2 * c + 1]!;
-      hist[b * 3 + 2] = all[b * stride + 2 * k]!;
+      hist[b * 3 + 2] = counts[b]!;
     }
     return hist;
   });

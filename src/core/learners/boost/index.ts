@@ -24,7 +24,7 @@ import {
 } from '../forest/compact';
 import { commonTags, type Fit, type Learner, type ParamSpec, type Prediction } from '../learner';
 import { TrainingError, type TrainingSet } from '../training';
-import { binSet, featureSubset, growTree, rootHistograms } from './grow';
+import { binCounts, binSet, featureSubset, growTree, rootHistograms } from './grow';
 import type { Boosted, BoostParams } from './model';
 
 export type { Boosted, BoostParams };
@@ -365,6 +365,8 @@ function fitBoosted(
   const scratch = new Int32Array(train.length);
   const inTree = new Uint8Array(set.rows);
   const histograms: Float64Array[] = [];
+  /** The training rows' bin counts: every root's, when each round trains on all of them. */
+  let trainCounts: Float64Array | null = null;
   for (let round = 0; round < p.rounds; round++) {
     // The training loss after the round before comes with this round's gradients.
     const lossBefore = lossAndGradients(set, raw, k, train, g, h);
@@ -377,7 +379,17 @@ function fitBoosted(
     // The round's trees all start from these rows: their roots are counted together.
     const roots =
       k > 1 && p.featureFraction >= 1
-        ? rootHistograms(binned, set.features, rows, g, h, histograms)
+        ? rootHistograms(
+            binned,
+            set.features,
+            rows,
+            g,
+            h,
+            histograms,
+            rows === train
+              ? (trainCounts ??= binCounts(binned, set.features, train))
+              : binCounts(binned, set.features, rows),
+          )
         : null;
     for (let c = 0; c < k; c++) {
       scratch.set(rows);
