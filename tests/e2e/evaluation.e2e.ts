@@ -159,10 +159,10 @@ describe('evaluation', () => {
     const perClass = await card.getByTestId('auc-per-class').locator('tbody tr').allInnerTexts();
     const rows = perClass.map((t) => /^(\w+)\s+(0\.\d+|1)\s+(0\.\d+|1)$/.exec(t));
     expect(rows.map((m) => m?.[1])).toEqual(['setosa', 'versicolor', 'virginica']);
-    // The macro averages are the means of the classes' figures (each shown to 4 digits); which
-    // hold-out rows and which tree depend on the session's seed (a tree that may look at two
-    // features a split can miss the petals at its root), so the figures are only bounded:
-    // every class ranked well above chance (0.5).
+    // The macro averages are the means of the classes' figures (each shown to 4 digits). The
+    // figures themselves follow the tree and its hold-out rows (fixed by TRAIN_SEED; a tree that
+    // looks at two features a split can miss the petals at its root), so they are only
+    // bounded, as for any seed: every class ranked well above chance (0.5).
     const auc = rows.map((m) => Number(m![2]));
     const ap = rows.map((m) => Number(m![3]));
     const summary = await card.getByTestId('curve-summary').innerText();
