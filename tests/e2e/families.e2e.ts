@@ -220,6 +220,24 @@ describe('a forest trained across workers', () => {
 });
 
 describe('families with their preprocessing in the model', () => {
+  it('says when a logistic regression’s training rows are separable (Wine), on its page and its card', async () => {
+    const { page } = s;
+    await sampleWithBaseline(page, 'Wine', 'Wine baseline');
+    await page.getByLabel('2. Model').selectOption({ label: 'A new model' });
+    await page.getByLabel('Model family').selectOption({ label: 'Logistic regression' });
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    const result = page.getByTestId('train-result');
+    await waitText(result, /Saved as Wine logistic regression v1/);
+    await result.getByRole('link', { name: 'Open Wine logistic regression v1' }).click();
+    const facts = page.getByTestId('model-facts');
+    await waitText(facts, /Separable\s+the training rows' classes are separated perfectly/);
+    expect(await facts.innerText()).toMatch(
+      /without a penalty they would grow without bound; the penalty \(C\) held the largest at [\d.]+/,
+    );
+    await page.getByTestId('elsewhere').getByRole('link', { name: 'Model card' }).click();
+    await waitText(page.getByTestId('card-model'), /Separable\s*:?\s*the training rows' classes/);
+  });
+
   it('trains logistic regression, naive Bayes, a linear SVM and nearest neighbours on Palmer penguins (missing values, categories), shows what each learned, and predicts', async () => {
     const { page } = s;
     await sampleWithBaseline(page, 'Penguins', 'Palmer penguins baseline');

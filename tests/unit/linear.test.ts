@@ -7,7 +7,15 @@ import { naiveBayes } from '../../src/core/learners/bayes';
 import { nearestNeighbours } from '../../src/core/learners/knn';
 import { linearRegression, linearSvm, logisticRegression } from '../../src/core/learners/linear';
 import { LOGISTIC_TOLERANCE } from '../../src/core/learners/linear/solve';
-import { fitDesign, fitPipeline, transform, widthOf } from '../../src/core/learners/pipeline';
+import {
+  describePipeline,
+  fitDesign,
+  fitPipeline,
+  PIPELINE_DEFAULTS,
+  transform,
+  widthOf,
+} from '../../src/core/learners/pipeline';
+import type { Encoding } from '../../src/core/records';
 import type { TrainingSet } from '../../src/core/learners/training';
 import { prepare, fitContext } from '../../src/core/train/evaluate';
 import { predictRaw } from '../../src/core/predict/predict';
@@ -77,6 +85,49 @@ describe('preprocessing as part of the model', () => {
     expect(p.values.fill[0]).toBe(median);
     const design = transform(p, [NaN, 2, 4, 7], 2, 2);
     expect(Array.from(design)).toEqual([median, 1, 0, 0, 1, 4, 0, 0, 0, 0]);
+  });
+
+  it('says which features had one value and which categories one row, on the training rows', () => {
+    const set = small();
+    // A third feature, constant on rows 0-29 only; the category code 2 on one of those rows.
+    const x = new Float64Array(set.rows * 3);
+    for (let r = 0; r < set.rows; r++) {
+      x[r * 3] = set.x[r * 2]!;
+      x[r * 3 + 1] = r < 30 ? (r === 7 ? 2 : r % 2) : set.x[r * 2 + 1]!;
+      x[r * 3 + 2] = r < 30 ? 5 : r;
+    }
+    const wide = { ...set, x, features: 3, categories: [0, 3, 0] };
+    const encoding = {
+      features: [
+        { name: 'size', kind: 'numeric' },
+        { name: 'colour', kind: 'categorical', categories: ['red', 'green', 'blue'] },
+        { name: 'batch', kind: 'numeric' },
+      ],
+    } as unknown as Encoding;
+    const params = { ...PIPELINE_DEFAULTS };
+    const first = Int32Array.from({ length: 30 }, (_, i) => i);
+    const p = fitPipeline(wide, first, params);
+    expect(p.constant).toEqual([2]);
+    expect(p.values.scale[1]).toBe(1); // left unscaled, as StandardScaler
+    expect(p.single?.map((i) => [p.onehot.from[i], p.onehot.code[i]])).toEqual([[1, 2]]);
+    const said = describePipeline(p, encoding);
+    expect(said).toContainEqual(
+      expect.stringMatching(/^batch has one value on every training row/),
+    );
+    expect(said).toContainEqual(
+      expect.stringMatching(/^Categories on one training row only: colour: blue\. /),
+    );
+    // On every row neither holds, and nothing is said.
+    const all = fitPipeline(
+      wide,
+      Int32Array.from({ length: 40 }, (_, i) => i),
+      params,
+    );
+    expect(all.constant).toBeUndefined();
+    expect(all.single).toBeUndefined();
+    expect(describePipeline(all, encoding).join(' ')).not.toMatch(/one value|one training row/);
+    // Without standardization a constant feature is not a problem of the steps.
+    expect(fitPipeline(wide, first, { ...params, scale: 'none' }).constant).toBeUndefined();
   });
 
   it('is fitted once per fold and settings in a search: later trials reuse it', () => {
@@ -151,6 +202,35 @@ describe('logistic regression', () => {
     expect(facts[0]![1]).toMatch(
       /did NOT converge within 10 iterations .*raise Max iterations, or lower C/,
     );
+  });
+
+  it('says when the training rows are separable, and the penalty keeps the fit finite and short', async () => {
+    const { set, encoding } = trainingSet(await sample('iris.csv'));
+    // Setosa against the rest: separable. At the largest C the log loss would fall for ever.
+    const binary = { ...set, y: Float64Array.from(set.y, (c) => (c === 0 ? 1 : 0)), classes: 2 };
+    const params = { ...logisticRegression.defaults('classification'), C: 1e6 };
+    const { fitted } = logisticRegression.fit(binary, params, { seed: 0 });
+    expect(fitted.separable).toBe(true);
+    expect(fitted.optimizer!.iterations).toBeLessThan(params.maxIterations);
+    expect(fitted.coef.every(Number.isFinite)).toBe(true);
+    const p = logisticRegression.predict(fitted, binary.x, binary.rows, binary.features, 2);
+    expect(Array.from(p.predictions)).toEqual(Array.from(binary.y));
+    const largest = Math.max(...fitted.coef.map(Math.abs)).toPrecision(3);
+    const note = logisticRegression.facts!(fitted, encoding).find((f) => f[0] === 'Separable');
+    expect(note![1]).toContain(`without a penalty they would grow without bound`);
+    expect(note![1]).toContain(`held the largest at ${largest}`);
+    // A stronger penalty, smaller coefficients: still separable here, and said so.
+    const held = logisticRegression.fit(binary, { ...params, C: 1 }, { seed: 0 }).fitted;
+    expect(Math.max(...held.coef.map(Math.abs))).toBeLessThan(Number(largest));
+    // All three species are not separable (versicolor and virginica overlap): no such note.
+    const three = logisticRegression.fit(set, params, { seed: 0 }).fitted;
+    expect(three.separable).toBeUndefined();
+    expect(logisticRegression.facts!(three, encoding).map((f) => f[0])).not.toContain('Separable');
+    // The note is not part of the model: without it, the same model for Reproduce.
+    const before = { ...fitted };
+    delete before.separable;
+    expect(logisticRegression.same(before, fitted)).toBe(true);
+    expect(logisticRegression.same(held, fitted)).toBe(false);
   });
 
   it('refuses settings out of range, naming the setting and the range', () => {

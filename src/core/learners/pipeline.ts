@@ -77,6 +77,13 @@ export interface FittedPipeline {
   missing: number[];
   /** One-hot columns: source feature and category code of each. */
   onehot: { from: number[]; code: number[] };
+  /**
+   * What the person should know about the training rows, not part of the model's arithmetic
+   * (`sameModel` leaves it out): standardized features with one value on every training row,
+   * and one-hot columns (indices into `onehot`) whose category was on one training row only.
+   */
+  constant?: number[];
+  single?: number[];
 }
 
 const finite = v.pipe(v.number(), v.finite());
@@ -92,7 +99,22 @@ export const PipelineSchema = v.strictObject({
   }),
   missing: v.array(index),
   onehot: v.strictObject({ from: v.array(index), code: v.array(index) }),
+  constant: v.optional(v.array(index)),
+  single: v.optional(v.array(index)),
 });
+
+/** The diagnostic fields of a fitted model: what it says about its training rows, not what it computes. */
+const NOTES = new Set(['constant', 'single', 'separable']);
+
+/**
+ * Whether two fitted models of a family with preprocessing are the same model: every number
+ * and choice equal; the notes about the training rows (a constant feature, a separable set)
+ * left out, so a version saved before a note existed still reproduces.
+ */
+export function sameModel(a: unknown, b: unknown): boolean {
+  const numbers = (k: string, x: unknown): unknown => (NOTES.has(k) ? undefined : x);
+  return JSON.stringify(a, numbers) === JSON.stringify(b, numbers);
+}
 
 /** Columns of the design matrix. */
 export function widthOf(p: FittedPipeline): number {
@@ -134,6 +156,8 @@ export function fitPipeline(
   const values: FittedPipeline['values'] = { from: [], fill: [], center: [], scale: [] };
   const missing: number[] = [];
   const onehot: FittedPipeline['onehot'] = { from: [], code: [] };
+  const constant: number[] = [];
+  const single: number[] = [];
   const present = new Float64Array(rows.length);
   // Each column's count and sum of present values, in row order, from one pass over the rows
   // (the same additions, in the same order, as a pass down each column).
@@ -156,7 +180,13 @@ export function fitPipeline(
     if (params.indicator === 'yes' && hasMissing) missing.push(j);
     const k = cats[j] ?? 0;
     if (k > 0 && params.oneHot === 'yes') {
+      const seen = new Float64Array(k);
+      for (const r of rows) {
+        const xv = x[r * p + j]!;
+        if (xv === xv) seen[xv]!++;
+      }
       for (let c = 0; c < k; c++) {
+        if (seen[c] === 1) single.push(onehot.from.length);
         onehot.from.push(j);
         onehot.code.push(c);
       }
@@ -178,7 +208,12 @@ export function fitPipeline(
       if (n > 0)
         fill = k > 0 || params.impute === 'most_frequent' ? mostFrequent(sorted) : median(sorted);
       else if (params.impute === 'constant') fill = params.fillValue;
-      if (params.scale === 'standard') [center, scale] = standardOf(sorted, m, fill);
+      if (params.scale === 'standard') {
+        const [c, sd] = standardOf(sorted, m, fill);
+        center = c;
+        scale = sd || 1;
+        if (sd === 0) constant.push(j);
+      }
     } else {
       if (params.impute === 'constant') fill = params.fillValue;
       else if (n > 0) fill = sums[j]! / n;
@@ -205,19 +240,33 @@ export function fitPipeline(
     }
     for (const v of scaled) {
       const n = counts[from[v]!]!;
-      values.scale[v] = deviation(ss[v]!, m, n, values.fill[v]!, center[v]!);
+      const sd = deviation(ss[v]!, m, n, values.fill[v]!, center[v]!);
+      values.scale[v] = sd || 1;
+      if (sd === 0) constant.push(from[v]!);
     }
+    constant.sort((a, b) => a - b);
   }
-  return { inputs: p, impute: params.impute, values, missing, onehot };
+  return {
+    inputs: p,
+    impute: params.impute,
+    values,
+    missing,
+    onehot,
+    ...(constant.length > 0 ? { constant } : {}),
+    ...(single.length > 0 ? { single } : {}),
+  };
 }
 
-/** StandardScaler's scale from Σ (x − centre)² over the n present values of m (the rest `fill`). */
+/**
+ * StandardScaler's scale from Σ (x − centre)² over the n present values of m (the rest `fill`),
+ * or 0 for a column with one value (StandardScaler then leaves it unscaled: a scale of 1).
+ */
 function deviation(ss: number, m: number, n: number, fill: number, center: number): number {
   const sd = Math.sqrt((ss + (m - n) * (fill - center) ** 2) / m);
-  return sd > 1e-12 * Math.max(1, Math.abs(center)) ? sd : 1;
+  return sd > 1e-12 * Math.max(1, Math.abs(center)) ? sd : 0;
 }
 
-/** The centre and scale of a column from its present values (in the order given), as StandardScaler. */
+/** A column's centre and standard deviation (0: one value) from its present values, as StandardScaler. */
 function standardOf(present: Float64Array, m: number, fill: number): [number, number] {
   const n = present.length;
   let sum = 0;
@@ -368,6 +417,20 @@ export function describePipeline(p: FittedPipeline, encoding: Encoding): string[
     out.push(
       `Standardized with the training rows' mean and standard deviation: ${from.map((j, i) => `${names[j]} (${fmt(center[i]!)} ± ${fmt(scale[i]!)})`).join(', ')}.`,
     );
+  if (p.constant?.length)
+    out.push(
+      `${p.constant.map((j) => names[j]).join(', ')} ${p.constant.length === 1 ? 'has' : 'have'} one value on every training row: nothing to standardize (the scale is left at 1) and nothing to learn from. Check the data, or give ${p.constant.length === 1 ? 'it' : 'them'} the role "ignored" (the dataset's New version, Change types or roles).`,
+    );
+  if (p.single?.length) {
+    const label = (i: number): string => {
+      const f = encoding.features[p.onehot.from[i]!];
+      const code = p.onehot.code[i]!;
+      return `${f?.name}: ${f?.kind === 'categorical' ? (f.categories[code] ?? code) : code}`;
+    };
+    out.push(
+      `Categories on one training row only: ${p.single.map(label).join(', ')}. What the model makes of each rests on that one row; more rows of it, or merging it with a similar category, give it weight.`,
+    );
+  }
   return out;
 }
 

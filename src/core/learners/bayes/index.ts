@@ -10,6 +10,7 @@ import type { Encoding } from '../../records';
 import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
 import {
   pipelineFacts,
+  sameModel,
   unseenCategoryNote,
   fitDesign,
   PIPELINE_PARAMETERS,
@@ -289,6 +290,6 @@ export const naiveBayes: Learner<BayesParams, NaiveBayes> = {
     return null;
   },
   describeSize: (s) => `${s['classes'] ?? 0} classes over ${s['features'] ?? 0} features`,
-  same: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+  same: sameModel,
   onnx: async (b) => (await import('./onnx')).bayesOnnx(b),
 };

@@ -11,6 +11,7 @@ import type { Encoding } from '../../records';
 import { commonTags, type Fit, type Learner, type Prediction } from '../learner';
 import {
   pipelineFacts,
+  sameModel,
   unseenCategoryNote,
   fitDesign,
   PIPELINE_DEFAULTS,
@@ -272,6 +273,6 @@ export const nearestNeighbours: Learner<NeighboursParams, Neighbours> = {
   },
   describeSize: (s) =>
     `${(s['rows'] ?? 0).toLocaleString('en')} training rows of ${s['columns'] ?? 0} columns`,
-  same: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+  same: sameModel,
   onnx: async (m) => (await import('./onnx')).neighboursOnnx(m),
 };

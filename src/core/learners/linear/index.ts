@@ -19,6 +19,7 @@ import {
 import {
   columnNames,
   pipelineFacts,
+  sameModel,
   unseenCategoryNote,
   fitDesign,
   PIPELINE_DEFAULTS,
@@ -300,7 +301,7 @@ function shared(extra: Pick<Learner<PipelineParams, LinearModel>, 'family'>) {
     },
     describeSize: (s: Readonly<Record<string, number>>) =>
       `${s['coefficients'] ?? 0} coefficients over ${s['columns'] ?? 0} columns`,
-    same: (a: LinearModel, b: LinearModel) => JSON.stringify(a) === JSON.stringify(b),
+    same: sameModel,
     onnx: async (m: LinearModel, encoding: Encoding) =>
       (await import('./onnx')).linearOnnx(m, encoding, extra.family),
   };
@@ -395,6 +396,9 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
       coef,
       intercept,
       ...(params.penalty === 'l1' ? { l1: true as const } : {}),
+      ...(separates({ x, rows: rows.length, width }, y, set.classes, coef, intercept)
+        ? { separable: true as const }
+        : {}),
       optimizer: {
         iterations: minimum.iterations,
         gradientNorm: minimum.gradientNorm,
@@ -413,11 +417,50 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
           ? `converged after ${o.iterations} iterations of ${m.l1 ? 'OWL-QN (L-BFGS for an L1 penalty)' : 'L-BFGS'} (largest gradient component ${o.gradientNorm.toExponential(2)})${m.l1 ? `; ${m.coef.filter((c) => c === 0).length} of ${m.coef.length} coefficients are exactly zero` : ''}`
           : `did NOT converge within ${o.iterations} iterations (largest gradient component ${o.gradientNorm.toExponential(2)}): raise Max iterations, or lower C`,
       ],
+      ...(m.separable
+        ? [
+            [
+              'Separable',
+              `the training rows' classes are separated perfectly by the coefficients' scores. The log loss keeps falling as the coefficients grow, so without a penalty they would grow without bound; the penalty (C) held the largest at ${Math.max(...m.coef.map(Math.abs)).toPrecision(3)}. Probabilities near 0 and 1 on these rows say little about new rows: a smaller C gives smoother ones, and the test scores say how well it separates rows it did not train on.`,
+            ] as [string, string],
+          ]
+        : []),
       ...coefficientFacts(m, encoding),
       ...pipelineFacts(m.pipeline, encoding),
     ];
   },
 };
+
+/**
+ * Whether every training row's own class has the highest score (two classes: the row's side
+ * of zero, strictly): the classes are linearly separable, and the fit was held
+ * finite by the penalty alone. Stops at the first row that is not.
+ */
+function separates(
+  d: { x: Float64Array; rows: number; width: number },
+  y: Float64Array,
+  classes: number,
+  coef: readonly number[],
+  intercept: readonly number[],
+): boolean {
+  const { x, rows: n, width: m } = d;
+  const k = classes > 2 ? classes : 1;
+  const z = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      let s = intercept[c]!;
+      for (let j = 0; j < m; j++) s += coef[c * m + j]! * x[i * m + j]!;
+      z[c] = s;
+    }
+    const own = y[i]!;
+    if (k === 1) {
+      if ((own === 1 ? z[0]! : -z[0]!) <= 0) return false;
+    } else {
+      for (let c = 0; c < k; c++) if (c !== own && z[c]! >= z[own]!) return false;
+    }
+  }
+  return n > 0;
+}
 
 export const linearRegression: Learner<RidgeParams, LinearModel> = {
   family: 'linear-regression',

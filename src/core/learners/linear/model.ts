@@ -11,6 +11,11 @@ export interface LinearModel {
   intercept: number[];
   /** Fitted with an L1 penalty (coefficients may be exactly zero). */
   l1?: true;
+  /**
+   * Logistic regression on training rows its classes' scores separate perfectly: only the
+   * penalty kept the coefficients finite (a note for the person, not part of the arithmetic).
+   */
+  separable?: true;
   /** A linear SVM's: decision values only, no probabilities (they would need calibrating). */
   decision?: true;
   /** How the optimizer ended (logistic regression, SVM); null when solved exactly. */
@@ -25,6 +30,7 @@ export const LinearSchema = v.strictObject({
   intercept: v.array(finite),
   decision: v.optional(v.literal(true)),
   l1: v.optional(v.literal(true)),
+  separable: v.optional(v.literal(true)),
   optimizer: v.nullable(
     v.strictObject({
       iterations: v.pipe(v.number(), v.integer(), v.minValue(0)),
