@@ -4,8 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AnyLearner } from '../../src/core/learners/learner';
+import { learnerFor } from '../../src/core/learners/registry';
 import { seededRandom } from '../../src/core/random';
-import { prepareSearch, type SearchData } from '../../src/core/search/objective';
+import type { Params } from '../../src/core/records';
+import {
+  prepareSearch,
+  runTrial,
+  type Report,
+  type SearchData,
+} from '../../src/core/search/objective';
+import type { Halving } from '../../src/core/search/pruning';
+import type { TrialState } from '../../src/core/vocabulary';
 import { classificationContent } from './shared';
 
 export type DataName = 'breast_cancer' | '50k';
@@ -58,4 +68,33 @@ export async function searchData(name: DataName): Promise<SearchData> {
           'breast-cancer.csv',
         );
   return prepareSearch(content, { folds: 5, testFraction: 0.2, seed: 0 });
+}
+
+/** A trial to run: the family, its full settings and its bracket's schedule. */
+export interface TrialOrder {
+  family: string;
+  params: Params;
+  halving: Halving;
+}
+
+/** How a trial ended. */
+export interface TrialEnd {
+  state: TrialState;
+  value: number | null;
+  intermediate: number[];
+}
+
+/** Runs a trial on 5-fold macro F1, asking `report` after each rung; an error fails it. */
+export async function runOrder(
+  data: SearchData,
+  order: TrialOrder,
+  report: Report,
+): Promise<TrialEnd> {
+  const learner = learnerFor(order.family) as unknown as AnyLearner;
+  try {
+    const o = await runTrial(data, learner, order.params, 'f1_macro', order.halving, report);
+    return { state: o.state, value: o.value, intermediate: o.intermediate };
+  } catch {
+    return { state: 'failed', value: null, intermediate: [] };
+  }
 }

@@ -35,9 +35,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ensureOptuna, ensureSklearn, median, runPython } from './shared';
-import { runTrial, type SearchData } from '../../src/core/search/objective';
-import { searchData, type DataName } from './cash-data';
-import type { TrialOrder, WorkerSays } from './cash-worker';
+import type { SearchData } from '../../src/core/search/objective';
+import type { Params } from '../../src/core/records';
+import { runOrder, searchData, type DataName, type TrialEnd, type TrialOrder } from './cash-data';
+import type { WorkerSays } from './cash-worker';
 import { bracketOf, bracketsOf, sameBracket, trialHalving } from '../../src/core/search/hyperband';
 import {
   halving as sha,
@@ -59,6 +60,50 @@ interface Trace {
   best: number;
 }
 
+/** What a study is: its family (or the choice of one), space, sampler, schedule, seed and name. */
+interface StudySpec {
+  family: string;
+  space: SearchSpace;
+  sampler: SamplerKind;
+  halving: Halving;
+  seed: number;
+  name: string;
+}
+
+/**
+ * Trial `number`'s settings from the sampler (under Hyperband, TPE learns from the trial's
+ * bracket only; BOHB from every trial), and what runs them: the family, its full settings and
+ * the bracket's rungs.
+ */
+function nextTrial(
+  study: StudySpec,
+  history: Observation[],
+  number: number,
+): { params: Params; order: TrialOrder } {
+  const { family, space, sampler, halving, seed, name } = study;
+  const params = suggest(sampler, {
+    space,
+    history:
+      halving.hyperband && sampler !== 'bohb'
+        ? sameBracket(halving, name, history, number)
+        : history,
+    direction: 'maximize',
+    seed,
+    trialNumber: number,
+    rungsOf: (n) => trialHalving(halving, bracketOf(name, n, bracketsOf(halving))).rungs,
+  })!;
+  const model = trialModel(family, params);
+  const learner = learnerFor(model.family) as unknown as AnyLearner;
+  return {
+    params,
+    order: {
+      family: model.family,
+      params: learner.withParams(model.params, learner.defaults('classification')),
+      halving: trialHalving(halving, bracketOf(name, number, bracketsOf(halving))),
+    },
+  };
+}
+
 /**
  * A study, one trial at a time, as the Search screen runs it (brackets, promotion, sampler):
  * `trials` trials, or fewer when `seconds` have passed (as a study's time limit stops it).
@@ -78,40 +123,22 @@ async function study(
   const start = performance.now();
   const points: Trace['points'] = [];
   let best = -Infinity;
-  const rungsOf = (n: number) =>
-    trialHalving(halving, bracketOf(name, n, bracketsOf(halving))).rungs;
   for (let number = 0; number < trials; number++) {
     if (performance.now() - start >= seconds * 1000) break;
-    const learnsFrom =
-      halving.hyperband && sampler !== 'bohb'
-        ? sameBracket(halving, name, history, number)
-        : history;
-    const params = suggest(sampler, {
-      space,
-      history: learnsFrom,
-      direction: 'maximize',
-      seed,
-      trialNumber: number,
-      rungsOf,
-    })!;
-    const model = trialModel(family, params);
-    const learner = learnerFor(model.family) as unknown as AnyLearner;
-    const full = learner.withParams(model.params, learner.defaults('classification'));
-    const own = trialHalving(halving, bracketOf(name, number, bracketsOf(halving)));
+    const { params, order } = nextTrial(
+      { family, space, sampler, halving, seed, name },
+      history,
+      number,
+    );
     const peers = sameBracket(halving, name, history, number);
-    let outcome;
-    try {
-      outcome = await runTrial(data, learner, full, 'f1_macro', own, (step, value) =>
-        promotable(
-          value,
-          peers.map((t) => t.intermediate[step]).filter((v): v is number => v !== undefined),
-          halving.eta,
-          'maximize',
-        ),
-      );
-    } catch {
-      outcome = { state: 'failed' as const, value: null, intermediate: [] };
-    }
+    const outcome = await runOrder(data, order, (step, value) =>
+      promotable(
+        value,
+        peers.map((t) => t.intermediate[step]).filter((v): v is number => v !== undefined),
+        halving.eta,
+        'maximize',
+      ),
+    );
     history.push({
       number,
       params,
@@ -152,46 +179,32 @@ async function parallelStudy(
   const points: Trace['points'] = [];
   let best = -Infinity;
   let next = 0;
-  const rungsOf = (n: number) =>
-    trialHalving(halving, bracketOf(name, n, bracketsOf(halving))).rungs;
   const one = async (w: Worker): Promise<void> => {
     const number = next++;
-    const params = suggest('tpe', {
-      space,
-      history: halving.hyperband ? sameBracket(halving, name, history, number) : history,
-      direction: 'maximize',
-      seed,
-      trialNumber: number,
-      rungsOf,
-    })!;
-    const model = trialModel(ANY_FAMILY, params);
-    const learner = learnerFor(model.family) as unknown as AnyLearner;
-    const order: TrialOrder = {
-      family: model.family,
-      params: learner.withParams(model.params, learner.defaults('classification')),
-      halving: trialHalving(halving, bracketOf(name, number, bracketsOf(halving))),
-    };
+    const { params, order } = nextTrial(
+      { family: ANY_FAMILY, space, sampler: 'tpe', halving, seed, name },
+      history,
+      number,
+    );
     const entry: Observation = { number, params, state: 'running', value: null, intermediate: [] };
     history.push(entry);
-    const outcome = await new Promise<Extract<WorkerSays, { type: 'done' }>['outcome']>(
-      (resolve) => {
-        const listen = (m: WorkerSays): void => {
-          if (m.type === 'report') {
-            entry.intermediate[m.step] = m.value;
-            const others = sameBracket(halving, name, history, number)
-              .filter((t) => t !== entry)
-              .map((t) => t.intermediate[m.step])
-              .filter((v): v is number => v !== undefined);
-            w.postMessage({ go: promotable(m.value, others, halving.eta, 'maximize') });
-          } else if (m.type === 'done') {
-            w.off('message', listen);
-            resolve(m.outcome);
-          }
-        };
-        w.on('message', listen);
-        w.postMessage(order);
-      },
-    );
+    const outcome = await new Promise<TrialEnd>((resolve) => {
+      const listen = (m: WorkerSays): void => {
+        if (m.type === 'report') {
+          entry.intermediate[m.step] = m.value;
+          const others = sameBracket(halving, name, history, number)
+            .filter((t) => t !== entry)
+            .map((t) => t.intermediate[m.step])
+            .filter((v): v is number => v !== undefined);
+          w.postMessage({ go: promotable(m.value, others, halving.eta, 'maximize') });
+        } else if (m.type === 'done') {
+          w.off('message', listen);
+          resolve(m.outcome);
+        }
+      };
+      w.on('message', listen);
+      w.postMessage(order);
+    });
     Object.assign(entry, outcome);
     if (outcome.state === 'complete' && outcome.value !== null && outcome.value > best)
       best = outcome.value;
