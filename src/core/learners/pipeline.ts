@@ -422,11 +422,8 @@ export function describePipeline(p: FittedPipeline, encoding: Encoding): string[
       `${p.constant.map((j) => names[j]).join(', ')} ${p.constant.length === 1 ? 'has' : 'have'} one value on every training row: nothing to standardize (the scale is left at 1) and nothing to learn from. Check the data, or give ${p.constant.length === 1 ? 'it' : 'them'} the role "ignored" (the dataset's New version, Change types or roles).`,
     );
   if (p.single?.length) {
-    const label = (i: number): string => {
-      const f = encoding.features[p.onehot.from[i]!];
-      const code = p.onehot.code[i]!;
-      return `${f?.name}: ${f?.kind === 'categorical' ? (f.categories[code] ?? code) : code}`;
-    };
+    const label = (i: number): string =>
+      `${names[p.onehot.from[i]!]}: ${shown(p.onehot.from[i]!, p.onehot.code[i]!)}`;
     out.push(
       `Categories on one training row only: ${p.single.map(label).join(', ')}. What the model makes of each rests on that one row; more rows of it, or merging it with a similar category, give it weight.`,
     );

@@ -396,15 +396,13 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
       coef,
       intercept,
       ...(params.penalty === 'l1' ? { l1: true as const } : {}),
-      ...(separates({ x, rows: rows.length, width }, y, set.classes, coef, intercept)
-        ? { separable: true as const }
-        : {}),
       optimizer: {
         iterations: minimum.iterations,
         gradientNorm: minimum.gradientNorm,
         converged: minimum.converged,
       },
     };
+    if (separates(model, x, y)) model.separable = true;
     return linearFit(model, set.features);
   },
 
@@ -433,30 +431,19 @@ export const logisticRegression: Learner<LogisticParams, LinearModel> = {
 
 /**
  * Whether every training row's own class has the highest score (two classes: the row's side
- * of zero, strictly): the classes are linearly separable, and the fit was held
- * finite by the penalty alone. Stops at the first row that is not.
+ * of zero, strictly): the classes are linearly separable, and the fit was held finite by the
+ * penalty alone.
  */
-function separates(
-  d: { x: Float64Array; rows: number; width: number },
-  y: Float64Array,
-  classes: number,
-  coef: readonly number[],
-  intercept: readonly number[],
-): boolean {
-  const { x, rows: n, width: m } = d;
-  const k = classes > 2 ? classes : 1;
-  const z = new Float64Array(k);
+function separates(m: LinearModel, design: Float64Array, y: Float64Array): boolean {
+  const n = y.length;
+  const z = scores(m, design, n);
+  const k = m.intercept.length;
   for (let i = 0; i < n; i++) {
-    for (let c = 0; c < k; c++) {
-      let s = intercept[c]!;
-      for (let j = 0; j < m; j++) s += coef[c * m + j]! * x[i * m + j]!;
-      z[c] = s;
-    }
     const own = y[i]!;
     if (k === 1) {
-      if ((own === 1 ? z[0]! : -z[0]!) <= 0) return false;
+      if ((own === 1 ? z[i]! : -z[i]!) <= 0) return false;
     } else {
-      for (let c = 0; c < k; c++) if (c !== own && z[c]! >= z[own]!) return false;
+      for (let c = 0; c < k; c++) if (c !== own && z[i * k + c]! >= z[i * k + own]!) return false;
     }
   }
   return n > 0;
@@ -554,6 +541,7 @@ export const linearSvm: Learner<SvmParams, LinearModel> = {
       decision: true,
       optimizer: { iterations: passes, gradientNorm: spread, converged },
     };
+    if (separates(model, x, y)) model.separable = true;
     return linearFit(model, set.features);
   },
 
