@@ -4,7 +4,13 @@ import { buildContent, type DatasetContent } from '../../src/core/data/content';
 import { suggestSchema } from '../../src/core/data/infer';
 import { parseTable } from '../../src/core/data/parse';
 import { gradientBoosting } from '../../src/core/learners/boost';
-import { binCounts, binSet, growTree, rootHistograms } from '../../src/core/learners/boost/grow';
+import {
+  binCounts,
+  binnedOf,
+  binSet,
+  growTree,
+  rootHistograms,
+} from '../../src/core/learners/boost/grow';
 import { decisionTree } from '../../src/core/learners/tree';
 import { seededRandom } from '../../src/core/random';
 import { trainingSet } from '../../src/core/train/model';
@@ -161,6 +167,29 @@ describe('gradient-boosted trees', () => {
         expect(grow(roots[c])).toEqual(own);
       }
     }
+  });
+
+  it('bins the same rows once for every fit that shares a memo, and fits the same model', () => {
+    const r = seededRandom(5);
+    const rows = 600;
+    const p = 3;
+    const x = new Float64Array(rows * p).map(() => (r() < 0.1 ? NaN : Math.round(r() * 900)));
+    const y = new Float64Array(rows).map((_, i) => (x[i * p]! > 450 ? 1 : 0));
+    const set = { x, rows, features: p, y, classes: 2 };
+    const fold = Int32Array.from({ length: 400 }, (_, i) => i + 100);
+    const other = Int32Array.from({ length: 400 }, (_, i) => i);
+    const shared = new Map<string, unknown>();
+    const once = binnedOf(set, fold, shared);
+    expect(once).toEqual(binSet(set, fold));
+    expect(binnedOf(set, Int32Array.from(fold), shared)).toBe(once);
+    expect(binnedOf(set, other, shared)).not.toBe(once);
+    expect(binnedOf(set, fold)).not.toBe(once);
+    const settings = { ...gradientBoosting.defaults('classification'), rounds: 20 };
+    const alone = gradientBoosting.fit(set, settings, { seed: 2, subset: fold });
+    for (let i = 0; i < 2; i++)
+      expect(gradientBoosting.fit(set, settings, { seed: 2, subset: fold, shared }).fitted).toEqual(
+        alone.fitted,
+      );
   });
 
   it('refuses settings out of range, naming the setting and the range', () => {

@@ -9,6 +9,7 @@
  */
 import { shuffle, type Random } from '../../random';
 import { emptyCompactTree, type CompactTree } from '../forest/compact';
+import type { SharedWork } from '../learner';
 import type { TrainingSet } from '../training';
 
 export const MAX_BINS = 255;
@@ -22,6 +23,37 @@ export interface Binned {
   bins: Uint8Array;
   /** The same bins, one array per feature: a split reads one feature of many rows. */
   columns: Uint8Array[];
+  /** The binned rows' counts per feature and bin (`binCounts`), once a fit has counted them. */
+  counts?: Float64Array;
+}
+
+/** The binnings kept in a fits' memo: up to this many bytes of bins (the newest kept). */
+const BINNED_BYTES_KEPT = 64 * 2 ** 20;
+
+/**
+ * `binSet` of these rows, from the fits' memo when a fit on the same set binned the same rows
+ * (the trials of a search on one fold and rung all do): the same edges and bins, made once.
+ * The binning is shared: it must not be written to, but for its `counts`.
+ */
+export function binnedOf(set: TrainingSet, rows: Int32Array, shared?: SharedWork): Binned {
+  type Kept = { rows: Int32Array; binned: Binned; bytes: number };
+  const memo = shared?.get('boost:binned') as Kept[] | undefined;
+  const same = (k: Kept) => k.rows.length === rows.length && k.rows.every((r, i) => r === rows[i]);
+  const at = memo?.findIndex(same) ?? -1;
+  if (memo && at >= 0) {
+    const [hit] = memo.splice(at, 1);
+    memo.push(hit!);
+    return hit!.binned;
+  }
+  const binned = binSet(set, rows);
+  if (shared) {
+    const kept = memo ?? [];
+    shared.set('boost:binned', kept);
+    kept.push({ rows: Int32Array.from(rows), binned, bytes: 2 * set.rows * set.features });
+    let bytes = kept.reduce((a, k) => a + k.bytes, 0);
+    while (kept.length > 1 && bytes > BINNED_BYTES_KEPT) bytes -= kept.shift()!.bytes;
+  }
+  return binned;
 }
 
 /**
@@ -233,28 +265,34 @@ export function growTree(
     (options.maxDepth === null || leaf.depth < options.maxDepth);
   /**
    * The leaf's best split. With `minus`, the leaf's histogram is first made its parent's
-   * (which it holds) minus its sibling's (`minus`), bin by bin as the scan reads it: one pass
-   * over the bins, not two. Only the bins a feature can hold are made so; no other is read.
+   * (which it holds) minus its sibling's (`minus`): only the bins a feature can hold.
+   * Candidates are weighed in a fixed order (feature, bin, missing values right then left, then
+   * every present value on one side), the first of equal gains kept. The best is kept in locals,
+   * written out at each place: a shared helper made a 3,556-row fit a fifth slower.
    */
   const bestSplit = (leaf: Leaf, minus?: Float64Array): Split | null => {
     const n = leaf.end - leaf.start;
     const { l2, minHessian, minSamplesLeaf } = options;
-    const parent = (leaf.g * leaf.g) / (leaf.h + l2);
-    let best: Split | null = null;
+    const G = leaf.g;
+    const H = leaf.h;
+    const parent = (G * G) / (H + l2);
+    let bestGain = 1e-12;
+    let bf = -1;
+    let bb = 0;
+    let bLeft = false;
+    let bgl = 0;
+    let bhl = 0;
+    let bnl = 0;
     const hist = leaf.hist;
     for (const f of options.features) {
       const base = f * width * 3;
       const last = edges[f]!.length; // bins 0 … last hold values
       if (minus) {
-        // The missing values' bin, and the last bin of values, which the scan does not reach.
+        for (let at = base, to = base + (last + 1) * 3; at < to; at++) hist[at]! -= minus[at]!;
         const at = base + MISSING * 3;
-        const to = base + last * 3;
         hist[at]! -= minus[at]!;
         hist[at + 1]! -= minus[at + 1]!;
         hist[at + 2]! -= minus[at + 2]!;
-        hist[to]! -= minus[to]!;
-        hist[to + 1]! -= minus[to + 1]!;
-        hist[to + 2]! -= minus[to + 2]!;
       }
       const mg = hist[base + MISSING * 3]!;
       const mh = hist[base + MISSING * 3 + 1]!;
@@ -262,51 +300,75 @@ export function growTree(
       let gl = 0;
       let hl = 0;
       let nl = 0;
-      for (let b = 0; b < last; b++) {
-        const at = base + b * 3;
-        if (minus) {
-          hist[at]! -= minus[at]!;
-          hist[at + 1]! -= minus[at + 1]!;
-          hist[at + 2]! -= minus[at + 2]!;
+      if (mn === 0) {
+        // No missing values: one candidate a bin, and none once the right side is too small.
+        for (let b = 0, at = base; b < last; b++, at += 3) {
+          gl += hist[at]!;
+          hl += hist[at + 1]!;
+          nl += hist[at + 2]!;
+          if (nl < minSamplesLeaf) continue;
+          if (n - nl < minSamplesLeaf) break;
+          const hr = H - hl;
+          if (hl < minHessian || hr < minHessian) continue;
+          const gr = G - gl;
+          const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bf = f;
+            bb = b;
+            bLeft = false;
+            bgl = gl;
+            bhl = hl;
+            bnl = nl;
+          }
         }
+        continue;
+      }
+      for (let b = 0, at = base; b < last; b++, at += 3) {
         gl += hist[at]!;
         hl += hist[at + 1]!;
         nl += hist[at + 2]!;
         // Missing values right, then left.
-        for (let side = 0; side < (mn > 0 ? 2 : 1); side++) {
+        for (let side = 0; side < 2; side++) {
           const sgl = side ? gl + mg : gl;
           const shl = side ? hl + mh : hl;
           const snl = side ? nl + mn : nl;
-          const snr = n - snl;
-          if (snl < minSamplesLeaf || snr < minSamplesLeaf) continue;
-          const shr = leaf.h - shl;
+          if (snl < minSamplesLeaf || n - snl < minSamplesLeaf) continue;
+          const shr = H - shl;
           if (shl < minHessian || shr < minHessian) continue;
-          const sgr = leaf.g - sgl;
+          const sgr = G - sgl;
           const gain = (sgl * sgl) / (shl + l2) + (sgr * sgr) / (shr + l2) - parent;
-          if (gain > 1e-12 && (best === null || gain > best.gain))
-            best = { gain, feature: f, bin: b, missingLeft: side === 1, gl: sgl, hl: shl, nl: snl };
+          if (gain > bestGain) {
+            bestGain = gain;
+            bf = f;
+            bb = b;
+            bLeft = side === 1;
+            bgl = sgl;
+            bhl = shl;
+            bnl = snl;
+          }
         }
       }
       // Every present value one side, the missing ones the other.
-      if (mn > 0 && mn < n && n - mn >= minSamplesLeaf && mn >= minSamplesLeaf) {
-        const shl = leaf.h - mh;
-        const sgl = leaf.g - mg;
+      if (mn < n && n - mn >= minSamplesLeaf && mn >= minSamplesLeaf) {
+        const shl = H - mh;
+        const sgl = G - mg;
         if (shl >= minHessian && mh >= minHessian) {
           const gain = (sgl * sgl) / (shl + l2) + (mg * mg) / (mh + l2) - parent;
-          if (gain > 1e-12 && (best === null || gain > best.gain))
-            best = {
-              gain,
-              feature: f,
-              bin: last,
-              missingLeft: false,
-              gl: sgl,
-              hl: shl,
-              nl: n - mn,
-            };
+          if (gain > bestGain) {
+            bestGain = gain;
+            bf = f;
+            bb = last;
+            bLeft = false;
+            bgl = sgl;
+            bhl = shl;
+            bnl = n - mn;
+          }
         }
       }
     }
-    return best;
+    if (bf < 0) return null;
+    return { gain: bestGain, feature: bf, bin: bb, missingLeft: bLeft, gl: bgl, hl: bhl, nl: bnl };
   };
 
   let G = 0;

@@ -22,9 +22,16 @@ import {
   toTreeModel,
   type CompactTree,
 } from '../forest/compact';
-import { commonTags, type Fit, type Learner, type ParamSpec, type Prediction } from '../learner';
+import {
+  commonTags,
+  type Fit,
+  type Learner,
+  type ParamSpec,
+  type Prediction,
+  type SharedWork,
+} from '../learner';
 import { TrainingError, type TrainingSet } from '../training';
-import { binCounts, binSet, featureSubset, growTree, rootHistograms } from './grow';
+import { binCounts, binnedOf, featureSubset, growTree, rootHistograms } from './grow';
 import type { Boosted, BoostParams } from './model';
 
 export type { Boosted, BoostParams };
@@ -326,6 +333,7 @@ function fitBoosted(
   p: BoostParams,
   seed: number,
   subset?: Int32Array,
+  shared?: SharedWork,
 ): Fit<Boosted> {
   const random = seededRandom(seed);
   const all = subset ? Int32Array.from(subset) : new Int32Array(set.rows).map((_, i) => i);
@@ -350,7 +358,7 @@ function fitBoosted(
     if (set.classes === 2) base.push(Math.log(share[1]! / share[0]!));
     else for (const s of share) base.push(Math.log(s));
   }
-  const binned = binSet(set, train);
+  const binned = binnedOf(set, train, shared);
   // Class by class (each class's scores together, where a tree adds its leaf values).
   const raw = new Float64Array(set.rows * k);
   for (let c = 0; c < k; c++) raw.fill(base[c]!, c * set.rows, (c + 1) * set.rows);
@@ -365,8 +373,6 @@ function fitBoosted(
   const scratch = new Int32Array(train.length);
   const inTree = new Uint8Array(set.rows);
   const histograms: Float64Array[] = [];
-  /** The training rows' bin counts: every root's, when each round trains on all of them. */
-  let trainCounts: Float64Array | null = null;
   for (let round = 0; round < p.rounds; round++) {
     // The training loss after the round before comes with this round's gradients.
     const lossBefore = lossAndGradients(set, raw, k, train, g, h);
@@ -387,7 +393,7 @@ function fitBoosted(
             h,
             histograms,
             rows === train
-              ? (trainCounts ??= binCounts(binned, set.features, train))
+              ? (binned.counts ??= binCounts(binned, set.features, train))
               : binCounts(binned, set.features, rows),
           )
         : null;
@@ -492,7 +498,8 @@ export const gradientBoosting: Learner<BoostParams, Boosted> = {
     'Missing values are kept as missing; each split sends them to the side learned in training.',
     `Rows without a value for "${encoding.target}" are not used.`,
   ],
-  fit: (set, params, context) => fitBoosted(set, params, context.seed, context.subset),
+  fit: (set, params, context) =>
+    fitBoosted(set, params, context.seed, context.subset, context.shared),
   predict: predictBoosted,
   predictRow(b, x, classes) {
     const p = predictBoosted(b, Float64Array.from(x), 1, x.length, classes);
