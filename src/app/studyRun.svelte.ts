@@ -387,6 +387,7 @@ export class StudyRun {
           trialNumber: number,
           gridPoints: study.gridPoints,
           rungsOf: (n) => trialHalving(study.halving, this.#bracket(n)).rungs,
+          ...(study.startWith ? { startWith: study.startWith } : {}),
         });
       } catch (e) {
         this.message = e instanceof Error ? e.message : String(e);

@@ -5,7 +5,7 @@ import { DEFAULT_PLAN, type EvaluationPlan } from '../core/train/evaluate';
 import { defaultMetric, type TrainResult } from '../core/train/model';
 import { adaptParams, DEFAULT_FAMILY, learnerFor } from '../core/learners/registry';
 import type { Params } from '../core/records';
-import { searchFamilies } from '../core/search/families';
+import { defaultTrials, searchFamilies } from '../core/search/families';
 import { NO_PRUNING } from '../core/search/pruning';
 import { acrossFamilies, ANY_FAMILY } from '../core/search/space';
 import { METRICS, type MetricName } from '../core/train/metrics';
@@ -370,6 +370,8 @@ export class TrainFlow {
       ...('ms' in budget ? { timeLimitMs: budget.ms } : {}),
       halving: NO_PRUNING,
       evaluation: { folds: plan.folds, testFraction: plan.testFraction },
+      // Each family's defaults first: a good model early, whatever the budget.
+      startWith: defaultTrials(space, family, data.task),
       modelId: null,
     });
     // Cancel stops the trials, and the training of the best if the search already ended; a

@@ -437,6 +437,11 @@ export const StudySchema = v.strictObject({
   foldStopping: v.optional(
     v.strictObject({ p: v.pipe(v.number(), v.gtValue(0), v.maxValue(0.5)) }),
   ),
+  /**
+   * Trials run before the sampler's own, in order: each family's default settings, when the
+   * study starts from them (`defaultTrials`).
+   */
+  startWith: v.optional(v.pipe(v.array(ParamsSchema), v.maxLength(100))),
   evaluation: PlanSchema,
   state: StudyStateSchema,
   /** The model whose next version the best trial becomes (a new model when null). */

@@ -76,6 +76,8 @@ describe('model selection across families', () => {
       const keep = /^(Decision tree|Naive Bayes)/.test(label);
       await ticks.getByLabel(label.trim()).setChecked(keep);
     }
+    const defaultsFirst = page.getByLabel(/Try each family's default settings first/);
+    expect(await defaultsFirst.isChecked()).toBe(true);
     await page.getByLabel('Trials', { exact: true }).fill('5000');
     await page.getByLabel('Or stop after (minutes)').fill('0.1');
     await page.getByRole('button', { name: 'Start the study' }).click();
@@ -87,6 +89,22 @@ describe('model selection across families', () => {
       await page.getByTestId('family-table').locator('tbody tr td:first-child').allInnerTexts()
     ).sort();
     expect(names).toEqual(['Decision tree', 'Naive Bayes']);
+    // The first trials were each family's defaults (a depth limit at its range's deepest).
+    await waitText(page.locator('.lead'), /trials 0–1 take each family's default settings/);
+    const table = page.getByTestId('trials-table').locator('tbody tr');
+    expect((await table.allInnerTexts()).slice(0, 2)).toEqual([
+      expect.stringMatching(/^0\tcomplete\t[\d.]+\tDecision tree\t/),
+      expect.stringMatching(/^1\tcomplete\t[\d.]+\tNaive Bayes\t/),
+    ]);
+    await page
+      .getByTestId('study-families')
+      .getByLabel('Show in the plots below')
+      .selectOption({ label: 'Decision tree: its settings and trials' });
+    // No depth limit (its range's deepest, 20), split from 2 rows, leaves of 1, no minimum
+    // decrease, all features, Gini, no class weights.
+    expect(await table.first().innerText()).toMatch(
+      /^0\tcomplete\t[\d.]+\t20\t2\t1\t0\tall\tgini\tnone\t/,
+    );
     // The best was saved as a model named after its family.
     await waitText(page.getByTestId('best-saved'), /Palmer penguins (tree|naive Bayes) v1/);
     expect(s.errors).toEqual([]);

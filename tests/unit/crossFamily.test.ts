@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  defaultTrials,
   familyShares,
   familyView,
   searchFamilies,
@@ -200,6 +201,51 @@ describe('a space across families', () => {
         .map((t) => t.params['a.depth'] as number),
     );
     expect(mean(aDepths)).toBeGreaterThan(5.5);
+  });
+});
+
+describe('a study that starts from the defaults', () => {
+  it('takes each family’s default settings first, snapped into a narrowed range, then the sampler’s', () => {
+    const spaces = {
+      'decision-tree': learnerFor('decision-tree').defaultSpace('classification'),
+      'gradient-boosting': {
+        ...learnerFor('gradient-boosting').defaultSpace('classification'),
+        // The default (100 rounds) is outside: the nearest value the range has.
+        rounds: { kind: 'int' as const, low: 150, high: 300, step: 50, log: false },
+      },
+      'naive-bayes': {},
+    };
+    const space = acrossFamilies(spaces);
+    const first = defaultTrials(space, ANY_FAMILY, 'classification');
+    expect(first.map((p) => p['family'])).toEqual(familiesOf(space));
+    for (const p of first) {
+      const { family, params } = trialModel(ANY_FAMILY, p);
+      expect(activeNames(space, p).sort()).toEqual(Object.keys(p).sort());
+      for (const [n, v] of Object.entries(p)) expect(contains(space[n]!, v)).toBe(true);
+      const defaults = learnerFor(family).defaults('classification') as Params;
+      // No depth limit is nearest the range's deepest; rounds and l2 (0), the range's nearest end.
+      const nearest: Params = { rounds: 150, maxDepth: 20, l2: 1e-4 };
+      for (const [n, v] of Object.entries(params)) expect(v).toBe(nearest[n] ?? defaults[n]);
+    }
+    const one = learnerFor('random-forest').defaultSpace('classification');
+    const forest = learnerFor('random-forest').defaults('classification') as Params;
+    expect(defaultTrials(one, 'random-forest', 'classification')).toEqual([
+      Object.fromEntries(Object.keys(one).map((n) => [n, n === 'maxDepth' ? 30 : forest[n]])),
+    ]);
+
+    // Trials 0 … 2 are those, whatever the sampler; trial 3 on is the sampler's own, and a
+    // resumed study (the same history) suggests the same.
+    for (const kind of ['tpe', 'random', 'bohb'] as const) {
+      const history: Observation[] = [];
+      for (let i = 0; i < 6; i++) {
+        const own = { space, history, direction: 'maximize' as const, seed: 4, trialNumber: i };
+        const ctx = { ...own, startWith: first };
+        const params = suggest(kind, ctx)!;
+        expect(params).toEqual(i < 3 ? first[i] : suggest(kind, own));
+        expect(suggest(kind, { ...ctx, history: history.slice() })).toEqual(params);
+        history.push({ number: i, params, state: 'complete', value: i, intermediate: [] });
+      }
+    }
   });
 });
 

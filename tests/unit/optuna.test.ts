@@ -13,6 +13,7 @@ import { zipFiles } from '../../src/core/export/mlflow';
 import { handoffFiles, rowFolds } from '../../src/core/export/optunaHandoff';
 import { BROWSER_WORKER, FOREIGN_FAMILY, importedStudy } from '../../src/core/export/optunaImport';
 import { JournalError, MAX_JOURNAL_LINES, readJournal } from '../../src/core/export/optunaJournal';
+import { defaultTrials } from '../../src/core/search/families';
 import { learnerFor } from '../../src/core/learners/registry';
 import type { DatasetVersionRecord, StudyRecord, TrialRecord } from '../../src/core/records';
 import { prepareSearch, scoreRung } from '../../src/core/search/objective';
@@ -135,7 +136,8 @@ describe('continue elsewhere with Optuna, and back', () => {
     'runs the exported study on two Optuna workers sharing one journal, and imports it back',
     async () => {
       const content = await iris();
-      const s = study('dv-1');
+      // Started from each family's defaults: the browser ran trials 0 … 3; the rest wait.
+      const s = { ...study('dv-1'), startWith: defaultTrials(SPACE, 'any', 'classification') };
       const trials = browserTrials(content, s);
       const zip = await zipFiles(
         handoffFiles({
@@ -185,6 +187,16 @@ describe('continue elsewhere with Optuna, and back', () => {
         expect(same[0]!.value).toBeCloseTo(t.value!, 12);
       }
       const fresh = back.trials.filter((t) => t.worker !== BROWSER_WORKER);
+      // The defaults the browser had not run yet are Optuna's first trials.
+      const waiting = s.startWith.slice(trials.length);
+      expect(waiting.map((p) => p.family)).toEqual(['naive-bayes', 'k-nearest-neighbours']);
+      expect(
+        fresh
+          .slice()
+          .sort((a, b) => a.number - b.number)
+          .slice(0, 2)
+          .map((t) => t.params),
+      ).toEqual(expect.arrayContaining(waiting));
       expect(fresh.length).toBeGreaterThanOrEqual(20);
       expect(fresh.length).toBeLessThanOrEqual(22);
       expect(new Set(fresh.map((t) => t.worker)).size).toBe(2);

@@ -607,6 +607,10 @@ def open_study(url, name):
     trials = browser_trials(SPACE)
     for t in trials:
         study.add_trial(t)
+    # The default settings the Orpheus study starts with and had not run: the first trials here.
+    for p in SPEC.get("startWith", []):
+        if all(n in SPACE for n in p):
+            study.enqueue_trial(p)
     study.set_user_attr("orpheus.preloaded", len(trials))
     print("Added the browser's %d trials to the study." % len(trials), file=sys.stderr)
     return study

@@ -90,6 +90,9 @@ export function handoffSpec(input: HandoffInput, encoding: Encoding, foldColumn:
     evaluation,
     foldStopping,
   } = study;
+  // The default settings the study starts with that have not run yet: Optuna runs them first.
+  const ran = new Set(trials.map((t) => t.number));
+  const waiting = (study.startWith ?? []).filter((_, i) => !ran.has(i));
   return {
     format: HANDOFF_FORMAT,
     version: HANDOFF_VERSION,
@@ -133,6 +136,7 @@ export function handoffSpec(input: HandoffInput, encoding: Encoding, foldColumn:
       classes: encoding.classes,
       ...(encoding.mergeClassVariants ? { mergeClassVariants: true } : {}),
     },
+    ...(waiting.length > 0 ? { startWith: waiting } : {}),
     trials: trials.map((t) => ({
       number: t.number,
       params: t.params,

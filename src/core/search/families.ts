@@ -5,10 +5,18 @@
  * data unless the person ticks it; the baseline is the bar every study already shows.
  */
 import { requirementsOf } from '../compare/audition';
-import { learnersFor } from '../learners/registry';
-import type { DatasetVersionRecord, Params, SearchSpace } from '../records';
-import type { Direction } from '../vocabulary';
-import { ANY_FAMILY, FAMILY_PARAM, spaceOfFamily, trialModel } from './space';
+import { learnerFor, learnersFor } from '../learners/registry';
+import type { Choice, DatasetVersionRecord, Distribution, Params, SearchSpace } from '../records';
+import type { Direction, Task } from '../vocabulary';
+import {
+  ANY_FAMILY,
+  contains,
+  FAMILY_PARAM,
+  familiesOf,
+  familySetting,
+  spaceOfFamily,
+  trialModel,
+} from './space';
 
 /** Rows above which nearest neighbours stay out unless ticked (each of its predictions scans them all). */
 export const SCAN_ROWS_LIMIT = 20_000;
@@ -100,4 +108,40 @@ export function familyView<T extends { params: Params }>(
       .filter((t) => t.params[FAMILY_PARAM] === family)
       .map((t) => ({ ...t, params: trialModel(ANY_FAMILY, t.params).params })),
   };
+}
+
+/**
+ * `v` if the space can draw it, else the nearest value it can (a range's end, a step); no
+ * limit (null, as an unlimited depth) is nearest a range's upper end.
+ */
+function within(d: Distribution, v: Choice | undefined): Choice {
+  if (v !== undefined && contains(d, v)) return v;
+  if (d.kind === 'categorical') return d.choices[0]!;
+  const top = d.kind === 'int' ? d.low + Math.floor((d.high - d.low) / d.step) * d.step : d.high;
+  if (v === null) return top;
+  const x =
+    typeof v === 'number' && Number.isFinite(v) ? Math.min(d.high, Math.max(d.low, v)) : d.low;
+  if (d.kind === 'float') return x;
+  return Math.min(d.low + Math.round((x - d.low) / d.step) * d.step, top);
+}
+
+/**
+ * The trials a study can start with, as auto-sklearn starts from a portfolio and FLAML from
+ * each learner's defaults: each family's default settings (a cross-family study's families in
+ * the order of its choice), every searched setting at its default, or the nearest value the
+ * space can draw. The sampler's own trials follow them.
+ */
+export function defaultTrials(space: SearchSpace, studyFamily: string, task: Task): Params[] {
+  const point = (family: string, own: SearchSpace): Params => {
+    const defaults = learnerFor(family).defaults(task) as Params;
+    return Object.fromEntries(Object.entries(own).map(([n, d]) => [n, within(d, defaults[n])]));
+  };
+  if (studyFamily !== ANY_FAMILY) return [point(studyFamily, space)];
+  return familiesOf(space).map((family) => {
+    const own = point(family, spaceOfFamily(space, family));
+    return {
+      [FAMILY_PARAM]: family,
+      ...Object.fromEntries(Object.entries(own).map(([n, v]) => [familySetting(family, n), v])),
+    };
+  });
 }

@@ -41,6 +41,8 @@ export interface SamplerContext {
   tpe?: Partial<TpeOptions>;
   /** The shares of training rows a trial's rungs were scored on (its Hyperband bracket's). */
   rungsOf?: (trialNumber: number) => number[];
+  /** Trials the study runs first, in order (trial n < length takes the n-th); the sampler's follow. */
+  startWith?: readonly Params[];
 }
 
 /** Each finished trial's results at each budget it reached, as losses (BOHB's observations). */
@@ -154,6 +156,8 @@ export function sampleGrid(ctx: SamplerContext): Params | null {
 
 /** The next trial's parameters; null when the sampler has nothing left (a finished grid). */
 export function suggest(kind: SamplerKind, ctx: SamplerContext): Params | null {
+  const first = ctx.startWith?.[ctx.trialNumber];
+  if (first) return { ...first };
   const random = trialRandom(ctx.seed, ctx.trialNumber);
   switch (kind) {
     case 'random':
