@@ -30,7 +30,8 @@
  * speedup search and CASH_TRIALS_50K (24) the trials of each side against Optuna on the 50k set;
  * CASH_PART=families, speedups, optuna or optuna50k runs one part; CASH_SEEDS_OPTUNA (10) the
  * seeds against Optuna (both sets) and CASH_TRIALS_OPTUNA (60) the trials of each side on
- * breast cancer.
+ * breast cancer. CASH_TRACE=1 prints each trial of the one-at-a-time searches (its bracket,
+ * family, state, rung scores, when it ended and its settings).
  */
 import { learnerFor } from '../../src/core/learners/registry';
 import type { AnyLearner } from '../../src/core/learners/learner';
@@ -147,6 +148,10 @@ async function study(
         'maximize',
       ),
     );
+    if (process.env['CASH_TRACE'])
+      console.log(
+        `    ${name} #${number} bracket ${bracketOf(name, number, bracketsOf(halving))} ${order.family} ${outcome.state} ${outcome.value?.toFixed(4) ?? '-'} [${outcome.intermediate.map((v) => v.toFixed(3)).join(' ')}] at ${((performance.now() - start) / 1000).toFixed(1)} s ${JSON.stringify(params)}`,
+      );
     history.push({
       number,
       params,
@@ -387,8 +392,10 @@ def pipe(p, model):
         steps.append(StandardScaler())
     return make_pipeline(*steps, model)
 
-# Each Orpheus family as the scikit-learn estimator with the same settings.
-def estimator(family, p, seed):
+# Each Orpheus family as the scikit-learn estimator with the same settings. A rung's fit stands
+# for the fold's training rows: automatic early stopping is decided by their count, as Orpheus
+# decides it, so each side trains the same model at every rung.
+def estimator(family, p, seed, stands_for):
     cw = lambda v: None if v == 'none' else v
     if family == 'decision-tree':
         return DecisionTreeClassifier(max_depth=p['maxDepth'], min_samples_split=p['minSamplesSplit'], min_samples_leaf=p['minSamplesLeaf'], min_impurity_decrease=p['minImpurityDecrease'], max_features=features(p['maxFeatures']), criterion=p['criterion'], class_weight=cw(p['classWeight']), random_state=seed)
@@ -396,7 +403,7 @@ def estimator(family, p, seed):
         cls = RandomForestClassifier if family == 'random-forest' else ExtraTreesClassifier
         return cls(n_estimators=p['nTrees'], max_depth=p['maxDepth'], min_samples_leaf=p['minSamplesLeaf'], max_features=features(p['maxFeatures']), criterion=p['criterion'], class_weight=cw(p['classWeight']), random_state=seed, n_jobs=1)
     if family == 'gradient-boosting':
-        return HistGradientBoostingClassifier(max_iter=p['rounds'], learning_rate=p['learningRate'], max_leaf_nodes=p['maxLeaves'], min_samples_leaf=p['minSamplesLeaf'], l2_regularization=p['l2'], random_state=seed)
+        return HistGradientBoostingClassifier(max_iter=p['rounds'], learning_rate=p['learningRate'], max_leaf_nodes=p['maxLeaves'], min_samples_leaf=p['minSamplesLeaf'], l2_regularization=p['l2'], early_stopping=stands_for > 10000, random_state=seed)
     if family == 'logistic-regression':
         solver = 'liblinear' if p['penalty'] == 'l1' else 'lbfgs'
         return pipe(p, LogisticRegression(C=p['C'], penalty=p['penalty'], solver=solver, class_weight=cw(p['classWeight']), max_iter=1000))
@@ -414,7 +421,7 @@ def score(family, p, share, seed):
         n = max(2, int(np.ceil(len(order) * share)))
         rows = np.sort(order[:n])
         try:
-            m = estimator(family, p, seed).fit(X[rows], y[rows])
+            m = estimator(family, p, seed, len(order)).fit(X[rows], y[rows])
             values.append(f1_score(y[fold], m.predict(X[fold]), average='macro'))
         except ValueError:
             pass

@@ -105,6 +105,22 @@ describe('gradient-boosted trees', () => {
     expect(facts).toContain('Early stopping');
   });
 
+  it("decides automatic early stopping by the rows a rung's fit stands for", async () => {
+    const { set, encoding } = trainingSet(await sample('breast-cancer.csv'));
+    const p = { ...gradientBoosting.defaults(encoding.task), rounds: 40 };
+    expect(p.earlyStopping).toBe('auto');
+    const subset = new Int32Array(400).map((_, i) => i);
+    // 400 rows: no early stopping, unless they stand for a fold of over 10,000 rows.
+    const own = gradientBoosting.fit(set, p, { seed: 4, subset }).fitted;
+    expect(own.loss.validation).toBeNull();
+    const rung = gradientBoosting.fit(set, p, { seed: 4, subset, standsFor: 20_000 }).fitted;
+    expect(rung.loss.validationRows).toBe(40);
+    const yes = { ...p, earlyStopping: 'yes' as const };
+    expect(rung).toEqual(gradientBoosting.fit(set, yes, { seed: 4, subset }).fitted);
+    const small = gradientBoosting.fit(set, p, { seed: 4, subset, standsFor: 5_000 }).fitted;
+    expect(small).toEqual(own);
+  });
+
   it('gives probabilities that sum to 1 for two classes and for three, and learns them', async () => {
     for (const file of ['breast-cancer.csv', 'iris.csv']) {
       const { set, encoding } = trainingSet(await sample(file));

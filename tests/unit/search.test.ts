@@ -295,4 +295,37 @@ describe('the trial objective', () => {
     expect(stopped.folds).toEqual(full.folds!.slice(0, 2));
     expect(stopped.intermediate).toEqual(full.intermediate.slice(0, 1));
   });
+
+  it("fits each rung on a share of a fold's rows, standing for all of them", async () => {
+    const { prepareSearch, runTrial } = await import('../../src/core/search/objective');
+    const { tinyContent } = await import('./fixtures');
+    const data = prepareSearch(tinyContent(), { folds: 3, testFraction: 0.2, seed: 1 });
+    const tree = decisionTree as unknown as AnyLearner;
+    const fits: { rows: number; standsFor: number | undefined }[] = [];
+    const watched: AnyLearner = {
+      ...tree,
+      fit: (set, params, context) => {
+        fits.push({ rows: context.subset!.length, standsFor: context.standsFor });
+        return tree.fit(set, params, context);
+      },
+    };
+    await runTrial(
+      data,
+      watched,
+      { ...DEFAULT_CART_PARAMS },
+      'accuracy',
+      halving(3, 3),
+      () => true,
+    );
+    const foldRows = data.foldTrain.map((rows) => rows.length);
+    // Three rungs of three folds: a ninth, a third, then all of each fold's rows.
+    expect(fits).toHaveLength(9);
+    for (const [i, fit] of fits.entries()) {
+      const k = i % 3;
+      expect(fit.standsFor).toBe(foldRows[k]);
+      expect(fit.rows).toBe(
+        Math.max(2, Math.ceil(foldRows[k]! * [1 / 9, 1 / 3, 1][Math.floor(i / 3)]!)),
+      );
+    }
+  });
 });

@@ -319,8 +319,10 @@ def preprocessing(p):
     return ColumnTransformer(parts, remainder="drop", sparse_threshold=0)
 
 
-def estimator(family, p, n_rows):
-    """The scikit-learn estimator of an Orpheus family with these settings."""
+def estimator(family, p, n_rows, stands_for=None):
+    """The scikit-learn estimator of an Orpheus family with these settings. A rung's fit on a
+    share of a fold's rows stands for all of them (stands_for): automatic early stopping is
+    decided by the fold's size, as Orpheus decides it, so every rung trains the same model."""
     reason = left_out_reason(family)
     if reason:
         raise LeftOut("%s is left out: %s." % (family, reason))
@@ -350,7 +352,7 @@ def estimator(family, p, n_rows):
             max_depth=none_if(p["maxDepth"], None),
             min_samples_leaf=int(p["minSamplesLeaf"]),
             l2_regularization=float(p["l2"]),
-            early_stopping={"auto": "auto", "yes": True, "no": False}[p["earlyStopping"]],
+            early_stopping={"auto": (stands_for or n_rows) > 10_000, "yes": True, "no": False}[p["earlyStopping"]],
             validation_fraction=float(p["validationFraction"]),
             n_iter_no_change=int(p["patience"]),
             random_state=SEED,
@@ -433,7 +435,7 @@ def score(model, x, y):
 def fold_score(family, p, k, share):
     train, test = FOLDS[k]
     rows = train if share >= 1 else np.sort(ORDER[k][: max(2, math.ceil(len(train) * share))])
-    model = estimator(family, p, len(rows))
+    model = estimator(family, p, len(rows), len(train))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit(X[rows], Y[rows])

@@ -22,6 +22,13 @@ export interface FitContext {
   seed: number;
   /** Train on these rows only (a fold, a rung); all rows when absent. */
   subset?: Int32Array;
+  /**
+   * The rows the fit stands in for, when it trains on a share of them (a search's rung): a
+   * setting decided by the number of rows (boosting's automatic early stopping) is decided by
+   * this count, so every rung trains the model the last rung does. The rows trained on when
+   * absent.
+   */
+  standsFor?: number;
   /** Work shared between fits on the same training set; a family may memoize in it. */
   shared?: SharedWork;
 }

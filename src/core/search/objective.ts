@@ -65,6 +65,7 @@ export function scoreFold(
     seed: prep.plan.seed,
     subset,
     shared: prep.shared,
+    standsFor: rows.length,
   });
   const v = scalarScores(scoreRows(prep.set, learner, fitted, prep.folds[k]!).scores)[metric];
   return v ?? NaN;

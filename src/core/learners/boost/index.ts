@@ -334,11 +334,13 @@ function fitBoosted(
   seed: number,
   subset?: Int32Array,
   shared?: SharedWork,
+  standsFor?: number,
 ): Fit<Boosted> {
   const random = seededRandom(seed);
   const all = subset ? Int32Array.from(subset) : new Int32Array(set.rows).map((_, i) => i);
   if (all.length === 0) throw new TrainingError('There are no rows to train on.');
-  const stop = p.earlyStopping === 'yes' || (p.earlyStopping === 'auto' && all.length > 10_000);
+  const stop =
+    p.earlyStopping === 'yes' || (p.earlyStopping === 'auto' && (standsFor ?? all.length) > 10_000);
   let train = all;
   let valid = new Int32Array(0);
   if (stop) {
@@ -499,7 +501,7 @@ export const gradientBoosting: Learner<BoostParams, Boosted> = {
     `Rows without a value for "${encoding.target}" are not used.`,
   ],
   fit: (set, params, context) =>
-    fitBoosted(set, params, context.seed, context.subset, context.shared),
+    fitBoosted(set, params, context.seed, context.subset, context.shared, context.standsFor),
   predict: predictBoosted,
   predictRow(b, x, classes) {
     const p = predictBoosted(b, Float64Array.from(x), 1, x.length, classes);
