@@ -27,6 +27,13 @@ export interface StopRule {
   /** The objective's unit (f / scale is the objective `decrease` is relative to). */
   scale: number;
   memory?: number;
+  /**
+   * Done (OWL-QN) when `iterations` iterations together lowered f by at most `decrease` times
+   * max(|f|, scale): an L1 objective that is flat along a direction (features that are linear
+   * combinations of others, unscaled) lets the pseudo-gradient wander well above `gradient`
+   * for thousands of iterations that no longer change f or the predictions.
+   */
+  stall?: { iterations: number; decrease: number };
 }
 
 /** Whether the step from `before` to `after` lowered f by no more than the rule's share. */
@@ -243,7 +250,8 @@ function lineSearch(
  * OWL-QN (Andrew & Gao, ICML 2007): L-BFGS for f(x) + Σ |x_i| over the coordinates `penalized`
  * marks, f smooth and convex. Directions come from the pseudo-gradient, are kept in its
  * orthant, and every step is projected back onto the orthant it started in, so coefficients
- * reach exactly zero. It stops by the same rule as `minimize`, on the pseudo-gradient.
+ * reach exactly zero. It stops by the same rule as `minimize`, on the pseudo-gradient, and by
+ * the `stall` rule when it is given.
  */
 export function minimizeL1(
   f: Objective,
@@ -280,6 +288,8 @@ export function minimizeL1(
   const gNew = new Float64Array(n);
   let iterations = 0;
   let stalled = false;
+  // f after each iteration (f before the first at 0), for the `stall` rule.
+  const values = [fx];
   while (maxAbs(pg) > stop && iterations < options.maxIterations) {
     history.direction(pg, d);
     // Keep the direction in the pseudo-gradient's descent orthant.
@@ -314,6 +324,12 @@ export function minimizeL1(
     level = flat(options, fx, fNew);
     fx = fNew;
     pseudo(x, g, pg);
+    values.push(fx);
+    const { stall } = options;
+    if (stall && iterations >= stall.iterations) {
+      const before = values[iterations - stall.iterations]!;
+      if (before - fx <= stall.decrease * Math.max(Math.abs(fx), options.scale)) level = true;
+    }
     if (level) break;
   }
   const gradientNorm = maxAbs(pg);

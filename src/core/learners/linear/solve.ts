@@ -119,6 +119,17 @@ export interface Design {
 export const LOGISTIC_TOLERANCE = 1e-5;
 
 /**
+ * When an L1 fit's objective has stopped moving: 25 iterations that lowered it by at most a
+ * millionth. On the cash benchmark's 50k set (redundant features, unscaled), C = 2.37 ran all
+ * 1,000 iterations (14 s a fold) with the pseudo-gradient between 3 and 14 × the tolerance,
+ * the objective 0.0015 % lower at the end than after 25 iterations; it now stops after 47, its
+ * fold's macro F1 the same to five places. A window of 10 stopped the breast cancer fit short
+ * of the optimality the L1 unit test asks for; at 25 that fit takes the same iterations as
+ * without the rule.
+ */
+export const L1_STALL = { iterations: 25, decrease: 1e-6 };
+
+/**
  * Minimizes C · Σ wᵢ · loss(rowᵢ) + ½ ‖coefficients‖² (L2), or + ‖coefficients‖₁ (L1, by
  * OWL-QN: coefficients reach exactly zero), intercepts not penalized. Classes 2:
  * one coefficient vector and the logistic; more: one per class and the softmax.
@@ -238,7 +249,7 @@ export function fitLogistic(
           f,
           new Float64Array(size),
           Uint8Array.from({ length: size }, (_, i) => (i < k * m ? 1 : 0)),
-          options,
+          { ...options, stall: L1_STALL },
         );
   const coef = Array.from(minimum.x.subarray(0, k * m));
   const intercept = Array.from(minimum.x.subarray(k * m));
